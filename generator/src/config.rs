@@ -1,0 +1,133 @@
+//! The site configuration (`content/civic.yaml`): everything city-specific lives here or in
+//! content, never in code, so a second city is a new content folder.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::values::{Contact, Date};
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The institution, as named on every page.
+    pub city: City,
+    /// The public address of the site, e.g. https://www.primariatm.ro (overridden by `--base-url`).
+    #[schemars(url)]
+    pub base_url: String,
+    /// The site's language (BCP 47); the theme's labels are in this language.
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// IANA time zone in which dates are shown and deadlines counted.
+    #[serde(default = "default_tz")]
+    pub timezone: String,
+    /// "Today" for the build, when neither `--now` nor SOURCE_DATE_EPOCH is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<Date>,
+    /// Items per list page.
+    #[serde(default = "default_page_size")]
+    #[schemars(range(min = 5, max = 500))]
+    pub page_size: usize,
+    /// The public-holiday calendar file, relative to the content folder.
+    #[serde(default = "default_holidays")]
+    pub holidays: String,
+    pub contact: Contact,
+    /// Open Contracting publication details for the tenders' OCDS release package.
+    pub ocds: Ocds,
+    /// Direct purchase limits (Law 98/2016 art. 7(5)), in lei without VAT.
+    pub direct_purchase_limits: DirectPurchaseLimits,
+    /// Links to systems the city already runs (payments, e-registry …), shown in the header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_links: Vec<Link>,
+    /// Brand colours; the theme checks none of them, so pick AA-contrast ones.
+    #[serde(default)]
+    pub colors: Colors,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    /// "Timișoara"
+    pub name: String,
+    /// "Primăria Municipiului Timișoara"
+    pub institution: String,
+    /// "Consiliul Local al Municipiului Timișoara"
+    pub council: String,
+    /// "Primarul Municipiului Timișoara"
+    pub mayor_office: String,
+    /// ELI prefix of the city's acts, e.g. `/eli/ro/tm`.
+    #[schemars(regex(pattern = r"^/eli/[a-z]{2}/[a-z0-9-]+$"))]
+    pub eli_prefix: String,
+    /// Fiscal code of the institution.
+    pub fiscal_code: String,
+    /// Path of the logo (SVG) relative to the content folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Ocds {
+    /// The OCID prefix registered with the Open Contracting Partnership, e.g. `ocds-abc123`.
+    #[schemars(regex(pattern = r"^ocds-[a-z0-9]{6}$"))]
+    pub ocid_prefix: String,
+    #[schemars(url)]
+    pub license: String,
+    #[schemars(url)]
+    pub publication_policy: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DirectPurchaseLimits {
+    pub goods_services: f64,
+    pub works: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: String,
+    #[schemars(url)]
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Colors {
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub primary: String,
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub accent: String,
+}
+
+impl Default for Colors {
+    fn default() -> Self {
+        Colors {
+            primary: "#0b4f8a".into(),
+            accent: "#b3261e".into(),
+        }
+    }
+}
+
+fn default_lang() -> String {
+    "ro".into()
+}
+fn default_tz() -> String {
+    "Europe/Bucharest".into()
+}
+fn default_page_size() -> usize {
+    50
+}
+fn default_holidays() -> String {
+    "holidays.yaml".into()
+}
+
+impl SiteConfig {
+    pub fn schema() -> serde_json::Value {
+        let mut s = schemars::generate::SchemaSettings::draft2020_12()
+            .into_generator()
+            .into_root_schema_for::<SiteConfig>();
+        s.insert("$id".into(), "civic.schema.json".into());
+        s.to_value()
+    }
+}

@@ -1,0 +1,256 @@
+//! Reading `content/`: every file parsed, validated against its type's schema and typed, with
+//! every problem of every file reported in one run.
+
+pub mod frontmatter;
+pub mod schema_check;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Data, Kind};
+use schema_check::{TypeSchema, dotted};
+
+/// The configuration file at the top of the content folder.
+pub const CONFIG_FILE: &str = "civic.yaml";
+
+/// One content item, validated and typed.
+#[derive(Debug)]
+pub struct Item {
+    pub kind: Kind,
+    /// Path relative to the content folder, `/`-separated: how diagnostics name it.
+    pub file: String,
+    pub data: Data,
+    /// The Markdown body (empty for `.yaml` files).
+    pub body: String,
+}
+
+impl Item {
+    pub fn id(&self) -> &str {
+        &self.data.envelope().id
+    }
+}
+
+/// A problem found after parsing, located by JSON pointer; turned into a line number by re-reading
+/// the file only when it is reported (positions are not kept for every item).
+pub struct Finding {
+    pub file: String,
+    pub pointer: String,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    pub fn new(
+        file: &str,
+        pointer: &str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            file: file.to_owned(),
+            pointer: pointer.to_owned(),
+            message: message.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    /// Locates the finding in its file.
+    pub fn locate(self, content: &Path) -> Diagnostic {
+        let (line, column) = std::fs::read_to_string(content.join(&self.file))
+            .ok()
+            .and_then(|text| {
+                let is_md = self.file.ends_with(".md");
+                let split = frontmatter::split(&text, is_md).ok()?;
+                let (_, positions) = yaml::to_json(split.yaml, split.yaml_first_line).ok()?;
+                let p = positions.of_key(&self.pointer);
+                Some((p.line, p.column))
+            })
+            .unwrap_or((0, 0));
+        let d = Diagnostic::new(self.file, line, column, self.message).field(dotted(&self.pointer));
+        match self.fix {
+            Some(f) => d.fix(f),
+            None => d,
+        }
+    }
+}
+
+/// Reads and validates the configuration file.
+pub fn config(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let schema = TypeSchema::from_schema(SiteConfig::schema());
+    read_typed(content, Path::new(CONFIG_FILE), &schema, |v| {
+        serde_json::from_value::<SiteConfig>(v)
+    })
+}
+
+/// Reads any YAML data file under the content folder into `T`, with located errors.
+pub fn data_file<T: DeserializeOwned>(
+    content: &Path,
+    relative: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let path = content.join(relative);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        vec![
+            Diagnostic::new(relative, 0, 0, format!("cannot read the file: {e}"))
+                .fix("create it or fix the path in civic.yaml"),
+        ]
+    })?;
+    let (value, positions) = yaml::to_json(&text, 1).map_err(|e| vec![syntax(relative, e)])?;
+    serde_json::from_value(value).map_err(|e| {
+        let p = positions.of_value("");
+        vec![
+            Diagnostic::new(relative, p.line, p.column, e.to_string())
+                .fix("see docs/content.md for the file's shape"),
+        ]
+    })
+}
+
+/// Loads every item under the content folder. Returns the items, or all the diagnostics.
+pub fn items(content: &Path) -> Result<Vec<Item>, Vec<Diagnostic>> {
+    let files = content_files(content).map_err(|e| vec![e])?;
+    let schemas: Vec<(Kind, TypeSchema)> =
+        Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect();
+    let results: Vec<Result<Item, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|(kind, rel)| {
+            let schema = &schemas
+                .iter()
+                .find(|(k, _)| k == kind)
+                .expect("every kind has a schema")
+                .1;
+            load_item(content, *kind, rel, schema)
+        })
+        .collect();
+    let mut items = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(item) => items.push(item),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every content file, sorted, with its kind taken from its folder.
+fn content_files(content: &Path) -> Result<Vec<(Kind, PathBuf)>, Diagnostic> {
+    let mut out = Vec::new();
+    let top = std::fs::read_dir(content).map_err(|e| {
+        Diagnostic::new(
+            content.display().to_string(),
+            0,
+            0,
+            format!("cannot read the content folder: {e}"),
+        )
+        .fix("pass the right folder with --content")
+    })?;
+    for entry in top.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(kind) = Kind::from_folder(&name) else {
+            continue;
+        };
+        let mut stack = vec![entry.path()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if matches!(
+                    path.extension().and_then(|x| x.to_str()),
+                    Some("md" | "yaml" | "yml")
+                ) {
+                    out.push((
+                        kind,
+                        path.strip_prefix(content).unwrap_or(&path).to_path_buf(),
+                    ));
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn rel_name(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn load_item(
+    content: &Path,
+    kind: Kind,
+    rel: &Path,
+    schema: &TypeSchema,
+) -> Result<Item, Vec<Diagnostic>> {
+    let file = rel_name(rel);
+    let mut body = String::new();
+    let data = read_typed(content, rel, schema, |value| {
+        if let Some(t) = value.get("type").and_then(Value::as_str) {
+            if t != kind.name() {
+                return Err(format!(
+                    "`type: {t}` does not match the folder `{}/`, which holds `{}` items",
+                    kind.folder(),
+                    kind.name()
+                ));
+            }
+        }
+        Data::from_value(kind, value).map_err(|e| e.to_string())
+    });
+    let data = data?;
+    if file.ends_with(".md") {
+        let text = std::fs::read_to_string(content.join(rel)).unwrap_or_default();
+        if let Ok(split) = frontmatter::split(&text, true) {
+            body = split.body.to_owned();
+        }
+    }
+    Ok(Item {
+        kind,
+        file,
+        data,
+        body,
+    })
+}
+
+fn read_typed<T, E: ToString>(
+    content: &Path,
+    rel: &Path,
+    schema: &TypeSchema,
+    typed: impl FnOnce(Value) -> Result<T, E>,
+) -> Result<T, Vec<Diagnostic>> {
+    let file = rel_name(rel);
+    let text = std::fs::read_to_string(content.join(rel)).map_err(|e| {
+        vec![
+            Diagnostic::new(&file, 0, 0, format!("cannot read the file: {e}"))
+                .fix("save it as UTF-8 text"),
+        ]
+    })?;
+    let split = frontmatter::split(&text, file.ends_with(".md")).map_err(|m| {
+        vec![Diagnostic::new(&file, 1, 1, m).fix("see docs/content.md for the file layout")]
+    })?;
+    let (value, positions) =
+        yaml::to_json(split.yaml, split.yaml_first_line).map_err(|e| vec![syntax(&file, e)])?;
+    let problems = schema.check(&file, &value, &positions);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    typed(value).map_err(|e| {
+        let p = positions.of_value("");
+        vec![Diagnostic::new(&file, p.line, p.column, e.to_string())]
+    })
+}
+
+fn syntax(file: &str, e: yaml::SyntaxError) -> Diagnostic {
+    Diagnostic::new(file, e.pos.line, e.pos.column, format!("YAML syntax: {}", e.message))
+        .fix("check the indentation and quote text that contains `: ` or starts with a special character")
+}

@@ -1,0 +1,91 @@
+//! Markdown to safe HTML. Content comes from other systems, so raw HTML in it is untrusted:
+//! it is sanitised (scripts, styles, event handlers and unknown tags dropped), while tables,
+//! lists, links and emphasis are kept.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Options, Parser, html};
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.link_rel(Some("noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto", "tel"].into())
+        .add_generic_attributes(["id"])
+        .id_prefix(Some("md-"));
+    b
+});
+
+/// Renders Markdown to sanitised HTML. Headings are shifted down one level, because the page
+/// title is the only `h1`.
+pub fn to_html(markdown: &str) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+            level: demote(level),
+            id,
+            classes,
+            attrs,
+        }),
+        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
+        }
+        other => other,
+    });
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, events);
+    CLEANER.clean(&raw).to_string()
+}
+
+fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        _ => H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_html;
+
+    #[test]
+    fn scripts_and_event_handlers_never_reach_the_page() {
+        let html = to_html(
+            "Text <script>alert(1)</script> <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">x</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn tables_lists_and_links_are_kept() {
+        let html = to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- unu\n- doi\n\n[lege](https://legislatie.just.ro)\n",
+        );
+        assert!(
+            html.contains("<table>") && html.contains("<td>1</td>"),
+            "{html}"
+        );
+        assert!(html.contains("<li>unu</li>"), "{html}");
+        assert!(
+            html.contains("href=\"https://legislatie.just.ro\""),
+            "{html}"
+        );
+        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+    }
+
+    #[test]
+    fn headings_start_below_the_page_title() {
+        assert!(to_html("# Capitolul I").starts_with("<h2>"));
+    }
+}

@@ -1,0 +1,170 @@
+//! The content contract: one Rust type per content type. These types are the single source of
+//! the published JSON Schemas (`public/schemas/`), of validation and of what templates receive.
+
+pub mod catalogue;
+pub mod decisions;
+pub mod envelope;
+pub mod jobs;
+pub mod procurement;
+pub mod values;
+
+use serde::Serialize;
+
+pub use catalogue::{News, Page, Service};
+pub use decisions::{CouncilDecision, CouncilSession, DraftDecision, MayorDisposition};
+pub use envelope::Envelope;
+pub use jobs::JobContest;
+pub use procurement::{DirectPurchase, Tender};
+
+/// Every content type, with the folder its files live in and the URL section of its pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    CouncilDecision,
+    DraftDecision,
+    MayorDisposition,
+    CouncilSession,
+    Tender,
+    DirectPurchase,
+    JobContest,
+    Service,
+    News,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 10] = [
+        Kind::CouncilDecision,
+        Kind::DraftDecision,
+        Kind::MayorDisposition,
+        Kind::CouncilSession,
+        Kind::Tender,
+        Kind::DirectPurchase,
+        Kind::JobContest,
+        Kind::Service,
+        Kind::News,
+        Kind::Page,
+    ];
+
+    /// The `type` name used in files, schemas and open data.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::CouncilDecision => "council_decision",
+            Kind::DraftDecision => "draft_decision",
+            Kind::MayorDisposition => "mayor_disposition",
+            Kind::CouncilSession => "council_session",
+            Kind::Tender => "tender",
+            Kind::DirectPurchase => "direct_purchase",
+            Kind::JobContest => "job_contest",
+            Kind::Service => "service",
+            Kind::News => "news",
+            Kind::Page => "page",
+        }
+    }
+
+    /// The folder under `content/` holding this type's files.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::CouncilDecision => "council_decisions",
+            Kind::DraftDecision => "draft_decisions",
+            Kind::MayorDisposition => "mayor_dispositions",
+            Kind::CouncilSession => "council_sessions",
+            Kind::Tender => "tenders",
+            Kind::DirectPurchase => "direct_purchases",
+            Kind::JobContest => "job_contests",
+            Kind::Service => "services",
+            Kind::News => "news",
+            Kind::Page => "pages",
+        }
+    }
+
+    /// The site section (first URL segment) of this type's pages; pages sit at the root.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::CouncilDecision => "hotarari",
+            Kind::DraftDecision => "consultari",
+            Kind::MayorDisposition => "dispozitii",
+            Kind::CouncilSession => "sedinte",
+            Kind::Tender => "licitatii",
+            Kind::DirectPurchase => "achizitii-directe",
+            Kind::JobContest => "cariere",
+            Kind::Service => "servicii",
+            Kind::News => "stiri",
+            Kind::Page => "",
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The JSON Schema (draft 2020-12) of one file of this type.
+    pub fn schema(self) -> serde_json::Value {
+        let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+        let mut schema = match self {
+            Kind::CouncilDecision => generator.into_root_schema_for::<CouncilDecision>(),
+            Kind::DraftDecision => generator.into_root_schema_for::<DraftDecision>(),
+            Kind::MayorDisposition => generator.into_root_schema_for::<MayorDisposition>(),
+            Kind::CouncilSession => generator.into_root_schema_for::<CouncilSession>(),
+            Kind::Tender => generator.into_root_schema_for::<Tender>(),
+            Kind::DirectPurchase => generator.into_root_schema_for::<DirectPurchase>(),
+            Kind::JobContest => generator.into_root_schema_for::<JobContest>(),
+            Kind::Service => generator.into_root_schema_for::<Service>(),
+            Kind::News => generator.into_root_schema_for::<News>(),
+            Kind::Page => generator.into_root_schema_for::<Page>(),
+        };
+        schema.insert("$id".into(), format!("{}.schema.json", self.name()).into());
+        schema.insert("title".into(), self.name().into());
+        schema.to_value()
+    }
+}
+
+/// The type-specific part of an item.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Data {
+    CouncilDecision(CouncilDecision),
+    DraftDecision(DraftDecision),
+    MayorDisposition(MayorDisposition),
+    CouncilSession(CouncilSession),
+    Tender(Tender),
+    DirectPurchase(DirectPurchase),
+    JobContest(JobContest),
+    Service(Service),
+    News(News),
+    Page(Page),
+}
+
+impl Data {
+    /// Deserialises a validated front matter into the type of `kind`.
+    pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Data, serde_json::Error> {
+        use serde_json::from_value as v;
+        Ok(match kind {
+            Kind::CouncilDecision => Data::CouncilDecision(v(value)?),
+            Kind::DraftDecision => Data::DraftDecision(v(value)?),
+            Kind::MayorDisposition => Data::MayorDisposition(v(value)?),
+            Kind::CouncilSession => Data::CouncilSession(v(value)?),
+            Kind::Tender => Data::Tender(v(value)?),
+            Kind::DirectPurchase => Data::DirectPurchase(v(value)?),
+            Kind::JobContest => Data::JobContest(v(value)?),
+            Kind::Service => Data::Service(v(value)?),
+            Kind::News => Data::News(v(value)?),
+            Kind::Page => Data::Page(v(value)?),
+        })
+    }
+
+    pub fn envelope(&self) -> &Envelope {
+        match self {
+            Data::CouncilDecision(x) => &x.envelope,
+            Data::DraftDecision(x) => &x.envelope,
+            Data::MayorDisposition(x) => &x.envelope,
+            Data::CouncilSession(x) => &x.envelope,
+            Data::Tender(x) => &x.envelope,
+            Data::DirectPurchase(x) => &x.envelope,
+            Data::JobContest(x) => &x.envelope,
+            Data::Service(x) => &x.envelope,
+            Data::News(x) => &x.envelope,
+            Data::Page(x) => &x.envelope,
+        }
+    }
+}

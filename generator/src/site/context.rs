@@ -1,0 +1,303 @@
+//! What templates, feeds and open data see of an item: its fields as written, plus what the
+//! generator works out (URL, reverse links, legal deadlines, attachment sizes).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use civic_workdays::{Calendar, Deadline, format_date_ro};
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use super::urls;
+use crate::load::Item;
+use crate::model::Data;
+use crate::model::decisions::{DraftStatus, LegalCharacter};
+use crate::model::envelope::Rel;
+
+/// Everything an item's context needs to know about the rest of the site.
+pub struct Index<'a> {
+    pub by_id: HashMap<&'a str, &'a Item>,
+    /// id → links pointing at it, as (rel, source item).
+    pub incoming: HashMap<&'a str, Vec<(Rel, &'a Item)>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(items: &'a [Item]) -> Index<'a> {
+        let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id(), i)).collect();
+        let mut incoming: HashMap<&str, Vec<(Rel, &Item)>> = HashMap::new();
+        for item in items {
+            for r in &item.data.envelope().related {
+                if by_id.contains_key(r.id.as_str()) {
+                    incoming
+                        .entry(r.id.as_str())
+                        .or_default()
+                        .push((r.rel, item));
+                }
+            }
+            if let Data::CouncilDecision(d) = &item.data {
+                if let Some(draft) = d.draft.as_deref().filter(|id| by_id.contains_key(id)) {
+                    incoming
+                        .entry(draft)
+                        .or_default()
+                        .push((Rel::AdoptedFrom, item));
+                }
+            }
+        }
+        for links in incoming.values_mut() {
+            links.sort_by(|a, b| (a.0, a.1.id()).cmp(&(b.0, b.1.id())));
+        }
+        Index { by_id, incoming }
+    }
+}
+
+/// A short reference to an item: enough for a link in a list or a related box.
+pub fn reference(item: &Item) -> Value {
+    json!({
+        "id": item.id(),
+        "type": item.kind.name(),
+        "title": item.data.envelope().title,
+        "url": urls::item_url(item),
+        "number": display_number(item),
+    })
+}
+
+/// "123/2025" for numbered acts.
+pub fn display_number(item: &Item) -> Option<String> {
+    match &item.data {
+        Data::CouncilDecision(d) => Some(format!("{}/{}", d.number, d.year)),
+        Data::MayorDisposition(d) => Some(format!("{}/{}", d.number, d.year)),
+        Data::DraftDecision(d) => Some(d.draft_no.clone()),
+        _ => None,
+    }
+}
+
+/// The date lists sort and show an item by.
+pub fn main_date(item: &Item) -> Date {
+    match &item.data {
+        Data::CouncilDecision(d) => d.adopted_on.civil(),
+        Data::MayorDisposition(d) => d.issued_on.civil(),
+        Data::DraftDecision(d) => d.consultation.announced_on.civil(),
+        Data::DirectPurchase(d) => d.purchased_on.civil(),
+        Data::JobContest(j) => j.calendar.announced_on.civil(),
+        _ => local_date(item.data.envelope().published_at.timestamp()),
+    }
+}
+
+pub fn local_date(t: jiff::Timestamp) -> Date {
+    t.to_zoned_datetime(bucharest()).date()
+}
+
+pub fn bucharest() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Bucharest")
+        .expect("the bundled tz database has Europe/Bucharest")
+}
+
+/// The summary used in lists, feeds and the JSON lists: every field but the body.
+pub fn summary(item: &Item, now: Date) -> Value {
+    let mut v = serde_json::to_value(&item.data).expect("content types serialise");
+    let obj = v.as_object_mut().expect("items serialise to objects");
+    obj.insert("type".into(), item.kind.name().into());
+    obj.insert("url".into(), urls::item_url(item).into());
+    obj.insert("section_url".into(), urls::section_url(item.kind).into());
+    obj.insert("date".into(), main_date(item).to_string().into());
+    if let Some(n) = display_number(item) {
+        obj.insert("display_number".into(), n.into());
+    }
+    if let Some(days) = days_left(item, now) {
+        obj.insert("days_left".into(), days.into());
+    }
+    v
+}
+
+/// Days until the deadline a citizen acts on (comments, dossiers, offers), if still open.
+pub fn days_left(item: &Item, now: Date) -> Option<i64> {
+    let due = match &item.data {
+        Data::DraftDecision(d) if d.status == DraftStatus::InConsultare => {
+            d.consultation.comments_deadline.civil()
+        }
+        Data::JobContest(j) => j.calendar.dossiers_to.civil(),
+        Data::Tender(t) => local_date(t.tender_period.end.timestamp()),
+        _ => return None,
+    };
+    let days = (due - now).get_days() as i64;
+    (days >= 0).then_some(days)
+}
+
+/// The full context of an item's own page.
+pub fn detail(
+    item: &Item,
+    index: &Index,
+    calendar: &Calendar,
+    content: &Path,
+    now: Date,
+    body_html: String,
+) -> Value {
+    let mut v = summary(item, now);
+    let obj = v.as_object_mut().expect("object");
+    obj.insert("body_html".into(), body_html.into());
+    let env = item.data.envelope();
+    let outgoing: Vec<Value> = env
+        .related
+        .iter()
+        .filter_map(|r| index.by_id.get(r.id.as_str()).map(|t| link(r.rel, t)))
+        .chain(decision_links(item, index))
+        .collect();
+    let incoming: Vec<Value> = index
+        .incoming
+        .get(item.id())
+        .into_iter()
+        .flatten()
+        .map(|(rel, source)| link(*rel, source))
+        .collect();
+    obj.insert("related_out".into(), outgoing.into());
+    obj.insert("related_in".into(), incoming.into());
+    let attachments: Vec<Value> = env
+        .attachments
+        .iter()
+        .map(|a| {
+            let bytes = std::fs::metadata(content.join(&a.path)).map(|m| m.len()).unwrap_or(0);
+            json!({
+                "title": a.title,
+                "url": format!("/{}", a.path),
+                "media_type": a.media_type.clone().unwrap_or_else(|| media_type(&a.path).to_owned()),
+                "format": a.path.rsplit('.').next().unwrap_or("").to_uppercase(),
+                "bytes": bytes,
+                "sha256": a.sha256,
+                "role": a.role,
+                "redacted": a.redacted,
+            })
+        })
+        .collect();
+    obj.insert("attachments".into(), attachments.into());
+    obj.insert("deadlines".into(), deadlines(item, calendar, now).into());
+    v
+}
+
+fn link(rel: Rel, item: &Item) -> Value {
+    let mut v = reference(item);
+    v["rel"] = serde_json::to_value(rel).expect("rel serialises");
+    v
+}
+
+/// Links that are fields rather than `related[]` entries (the session, the draft).
+fn decision_links(item: &Item, index: &Index) -> Vec<Value> {
+    let Data::CouncilDecision(d) = &item.data else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(draft) = d.draft.as_deref().and_then(|id| index.by_id.get(id)) {
+        out.push(link(Rel::AdoptedFrom, draft));
+    }
+    if let Some(session) = d.session.as_deref().and_then(|id| index.by_id.get(id)) {
+        let mut l = reference(session);
+        l["rel"] = "adopted_in".into();
+        out.push(l);
+    }
+    out
+}
+
+pub fn media_type(path: &str) -> &'static str {
+    match path
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("svg") => "image/svg+xml",
+        Some("csv") => "text/csv",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The legal clocks that apply to an item, each with its computation spelled out.
+fn deadlines(item: &Item, calendar: &Calendar, now: Date) -> Vec<Value> {
+    let mut out = Vec::new();
+    let clock = |label: &str, law: &str, deadline: Deadline, done: Option<Date>| {
+        let state = match done {
+            Some(d) if d <= deadline.due => "respectat",
+            Some(_) => "depășit",
+            None if now > deadline.due => "depășit",
+            None => "în_curs",
+        };
+        json!({
+            "label": label,
+            "law": law,
+            "due": deadline.due.to_string(),
+            "due_ro": format_date_ro(deadline.due),
+            "explanation": deadline.explain_ro(),
+            "done_on": done.map(|d| d.to_string()),
+            "done_ro": done.map(format_date_ro),
+            "state": state,
+        })
+    };
+    match &item.data {
+        Data::CouncilDecision(d) => {
+            let due = calendar.add_working_days(d.adopted_on.civil(), 10);
+            out.push(clock(
+                "Comunicarea către prefect",
+                "art. 197 alin. (1) din Codul administrativ: 10 zile lucrătoare de la adoptare",
+                due,
+                d.communicated_prefect_on.map(|x| x.civil()),
+            ));
+            if let (LegalCharacter::Normativ, Some(sent)) =
+                (d.legal_character, d.communicated_prefect_on)
+            {
+                out.push(clock(
+                    "Publicarea în Monitorul Oficial Local",
+                    "art. 198 alin. (1) din Codul administrativ: 5 zile de la comunicarea către prefect",
+                    calendar.add_calendar_days(sent.civil(), 5),
+                    d.published_on.map(|x| x.civil()),
+                ));
+            }
+        }
+        Data::MayorDisposition(d) => {
+            out.push(clock(
+                "Comunicarea către prefect",
+                "art. 197 alin. (1) din Codul administrativ: 10 zile lucrătoare de la emitere",
+                calendar.add_working_days(d.issued_on.civil(), 10),
+                d.communicated_prefect_on.map(|x| x.civil()),
+            ));
+        }
+        Data::DraftDecision(d) => {
+            let c = &d.consultation;
+            let min = calendar.add_calendar_days(c.announced_on.civil(), 10);
+            let mut v = clock(
+                "Termenul minim pentru recomandări",
+                "art. 7 alin. (4) din Legea nr. 52/2003: cel puțin 10 zile de la anunț",
+                min,
+                None,
+            );
+            v["state"] = if c.comments_deadline.civil()
+                >= v["due"]
+                    .as_str()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(c.comments_deadline.civil())
+            {
+                "respectat".into()
+            } else {
+                "depășit".into()
+            };
+            v["done_on"] = c.comments_deadline.to_string().into();
+            v["done_ro"] = format_date_ro(c.comments_deadline.civil()).into();
+            out.push(v);
+            out.push(clock(
+                "Cea mai devreme dată de supunere spre avizare",
+                "art. 7 alin. (2) din Legea nr. 52/2003: cel puțin 30 de zile lucrătoare după anunț",
+                calendar.add_working_days(c.announced_on.civil(), 30),
+                None,
+            ));
+            if let Some(last) = out.last_mut() {
+                last["state"] = "informativ".into();
+            }
+        }
+        _ => {}
+    }
+    out
+}

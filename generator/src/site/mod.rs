@@ -1,0 +1,364 @@
+//! `civic build`: load, check, render, swap. The build is a pure function of the content folder,
+//! the theme and the options: no clock, no network, byte-identical output for the same input.
+
+pub mod context;
+pub mod data;
+pub mod ical;
+pub mod jsonld;
+pub mod lists;
+pub mod ocds;
+pub mod output;
+pub mod render;
+pub mod urls;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use civic_workdays::{Calendar, CalendarRules};
+use jiff::civil::Date;
+use minijinja::value::{Serde, Value as JValue};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::load::{self, Item};
+use crate::model::{Data, Kind};
+use crate::progress::Progress;
+use context::Index;
+
+/// What `civic build` and `civic check` are given.
+pub struct Options {
+    pub content: PathBuf,
+    pub theme: PathBuf,
+    pub out: PathBuf,
+    pub base_url: Option<String>,
+    pub now: Option<Date>,
+    /// Validate only; write nothing.
+    pub check_only: bool,
+}
+
+/// What a successful run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub items: usize,
+    /// Items whose `published_at` is after "now": left out until a later build.
+    pub scheduled: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// Everything loaded and checked, ready to render.
+pub struct Site {
+    pub config: SiteConfig,
+    pub calendar: Calendar,
+    pub items: Vec<Item>,
+    pub now: Date,
+    pub content: PathBuf,
+}
+
+/// Loads and checks the content; every problem in every file, or a site ready to render.
+pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let config = load::config(&opts.content)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let calendar = config.as_ref().and_then(|c| {
+        let rules = load::data_file::<CalendarRules>(&opts.content, &c.holidays)
+            .map_err(|e| errors.extend(e))
+            .ok()?;
+        Calendar::new(rules)
+            .map_err(|e| {
+                errors.push(
+                    Diagnostic::new(&c.holidays, 0, 0, e.to_string())
+                        .fix("correct the holiday rule"),
+                )
+            })
+            .ok()
+    });
+    let items = load::items(&opts.content)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let (Some(mut config), Some(calendar), Some(items)) = (config, calendar, items) else {
+        errors.sort();
+        return Err(errors);
+    };
+    let mut findings: Vec<Diagnostic> = crate::checks::run(&items, &config, &opts.content)
+        .into_iter()
+        .map(|f| f.locate(&opts.content))
+        .collect();
+    if !findings.is_empty() {
+        findings.sort();
+        return Err(findings);
+    }
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    config.base_url = config.base_url.trim_end_matches('/').to_owned();
+    let now = opts.now.or(config.now.map(|d| d.civil())).ok_or_else(|| {
+        vec![
+            Diagnostic::new(
+                load::CONFIG_FILE,
+                0,
+                0,
+                "the build has no date for \"today\"",
+            )
+            .fix("pass --now YYYY-MM-DD, set SOURCE_DATE_EPOCH, or set `now:` in civic.yaml"),
+        ]
+    })?;
+    let total = items.len();
+    let items: Vec<Item> = items
+        .into_iter()
+        .filter(|i| context::local_date(i.data.envelope().published_at.timestamp()) <= now)
+        .collect();
+    let scheduled = total - items.len();
+    Ok((
+        Site {
+            config,
+            calendar,
+            items,
+            now,
+            content: opts.content.clone(),
+        },
+        scheduled,
+    ))
+}
+
+/// The whole build. On any error the previous output is left untouched.
+pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnostic>> {
+    let start = Instant::now();
+    progress.phase("reading content");
+    let (site, scheduled) = load(opts)?;
+    let mut report = Report {
+        items: site.items.len(),
+        scheduled,
+        ..Report::default()
+    };
+    if opts.check_only {
+        report.elapsed = start.elapsed();
+        return Ok(report);
+    }
+    let labels: render::Labels = load::data_file(&opts.theme, "labels.yaml").map_err(|mut e| {
+        e.iter_mut()
+            .for_each(|d| d.file = format!("{}/{}", opts.theme.display(), d.file));
+        e
+    })?;
+    let env = render::environment(&opts.theme, labels)?;
+    let staging = output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?;
+    match render_site(&site, &env, &opts.theme, &staging, progress) {
+        Ok((pages, files)) => {
+            staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
+            report.pages = pages;
+            report.files = files;
+            report.elapsed = start.elapsed();
+            Ok(report)
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        path.display().to_string(),
+        0,
+        0,
+        format!("cannot write the site: {e}"),
+    )
+    .fix("check the --out folder and free disk space")
+}
+
+/// One page to render: its URL, template and context.
+pub struct PageJob {
+    pub url: String,
+    pub template: &'static str,
+    pub context: Value,
+}
+
+fn render_site(
+    site: &Site,
+    env: &minijinja::Environment<'static>,
+    theme: &Path,
+    out: &output::Staging,
+    progress: &Progress,
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let index = Index::new(&site.items);
+    let write = |path: &str, bytes: &[u8]| {
+        out.write(path, bytes)
+            .map_err(|e| vec![io_error(Path::new(path), e)])
+    };
+    let mut files = 0usize;
+
+    // Assets first: pages link to their content-hashed names.
+    let mut assets = serde_json::Map::new();
+    for entry in std::fs::read_dir(theme.join("assets"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let path = entry.path();
+        let bytes = std::fs::read(&path).map_err(|e| vec![io_error(&path, e)])?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let hash = &hex::encode(Sha256::digest(&bytes))[..10];
+        let hashed = match name.rsplit_once('.') {
+            Some((stem, ext)) => format!("assets/{stem}.{hash}.{ext}"),
+            None => format!("assets/{name}.{hash}"),
+        };
+        write(&hashed, &bytes)?;
+        files += 1;
+        assets.insert(name, format!("/{hashed}").into());
+    }
+    let globals = globals(site, Value::Object(assets));
+
+    // Attachments and other files referenced from content are published as they are.
+    let mut attachment_paths: Vec<&str> = site
+        .items
+        .iter()
+        .flat_map(|i| {
+            i.data
+                .envelope()
+                .attachments
+                .iter()
+                .map(|a| a.path.as_str())
+        })
+        .collect();
+    if let Some(logo) = &site.config.city.logo {
+        attachment_paths.push(logo);
+    }
+    attachment_paths.sort();
+    attachment_paths.dedup();
+    for p in attachment_paths {
+        let bytes =
+            std::fs::read(site.content.join(p)).map_err(|e| vec![io_error(Path::new(p), e)])?;
+        write(p, &bytes)?;
+        files += 1;
+    }
+
+    let mut jobs = lists::pages(site);
+    let item_pages: Vec<&Item> = site.items.iter().filter(|i| has_page(i)).collect();
+    progress.phase("rendering pages");
+    let bar = progress.bar((jobs.len() + item_pages.len()) as u64);
+
+    let render = |template: &str, ctx: JValue| -> Result<String, Diagnostic> {
+        let t = env
+            .get_template(template)
+            .map_err(|e| render::template_error(template, &e))?;
+        t.render(ctx)
+            .map_err(|e| render::template_error(template, &e))
+    };
+    let rendered_items: Vec<Result<(), Diagnostic>> = item_pages
+        .par_iter()
+        .map(|item| {
+            let body = crate::markdown::to_html(&item.body);
+            let mut ctx = context::detail(item, &index, &site.calendar, &site.content, site.now, body);
+            let ld = jsonld::for_item(item, &ctx, site);
+            ctx["jsonld"] = ld.map_or(Value::Null, |v| v.to_string().replace("</", "<\\/").into());
+            let url = urls::item_url(item);
+            let html = render(
+                "item.html",
+                minijinja::context! { site => &globals, item => Serde(&ctx), page => Serde(&json!({"url": url, "title": item.data.envelope().title})) },
+            )?;
+            out.write(&urls::file_for(&url), html.as_bytes()).map_err(|e| io_error(Path::new(&url), e))?;
+            out.write(&format!("data/{}/{}.json", item.kind.name(), item.id()), data::item_json(item, &ctx).as_bytes())
+                .map_err(|e| io_error(Path::new(&url), e))?;
+            for (name, ics) in ical::for_item(item, &site.config) {
+                out.write(&format!("{}{name}", urls::file_for(&url).trim_end_matches("index.html")), ics.as_bytes())
+                    .map_err(|e| io_error(Path::new(&url), e))?;
+            }
+            bar.inc(1);
+            Ok(())
+        })
+        .collect();
+    let mut errors: Vec<Diagnostic> = rendered_items.into_iter().filter_map(Result::err).collect();
+    let pages = item_pages.len() + jobs.len();
+    let extra_files: Vec<(String, Vec<u8>)> = data::site_files(site, &index, &globals);
+    jobs.par_iter_mut()
+        .map(|job| {
+            let ctx = std::mem::take(&mut job.context);
+            let html = render(
+                job.template,
+                minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) },
+            )?;
+            out.write(&urls::file_for(&job.url), html.as_bytes())
+                .map_err(|e| io_error(Path::new(&job.url), e))?;
+            bar.inc(1);
+            Ok(())
+        })
+        .collect::<Vec<Result<(), Diagnostic>>>()
+        .into_iter()
+        .filter_map(Result::err)
+        .for_each(|e| errors.push(e));
+    bar.finish();
+    for (path, bytes) in &extra_files {
+        write(path, bytes)?;
+    }
+    for (path, template, ctx) in data::templated_files(site, &index) {
+        match render(
+            template,
+            minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) },
+        ) {
+            Ok(text) => write(&path, text.as_bytes())?,
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        return Err(errors);
+    }
+    files += pages * 2 + extra_files.len();
+    Ok((pages, files))
+}
+
+/// Register-only dispositions have a line in the register and no page of their own.
+pub fn has_page(item: &Item) -> bool {
+    !matches!(&item.data, Data::MayorDisposition(d) if d.register_only)
+}
+
+/// The `site` object every template sees.
+fn globals(site: &Site, assets: Value) -> JValue {
+    let c = &site.config;
+    let nav: Vec<Value> = [
+        Kind::Service,
+        Kind::CouncilDecision,
+        Kind::DraftDecision,
+        Kind::CouncilSession,
+        Kind::Tender,
+        Kind::JobContest,
+        Kind::News,
+    ]
+    .iter()
+    .map(|k| json!({"kind": k.name(), "url": urls::section_url(*k)}))
+    .collect();
+    let mut footer: Vec<(&u32, Value)> = site
+        .items
+        .iter()
+        .filter_map(|i| match &i.data {
+            Data::Page(p) => p.footer_order.as_ref().map(|o| {
+                (
+                    o,
+                    json!({"title": p.envelope.title, "url": urls::item_url(i)}),
+                )
+            }),
+            _ => None,
+        })
+        .collect();
+    footer.sort_by_key(|(o, _)| **o);
+    JValue::from(Serde(json!({
+        "city": c.city,
+        "base_url": c.base_url,
+        "lang": c.lang,
+        "contact": c.contact,
+        "external_links": c.external_links,
+        "colors": c.colors,
+        "now": site.now.to_string(),
+        "year": site.now.year(),
+        "assets": assets,
+        "nav": nav,
+        "footer": footer.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+    })))
+}

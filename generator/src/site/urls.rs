@@ -1,0 +1,90 @@
+//! Where every page lives. One place, so links and files always agree.
+
+use crate::load::Item;
+use crate::model::Kind;
+
+/// The URL path of an item's page, ending in `/`.
+pub fn item_url(item: &Item) -> String {
+    let env = item.data.envelope();
+    let slug = env.slug.as_deref().unwrap_or(&env.id);
+    match item.kind {
+        Kind::Page => format!("/{slug}/"),
+        kind => format!("/{}/{slug}/", kind.section()),
+    }
+}
+
+/// The list page of a type.
+pub fn section_url(kind: Kind) -> String {
+    format!("/{}/", kind.section())
+}
+
+/// Page `n` (1-based) of a list whose first page is `base`.
+pub fn page_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_owned()
+    } else {
+        format!("{base}pagina/{n}/")
+    }
+}
+
+/// The file that serves a URL path.
+pub fn file_for(url: &str) -> String {
+    let path = url.trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// A URL path segment from free text: lower case, ASCII, dashes ("Educație" → "educatie").
+pub fn segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(fold_diacritic) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+fn fold_diacritic(c: char) -> Option<char> {
+    Some(match c {
+        'ă' | 'â' | 'Ă' | 'Â' => 'a',
+        'î' | 'Î' => 'i',
+        'ș' | 'ş' | 'Ș' | 'Ş' => 's',
+        'ț' | 'ţ' | 'Ț' | 'Ţ' => 't',
+        'é' | 'è' | 'É' => 'e',
+        'ö' | 'ő' | 'Ö' => 'o',
+        'ü' | 'ű' | 'Ü' => 'u',
+        'á' | 'Á' => 'a',
+        other => other,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_fold_romanian_diacritics() {
+        assert_eq!(segment("Educație și Cultură"), "educatie-si-cultura");
+        assert_eq!(
+            segment("Primarul Municipiului Timișoara"),
+            "primarul-municipiului-timisoara"
+        );
+    }
+
+    #[test]
+    fn pagination_and_files() {
+        assert_eq!(page_url("/hotarari/", 1), "/hotarari/");
+        assert_eq!(page_url("/hotarari/", 3), "/hotarari/pagina/3/");
+        assert_eq!(
+            file_for("/hotarari/pagina/3/"),
+            "hotarari/pagina/3/index.html"
+        );
+        assert_eq!(file_for("/sitemap.xml"), "sitemap.xml");
+    }
+}
