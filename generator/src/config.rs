@@ -128,6 +128,6 @@ impl SiteConfig {
             .into_generator()
             .into_root_schema_for::<SiteConfig>();
         s.insert("$id".into(), "civic.schema.json".into());
-        s.to_value()
+        crate::model::without_null(s.to_value())
     }
 }

@@ -51,6 +51,7 @@ impl Positions {
 }
 
 /// A YAML syntax error, already shifted to the line numbers of the whole file.
+#[derive(Debug)]
 pub struct SyntaxError {
     pub pos: Pos,
     pub message: String,

@@ -72,7 +72,7 @@ pub enum DecisionStatus {
     ComunicataPrefect,
     Publicata,
     InVigoare,
-    /// Suspended by operation of law after the prefect challenged it (Law 554/2004 art. 3).
+    // Suspended by operation of law after the prefect challenged it (Law 554/2004 art. 3).
     Suspendata,
     Anulata,
     Revocata,

@@ -106,25 +106,25 @@ pub struct Related {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Rel {
-    /// This item changes parts of the other.
+    // This item changes parts of the other.
     Amends,
-    /// This item repeals the other.
+    // This item repeals the other.
     Repeals,
-    /// This item revokes the other.
+    // This item revokes the other.
     Revokes,
-    /// This item suspends the other.
+    // This item suspends the other.
     Suspends,
-    /// This item puts the other into practice.
+    // This item puts the other into practice.
     Implements,
-    /// This item replaces the other.
+    // This item replaces the other.
     Replaces,
-    /// This item was adopted from the other (a decision from its draft).
+    // This item was adopted from the other (a decision from its draft).
     AdoptedFrom,
-    /// This item is about the other.
+    // This item is about the other.
     About,
-    /// This item takes place at the other.
+    // This item takes place at the other.
     LocatedAt,
-    /// Worth reading together.
+    // Worth reading together.
     SeeAlso,
 }
 

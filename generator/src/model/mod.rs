@@ -100,7 +100,7 @@ impl Kind {
 
     /// The JSON Schema (draft 2020-12) of one file of this type.
     pub fn schema(self) -> serde_json::Value {
-        let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+        let generator = schema_settings().into_generator();
         let mut schema = match self {
             Kind::CouncilDecision => generator.into_root_schema_for::<CouncilDecision>(),
             Kind::DraftDecision => generator.into_root_schema_for::<DraftDecision>(),
@@ -115,8 +115,49 @@ impl Kind {
         };
         schema.insert("$id".into(), format!("{}.schema.json", self.name()).into());
         schema.insert("title".into(), self.name().into());
-        schema.to_value()
+        without_null(schema.to_value())
     }
+}
+
+/// How the contract's schemas are generated.
+pub fn schema_settings() -> schemars::generate::SchemaSettings {
+    schemars::generate::SchemaSettings::draft2020_12()
+}
+
+/// An optional field is simply not required: its `null` alternative is removed, so an error
+/// inside it is reported as itself rather than as "anyOf failed" (and null never reaches the
+/// validator: empty YAML values are dropped on reading).
+pub fn without_null(mut schema: serde_json::Value) -> serde_json::Value {
+    fn walk(v: &mut serde_json::Value) {
+        use serde_json::Value;
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(types)) = map.get_mut("type") {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        let only = types[0].clone();
+                        map.insert("type".into(), only);
+                    }
+                }
+                if let Some(Value::Array(any)) = map.get("anyOf") {
+                    let rest: Vec<Value> = any.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).cloned().collect();
+                    if rest.len() == 1 {
+                        map.remove("anyOf");
+                        if let Value::Object(inner) = &rest[0] {
+                            for (k, v) in inner {
+                                map.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                    }
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut schema);
+    schema
 }
 
 /// The type-specific part of an item.

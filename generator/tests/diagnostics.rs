@@ -1,0 +1,235 @@
+//! One test per kind of content error: the editor must be told the file, the line, the field
+//! and a fix, for every problem at once, and the previous site must survive.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/small"), &content);
+    (dir, content)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() { copy_dir(&e.path(), &target) } else { std::fs::copy(e.path(), target).unwrap(); }
+    }
+}
+
+fn write(content: &Path, rel: &str, text: &str) {
+    let p = content.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// Replaces `from` with `to` in a fixture file.
+fn edit(content: &Path, rel: &str, from: &str, to: &str) {
+    let p = content.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    std::fs::write(p, text.replacen(from, to, 1)).unwrap();
+}
+
+fn civic(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_civic")).args(args).env("CI", "1").output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn check(content: &Path) -> (i32, String) {
+    let (code, _, err) = civic(&["check", "--content", content.to_str().unwrap()]);
+    (code, err)
+}
+
+const HCL10: &str = "council_decisions/hcl-2025-10.md";
+
+#[test]
+fn the_fixture_is_valid() {
+    let (_d, content) = fixture();
+    let (code, err) = check(&content);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("3 items checked, no problems"), "{err}");
+}
+
+#[test]
+fn unknown_field_suggests_the_right_name() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "adopted_on: 2025-03-27", "adopted: 2025-03-27");
+    let (code, err) = check(&content);
+    assert_eq!(code, 1);
+    assert!(err.contains("council_decisions/hcl-2025-10.md:7:1: error in `adopted`: unknown field `adopted`"), "{err}");
+    assert!(err.contains("fix: did you mean `adopted_on`?"), "{err}");
+    // The same edit also removed a required field, reported in the same run.
+    assert!(err.contains("missing required field `adopted_on`"), "{err}");
+}
+
+#[test]
+fn missing_field_says_what_to_add() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "initiator: Primarul Orașului Test\n", "");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-10.md:2:1: error in `initiator`: missing required field `initiator`"), "{err}");
+    assert!(err.contains("fix: add `initiator:` (Who proposed it"), "{err}");
+}
+
+#[test]
+fn wrong_enum_value_is_corrected() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "status: modificata", "status: in vigoare");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-10.md:13:9: error in `status`: `in vigoare` is not an allowed value"), "{err}");
+    assert!(err.contains("did you mean `in_vigoare`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_shows_an_example() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "number: 10", "number: zece");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-10.md:5:9: error in `number`: expected a whole number, found text `zece`"), "{err}");
+}
+
+#[test]
+fn malformed_date_explains_the_format() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "published_on: 2025-04-03", "published_on: 03.04.2025");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-10.md:12:15: error in `published_on`: `03.04.2025` is not a valid date"), "{err}");
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn yaml_syntax_error_points_at_the_line() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "legal_basis: [\"art. 129 din OUG nr. 57/2019\"]", "legal_basis: [\"art. 129\"");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-10.md:1") && err.contains("YAML syntax"), "{err}");
+}
+
+#[test]
+fn unclosed_front_matter_is_reported() {
+    let (_d, content) = fixture();
+    write(&content, "council_decisions/broken.md", "---\nid: broken\ntitle: x\n");
+    let (_, err) = check(&content);
+    assert!(err.contains("council_decisions/broken.md:1:1: error: the front matter is never closed"), "{err}");
+}
+
+#[test]
+fn duplicate_ids_and_numbers_are_caught() {
+    let (_d, content) = fixture();
+    let text = std::fs::read_to_string(content.join(HCL10)).unwrap();
+    write(&content, "council_decisions/copy.md", &text);
+    let (_, err) = check(&content);
+    assert!(err.contains("council_decisions/hcl-2025-10.md:2:1: error in `id`: id `hcl-2025-10` is already used by council_decisions/copy.md"), "{err}");
+    assert!(err.contains("error in `number`: decision no. 10/2025 is also council_decisions/copy.md"), "{err}");
+}
+
+#[test]
+fn unknown_related_id_suggests_the_closest() {
+    let (_d, content) = fixture();
+    edit(&content, "council_decisions/hcl-2025-20.md", "id: hcl-2025-10}", "id: hcl-2025-11}");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-20.md:14:19: error in `related[0].id`: no item has id `hcl-2025-11`"), "{err}");
+    assert!(err.contains("did you mean `hcl-2025-10`?") || err.contains("did you mean `hcl-2025-20`?"), "{err}");
+}
+
+#[test]
+fn consultation_shorter_than_ten_days_is_refused() {
+    let (_d, content) = fixture();
+    edit(&content, "draft_decisions/ph-2026-5.md", "comments_deadline: 2026-12-05", "comments_deadline: 2026-11-20");
+    let (_, err) = check(&content);
+    assert!(err.contains("ph-2026-5.md:11:3: error in `consultation.comments_deadline`"), "{err}");
+    assert!(err.contains("at least 10 days") && err.contains("set it to 2026-11-26 or later"), "{err}");
+}
+
+#[test]
+fn dates_out_of_order_are_refused() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "communicated_prefect_on: 2025-04-01", "communicated_prefect_on: 2025-03-01");
+    let (_, err) = check(&content);
+    assert!(err.contains("hcl-2025-10.md:11:1: error in `communicated_prefect_on`: communicated_prefect_on 2025-03-01 is before adopted_on 2025-03-27"), "{err}");
+}
+
+#[test]
+fn attachments_must_exist_and_match_their_checksum() {
+    let (_d, content) = fixture();
+    write(&content, "files/anexa.pdf", "%PDF-1.4 test");
+    edit(
+        &content,
+        HCL10,
+        "category: Mobilitate\n",
+        "category: Mobilitate\nattachments:\n  - {path: files/anexa.pdf, title: Anexa, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\"}\n  - {path: files/lipsa.pdf, title: Lipsă}\n",
+    );
+    let (_, err) = check(&content);
+    assert!(err.contains("error in `attachments[0].sha256`: `files/anexa.pdf` does not match its sha256"), "{err}");
+    assert!(err.contains("error in `attachments[1].path`: the attachment `files/lipsa.pdf` does not exist"), "{err}");
+}
+
+#[test]
+fn a_type_that_contradicts_its_folder_is_refused() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "id: hcl-2025-10\n", "id: hcl-2025-10\ntype: news\n");
+    let (_, err) = check(&content);
+    assert!(err.contains("`type: news` does not match the folder `council_decisions/`"), "{err}");
+}
+
+#[test]
+fn every_error_of_every_file_comes_in_one_run() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "number: 10", "number: zece");
+    edit(&content, "draft_decisions/ph-2026-5.md", "status: in_consultare", "status: deschis");
+    edit(&content, "council_decisions/hcl-2025-20.md", "year: 2025", "year: anul");
+    let (code, err) = check(&content);
+    assert_eq!(code, 1);
+    assert!(err.contains("hcl-2025-10.md:5:9"), "{err}");
+    assert!(err.contains("ph-2026-5.md:13:9"), "{err}");
+    assert!(err.contains("hcl-2025-20.md:6:7"), "{err}");
+    assert!(err.contains("3 problem(s) in 3 file(s)"), "{err}");
+}
+
+#[test]
+fn json_format_is_machine_readable() {
+    let (_d, content) = fixture();
+    edit(&content, HCL10, "adopted_on: 2025-03-27", "adopted: 2025-03-27");
+    let (code, out, _) = civic(&["check", "--format", "json", "--content", content.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], false);
+    let first = &v["diagnostics"].as_array().unwrap().iter().find(|d| d["field"] == "adopted").unwrap();
+    assert_eq!(first["file"], HCL10);
+    assert_eq!(first["line"], 7);
+    assert_eq!(first["fix"], "did you mean `adopted_on`?");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_site() {
+    let (dir, content) = fixture();
+    let out = dir.path().join("public");
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
+    let args = |c: &Path| vec!["build".to_owned(), "--content".into(), c.display().to_string(), "--theme".into(), theme.display().to_string(), "--out".into(), out.display().to_string()];
+    let run = |a: Vec<String>| civic(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let (code, _, err) = run(args(&content));
+    assert_eq!(code, 0, "{err}");
+    let page = out.join("hotarari/hcl-2025-10/index.html");
+    let before = std::fs::read_to_string(&page).unwrap();
+    edit(&content, HCL10, "number: 10", "number: zece");
+    edit(&content, "council_decisions/hcl-2025-20.md", "title: privind modificarea", "title: SCHIMBAT");
+    let (code, _, err) = run(args(&content));
+    assert_eq!(code, 1);
+    assert!(err.contains("nothing was written, the previous site is unchanged"), "{err}");
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), before);
+    assert!(!std::fs::read_to_string(out.join("hotarari/hcl-2025-20/index.html")).unwrap().contains("SCHIMBAT"));
+    assert!(!dir.path().join("public.staging").exists());
+}
+
+#[test]
+fn usage_errors_exit_with_two_and_help_teaches() {
+    let (code, _, err) = civic(&["build", "--now", "27.03.2025"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("write it as YYYY-MM-DD"), "{err}");
+    let (code, out, _) = civic(&["check", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Every problem in every file is listed"), "{out}");
+}
