@@ -39,23 +39,11 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
         }
         for (i, r) in env.related.iter().enumerate() {
             if !ids.contains_key(r.id.as_str()) {
-                out.push(unknown_ref(
-                    &item.file,
-                    &format!("/related/{i}/id"),
-                    &r.id,
-                    &ids,
-                ));
+                out.push(unknown_ref(&item.file, &format!("/related/{i}/id"), &r.id, &ids));
             }
         }
         for (i, a) in env.attachments.iter().enumerate() {
-            check_attachment(
-                &item.file,
-                i,
-                &a.path,
-                a.sha256.as_deref(),
-                content,
-                &mut out,
-            );
+            check_attachment(&item.file, i, &a.path, a.sha256.as_deref(), content, &mut out);
         }
         let published = env.published_at.timestamp();
         match &item.data {
@@ -93,10 +81,7 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                     }
                 }
                 if published.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
-                    < d.adopted_on
-                        .civil()
-                        .yesterday()
-                        .unwrap_or(d.adopted_on.civil())
+                    < d.adopted_on.civil().yesterday().unwrap_or(d.adopted_on.civil())
                 {
                     out.push(Finding::new(
                         &item.file,
@@ -132,9 +117,7 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                         "dispositions are numbered once per year: check the number",
                     ));
                 }
-                if d.register_only
-                    && d.legal_character == crate::model::decisions::LegalCharacter::Normativ
-                {
+                if d.register_only && d.legal_character == crate::model::decisions::LegalCharacter::Normativ {
                     out.push(Finding::new(
                         &item.file,
                         "/register_only",
@@ -145,11 +128,8 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
             }
             Data::DraftDecision(d) => {
                 let c = &d.consultation;
-                let min = c
-                    .announced_on
-                    .civil()
-                    .checked_add(jiff::Span::new().days(10))
-                    .unwrap_or(c.announced_on.civil());
+                let min =
+                    c.announced_on.civil().checked_add(jiff::Span::new().days(10)).unwrap_or(c.announced_on.civil());
                 if c.comments_deadline.civil() < min {
                     out.push(Finding::new(
                         &item.file,
@@ -163,12 +143,7 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                 for (i, a) in s.agenda.iter().enumerate() {
                     if let Some(id) = &a.draft {
                         if !ids.contains_key(id.as_str()) {
-                            out.push(unknown_ref(
-                                &item.file,
-                                &format!("/agenda/{i}/draft"),
-                                id,
-                                &ids,
-                            ));
+                            out.push(unknown_ref(&item.file, &format!("/agenda/{i}/draft"), id, &ids));
                         }
                     }
                 }
@@ -221,7 +196,10 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                     out.push(Finding::new(
                         &item.file,
                         "/value/amount",
-                        format!("{} lei is over the direct purchase limit of {limit} lei for this category", p.value.amount),
+                        format!(
+                            "{} lei is over the direct purchase limit of {limit} lei for this category",
+                            p.value.amount
+                        ),
                         "a purchase this large needs a tender: check the value, or record it as a tender",
                     ));
                 }
@@ -236,11 +214,7 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                         "check dossiers_from and dossiers_to",
                     ));
                 }
-                if c.written_test
-                    .at
-                    .timestamp()
-                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                    .date()
+                if c.written_test.at.timestamp().to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
                     < c.dossiers_to.civil()
                 {
                     out.push(Finding::new(
@@ -280,14 +254,7 @@ fn unknown_ref(file: &str, pointer: &str, id: &str, ids: &HashMap<&str, &Item>) 
     Finding::new(file, pointer, format!("no item has id `{id}`"), fix)
 }
 
-fn check_attachment(
-    file: &str,
-    i: usize,
-    path: &str,
-    sha256: Option<&str>,
-    content: &Path,
-    out: &mut Vec<Finding>,
-) {
+fn check_attachment(file: &str, i: usize, path: &str, sha256: Option<&str>, content: &Path, out: &mut Vec<Finding>) {
     let pointer = format!("/attachments/{i}/path");
     if path.split('/').any(|s| s == ".." || s.is_empty()) {
         out.push(Finding::new(

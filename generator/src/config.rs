@@ -102,10 +102,7 @@ pub struct Colors {
 
 impl Default for Colors {
     fn default() -> Self {
-        Colors {
-            primary: "#0b4f8a".into(),
-            accent: "#b3261e".into(),
-        }
+        Colors { primary: "#0b4f8a".into(), accent: "#b3261e".into() }
     }
 }
 
@@ -124,9 +121,8 @@ fn default_holidays() -> String {
 
 impl SiteConfig {
     pub fn schema() -> serde_json::Value {
-        let mut s = schemars::generate::SchemaSettings::draft2020_12()
-            .into_generator()
-            .into_root_schema_for::<SiteConfig>();
+        let mut s =
+            schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<SiteConfig>();
         s.insert("$id".into(), "civic.schema.json".into());
         crate::model::without_null(s.to_value())
     }

@@ -23,20 +23,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        file: impl Into<String>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line,
-            column,
-            field: None,
-            message: message.into(),
-            fix: None,
-        }
+    pub fn new(file: impl Into<String>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic { file: file.into(), line, column, field: None, message: message.into(), fix: None }
     }
 
     pub fn field(mut self, field: impl Into<String>) -> Self {
@@ -73,10 +61,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    wrong: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wrong, c), c))

@@ -77,8 +77,7 @@ enum Format {
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse()
-        .map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD"))
+    s.parse().map_err(|_| format!("`{s}` is not a date: write it as YYYY-MM-DD"))
 }
 
 /// SOURCE_DATE_EPOCH (reproducible builds) as a date in the site's time zone.
@@ -87,6 +86,11 @@ fn source_date_epoch() -> Option<jiff::civil::Date> {
     let t = jiff::Timestamp::from_second(secs).ok()?;
     Some(site::context::local_date(t))
 }
+
+/// Rendering allocates many small values across threads; mimalloc is measurably faster here
+/// than the system allocator (see the benchmark figures in ARCHITECTURE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -102,11 +106,7 @@ fn main() -> ExitCode {
         now: common.now.or_else(source_date_epoch),
         check_only,
     };
-    let progress = if common.quiet || common.format == Format::Json {
-        Progress::quiet()
-    } else {
-        Progress::new(false)
-    };
+    let progress = if common.quiet || common.format == Format::Json { Progress::quiet() } else { Progress::new(false) };
     match site::build(&opts, &progress) {
         Ok(report) => {
             if common.format == Format::Json {
@@ -141,25 +141,17 @@ fn main() -> ExitCode {
 
 fn report_errors(diagnostics: &[Diagnostic], format: Format, check_only: bool) {
     if format == Format::Json {
-        println!(
-            "{}",
-            serde_json::json!({"ok": false, "diagnostics": diagnostics})
-        );
+        println!("{}", serde_json::json!({"ok": false, "diagnostics": diagnostics}));
         return;
     }
     for d in diagnostics {
         eprintln!("{d}");
     }
-    let files: std::collections::BTreeSet<&str> =
-        diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let files: std::collections::BTreeSet<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
     eprintln!(
         "civic: {} problem(s) in {} file(s){}",
         diagnostics.len(),
         files.len(),
-        if check_only {
-            ""
-        } else {
-            "; nothing was written, the previous site is unchanged"
-        }
+        if check_only { "" } else { "; nothing was written, the previous site is unchanged" }
     );
 }

@@ -6,40 +6,48 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Options, Parser, html};
 
+const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.link_rel(Some("noopener noreferrer"))
-        .url_schemes(["http", "https", "mailto", "tel"].into())
-        .add_generic_attributes(["id"])
-        .id_prefix(Some("md-"));
+    b.link_rel(None).url_schemes(SAFE_SCHEMES.into());
     b
 });
 
 /// Renders Markdown to sanitised HTML. Headings are shifted down one level, because the page
 /// title is the only `h1`.
 pub fn to_html(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let mut needs_cleaning = false;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
-            level: demote(level),
-            id,
-            classes,
-            attrs,
-        }),
-        pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(level)) => {
-            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Heading(demote(level)))
+        Event::Html(_) | Event::InlineHtml(_) => {
+            needs_cleaning = true;
+            event
         }
+        Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) if !is_safe_url(dest_url) => {
+            needs_cleaning = true;
+            event
+        }
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
         other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events);
-    CLEANER.clean(&raw).to_string()
+    if needs_cleaning { CLEANER.clean(&raw).to_string() } else { raw }
+}
+
+/// Relative links, fragments and the allowed schemes; anything else goes to the sanitiser.
+fn is_safe_url(url: &str) -> bool {
+    match url.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            SAFE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
+        }
+        _ => true,
+    }
 }
 
 fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
@@ -69,19 +77,17 @@ mod tests {
 
     #[test]
     fn tables_lists_and_links_are_kept() {
-        let html = to_html(
-            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- unu\n- doi\n\n[lege](https://legislatie.just.ro)\n",
-        );
-        assert!(
-            html.contains("<table>") && html.contains("<td>1</td>"),
-            "{html}"
-        );
+        let html = to_html("| a | b |\n|---|---|\n| 1 | 2 |\n\n- unu\n- doi\n\n[lege](https://legislatie.just.ro)\n");
+        assert!(html.contains("<table>") && html.contains("<td>1</td>"), "{html}");
         assert!(html.contains("<li>unu</li>"), "{html}");
-        assert!(
-            html.contains("href=\"https://legislatie.just.ro\""),
-            "{html}"
-        );
-        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+        assert!(html.contains("href=\"https://legislatie.just.ro\""), "{html}");
+    }
+
+    #[test]
+    fn a_dangerous_link_alone_is_still_cleaned() {
+        let html = to_html("[click](javascript:alert(1)) and [ok](/hotarari/) and [mail](mailto:a@b.ro)");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("href=\"/hotarari/\"") && html.contains("href=\"mailto:a@b.ro\""), "{html}");
     }
 
     #[test]

@@ -43,10 +43,8 @@ impl Progress {
             Mode::Bar => {
                 let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
                 bar.set_style(
-                    ProgressStyle::with_template(
-                        "{bar:40} {pos}/{len} pages ({per_sec}, {eta} left)",
-                    )
-                    .expect("valid template"),
+                    ProgressStyle::with_template("{bar:40} {pos}/{len} pages ({per_sec}, {eta} left)")
+                        .expect("valid template"),
                 );
                 bar
             }

@@ -11,28 +11,18 @@ pub struct Split<'a> {
 pub fn split(text: &str, is_markdown: bool) -> Result<Split<'_>, &'static str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !is_markdown {
-        return Ok(Split {
-            yaml: text,
-            yaml_first_line: 1,
-            body: "",
-        });
+        return Ok(Split { yaml: text, yaml_first_line: 1, body: "" });
     }
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or(
-            "a Markdown content file must start with a `---` line opening its YAML front matter",
-        )?;
+        .ok_or("a Markdown content file must start with a `---` line opening its YAML front matter")?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            return Ok(Split {
-                yaml,
-                yaml_first_line: 2,
-                body,
-            });
+            return Ok(Split { yaml, yaml_first_line: 2, body });
         }
         offset += line.len();
     }

@@ -46,18 +46,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        file: &str,
-        pointer: &str,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Finding {
-        Finding {
-            file: file.to_owned(),
-            pointer: pointer.to_owned(),
-            message: message.into(),
-            fix: Some(fix.into()),
-        }
+    pub fn new(file: &str, pointer: &str, message: impl Into<String>, fix: impl Into<String>) -> Finding {
+        Finding { file: file.to_owned(), pointer: pointer.to_owned(), message: message.into(), fix: Some(fix.into()) }
     }
 
     /// Locates the finding in its file.
@@ -83,16 +73,11 @@ impl Finding {
 /// Reads and validates the configuration file.
 pub fn config(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let schema = TypeSchema::from_schema(SiteConfig::schema());
-    read_typed(content, Path::new(CONFIG_FILE), &schema, |v| {
-        serde_json::from_value::<SiteConfig>(v)
-    })
+    read_typed(content, Path::new(CONFIG_FILE), &schema, |v| serde_json::from_value::<SiteConfig>(v))
 }
 
 /// Reads any YAML data file under the content folder into `T`, with located errors.
-pub fn data_file<T: DeserializeOwned>(
-    content: &Path,
-    relative: &str,
-) -> Result<T, Vec<Diagnostic>> {
+pub fn data_file<T: DeserializeOwned>(content: &Path, relative: &str) -> Result<T, Vec<Diagnostic>> {
     let path = content.join(relative);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         vec![
@@ -103,26 +88,18 @@ pub fn data_file<T: DeserializeOwned>(
     let (value, positions) = yaml::to_json(&text, 1).map_err(|e| vec![syntax(relative, e)])?;
     serde_json::from_value(value).map_err(|e| {
         let p = positions.of_value("");
-        vec![
-            Diagnostic::new(relative, p.line, p.column, e.to_string())
-                .fix("see docs/content.md for the file's shape"),
-        ]
+        vec![Diagnostic::new(relative, p.line, p.column, e.to_string()).fix("see docs/content.md for the file's shape")]
     })
 }
 
 /// Loads every item under the content folder. Returns the items, or all the diagnostics.
 pub fn items(content: &Path) -> Result<Vec<Item>, Vec<Diagnostic>> {
     let files = content_files(content).map_err(|e| vec![e])?;
-    let schemas: Vec<(Kind, TypeSchema)> =
-        Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect();
+    let schemas: Vec<(Kind, TypeSchema)> = Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect();
     let results: Vec<Result<Item, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|(kind, rel)| {
-            let schema = &schemas
-                .iter()
-                .find(|(k, _)| k == kind)
-                .expect("every kind has a schema")
-                .1;
+            let schema = &schemas.iter().find(|(k, _)| k == kind).expect("every kind has a schema").1;
             load_item(content, *kind, rel, schema)
         })
         .collect();
@@ -134,24 +111,15 @@ pub fn items(content: &Path) -> Result<Vec<Item>, Vec<Diagnostic>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if errors.is_empty() {
-        Ok(items)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(items) } else { Err(errors) }
 }
 
 /// Every content file, sorted, with its kind taken from its folder.
 fn content_files(content: &Path) -> Result<Vec<(Kind, PathBuf)>, Diagnostic> {
     let mut out = Vec::new();
     let top = std::fs::read_dir(content).map_err(|e| {
-        Diagnostic::new(
-            content.display().to_string(),
-            0,
-            0,
-            format!("cannot read the content folder: {e}"),
-        )
-        .fix("pass the right folder with --content")
+        Diagnostic::new(content.display().to_string(), 0, 0, format!("cannot read the content folder: {e}"))
+            .fix("pass the right folder with --content")
     })?;
     for entry in top.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -164,14 +132,8 @@ fn content_files(content: &Path) -> Result<Vec<(Kind, PathBuf)>, Diagnostic> {
                 let path = e.path();
                 if path.is_dir() {
                     stack.push(path);
-                } else if matches!(
-                    path.extension().and_then(|x| x.to_str()),
-                    Some("md" | "yaml" | "yml")
-                ) {
-                    out.push((
-                        kind,
-                        path.strip_prefix(content).unwrap_or(&path).to_path_buf(),
-                    ));
+                } else if matches!(path.extension().and_then(|x| x.to_str()), Some("md" | "yaml" | "yml")) {
+                    out.push((kind, path.strip_prefix(content).unwrap_or(&path).to_path_buf()));
                 }
             }
         }
@@ -181,18 +143,10 @@ fn content_files(content: &Path) -> Result<Vec<(Kind, PathBuf)>, Diagnostic> {
 }
 
 fn rel_name(rel: &Path) -> String {
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn load_item(
-    content: &Path,
-    kind: Kind,
-    rel: &Path,
-    schema: &TypeSchema,
-) -> Result<Item, Vec<Diagnostic>> {
+fn load_item(content: &Path, kind: Kind, rel: &Path, schema: &TypeSchema) -> Result<Item, Vec<Diagnostic>> {
     let file = rel_name(rel);
     let mut body = String::new();
     let data = read_typed(content, rel, schema, |value| {
@@ -214,12 +168,7 @@ fn load_item(
             body = split.body.to_owned();
         }
     }
-    Ok(Item {
-        kind,
-        file,
-        data,
-        body,
-    })
+    Ok(Item { kind, file, data, body })
 }
 
 fn read_typed<T, E: ToString>(
@@ -230,16 +179,11 @@ fn read_typed<T, E: ToString>(
 ) -> Result<T, Vec<Diagnostic>> {
     let file = rel_name(rel);
     let text = std::fs::read_to_string(content.join(rel)).map_err(|e| {
-        vec![
-            Diagnostic::new(&file, 0, 0, format!("cannot read the file: {e}"))
-                .fix("save it as UTF-8 text"),
-        ]
+        vec![Diagnostic::new(&file, 0, 0, format!("cannot read the file: {e}")).fix("save it as UTF-8 text")]
     })?;
-    let split = frontmatter::split(&text, file.ends_with(".md")).map_err(|m| {
-        vec![Diagnostic::new(&file, 1, 1, m).fix("see docs/content.md for the file layout")]
-    })?;
-    let (value, positions) =
-        yaml::to_json(split.yaml, split.yaml_first_line).map_err(|e| vec![syntax(&file, e)])?;
+    let split = frontmatter::split(&text, file.ends_with(".md"))
+        .map_err(|m| vec![Diagnostic::new(&file, 1, 1, m).fix("see docs/content.md for the file layout")])?;
+    let (value, positions) = yaml::to_json(split.yaml, split.yaml_first_line).map_err(|e| vec![syntax(&file, e)])?;
     let problems = schema.check(&file, &value, &positions);
     if !problems.is_empty() {
         return Err(problems);

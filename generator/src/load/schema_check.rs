@@ -34,15 +34,7 @@ impl TypeSchema {
         let mut out: Vec<Diagnostic> = self
             .validator
             .iter_errors(value)
-            .flat_map(|e| {
-                self.describe(
-                    file,
-                    e.instance_path().as_str(),
-                    e.kind(),
-                    e.instance(),
-                    positions,
-                )
-            })
+            .flat_map(|e| self.describe(file, e.instance_path().as_str(), e.kind(), e.instance(), positions))
             .collect();
         out.sort();
         out.dedup();
@@ -59,9 +51,7 @@ impl TypeSchema {
     ) -> Vec<Diagnostic> {
         let field = dotted(pointer);
         let at_value = positions.of_value(pointer);
-        let here = |message: String| {
-            Diagnostic::new(file, at_value.line, at_value.column, message).field(&field)
-        };
+        let here = |message: String| Diagnostic::new(file, at_value.line, at_value.column, message).field(&field);
         let one = |d: Diagnostic| vec![d];
         match kind {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -71,18 +61,11 @@ impl TypeSchema {
                     .map(|name| {
                         let child = format!("{pointer}/{name}");
                         let at = positions.of_key(&child);
-                        let d = Diagnostic::new(
-                            file,
-                            at.line,
-                            at.column,
-                            format!("unknown field `{name}`"),
-                        )
-                        .field(dotted(&child));
+                        let d = Diagnostic::new(file, at.line, at.column, format!("unknown field `{name}`"))
+                            .field(dotted(&child));
                         match did_you_mean(name, allowed.iter().map(String::as_str)) {
                             Some(guess) => d.fix(format!("did you mean `{guess}`?")),
-                            None => {
-                                d.fix(format!("remove it, or use one of: {}", allowed.join(", ")))
-                            }
+                            None => d.fix(format!("remove it, or use one of: {}", allowed.join(", "))),
                         }
                     })
                     .collect()
@@ -96,27 +79,14 @@ impl TypeSchema {
                     .and_then(Value::as_str)
                     .map(|d| format!(" ({d})"))
                     .unwrap_or_default();
-                let example = self
-                    .example(&child)
-                    .map(|e| format!(", e.g. `{name}: {e}`"))
-                    .unwrap_or_default();
+                let example = self.example(&child).map(|e| format!(", e.g. `{name}: {e}`")).unwrap_or_default();
                 let at = positions.of_key(pointer);
-                one(Diagnostic::new(
-                    file,
-                    at.line,
-                    at.column,
-                    format!("missing required field `{name}`"),
-                )
-                .field(dotted(&child))
-                .fix(format!("add `{name}:`{hint}{example}")))
+                one(Diagnostic::new(file, at.line, at.column, format!("missing required field `{name}`"))
+                    .field(dotted(&child))
+                    .fix(format!("add `{name}:`{hint}{example}")))
             }
             ValidationErrorKind::Enum { options } => {
-                let options: Vec<&str> = options
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
+                let options: Vec<&str> = options.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 let wrong = instance.as_str().unwrap_or_default();
                 let fix = match did_you_mean(wrong, options.iter().copied()) {
                     Some(guess) => format!("did you mean `{guess}`?"),
@@ -127,11 +97,7 @@ impl TypeSchema {
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
                     TypeKind::Single(t) => t.to_string(),
-                    TypeKind::Multiple(ts) => ts
-                        .iter()
-                        .map(|t| t.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" or "),
+                    TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
                 };
                 let fix = match self.example(pointer) {
                     Some(e) => format!("write {} here, e.g. `{e}`", article(&expected)),
@@ -148,10 +114,7 @@ impl TypeSchema {
             ValidationErrorKind::Format { format } => {
                 let fix = match format.as_str() {
                     "date" => "write the date as YYYY-MM-DD, e.g. 2025-03-27".to_owned(),
-                    "date-time" => {
-                        "write the date, time and UTC offset, e.g. 2025-04-03T10:00:00+03:00"
-                            .to_owned()
-                    }
+                    "date-time" => "write the date, time and UTC offset, e.g. 2025-04-03T10:00:00+03:00".to_owned(),
                     "email" => "write an e-mail address, e.g. registratura@primarie.ro".to_owned(),
                     "uri" => "write a full address starting with https://".to_owned(),
                     other => format!("write a valid {other}"),
@@ -159,14 +122,9 @@ impl TypeSchema {
                 one(here(format!("`{}` is not a valid {format}", short(instance))).fix(fix))
             }
             ValidationErrorKind::Pattern { pattern } => {
-                let hint = self
-                    .at(pointer)
-                    .and_then(|s| s.get("description"))
-                    .and_then(Value::as_str);
-                let fix = hint.map_or_else(
-                    || format!("it must match {pattern}"),
-                    |d| format!("{d} (pattern {pattern})"),
-                );
+                let hint = self.at(pointer).and_then(|s| s.get("description")).and_then(Value::as_str);
+                let fix =
+                    hint.map_or_else(|| format!("it must match {pattern}"), |d| format!("{d} (pattern {pattern})"));
                 one(here(format!("`{}` has the wrong shape", short(instance))).fix(fix))
             }
             ValidationErrorKind::MinItems { limit } => {
@@ -174,23 +132,18 @@ impl TypeSchema {
                     .fix("add the missing list items, one per `- ` line"))
             }
             ValidationErrorKind::MinLength { limit } => {
-                one(here(format!("is too short (at least {limit} characters)"))
-                    .fix("write the full text"))
+                one(here(format!("is too short (at least {limit} characters)")).fix("write the full text"))
             }
             ValidationErrorKind::MaxLength { limit } => {
                 one(here(format!("is too long (at most {limit} characters)"))
                     .fix("shorten it; put the rest in the body"))
             }
-            ValidationErrorKind::Minimum { limit } => one(here(format!(
-                "`{}` is below the minimum {limit}",
-                short(instance)
-            ))
-            .fix("check the number")),
-            ValidationErrorKind::Maximum { limit } => one(here(format!(
-                "`{}` is above the maximum {limit}",
-                short(instance)
-            ))
-            .fix("check the number")),
+            ValidationErrorKind::Minimum { limit } => {
+                one(here(format!("`{}` is below the minimum {limit}", short(instance))).fix("check the number"))
+            }
+            ValidationErrorKind::Maximum { limit } => {
+                one(here(format!("`{}` is above the maximum {limit}", short(instance))).fix("check the number"))
+            }
             other => one(here(format!("{other:?}"))),
         }
     }
@@ -263,11 +216,7 @@ fn short(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
-    } else {
-        text
-    }
+    if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text }
 }
 
 fn json_type(v: &Value) -> &'static str {

@@ -61,10 +61,7 @@ pub struct SyntaxError {
 /// absent. `first_line` is the file line where the YAML text starts.
 pub fn to_json(yaml: &str, first_line: usize) -> Result<(Value, Positions), SyntaxError> {
     let docs = MarkedYaml::load_from_str(yaml).map_err(|e| SyntaxError {
-        pos: Pos {
-            line: e.marker().line() + first_line - 1,
-            column: e.marker().col() + 1,
-        },
+        pos: Pos { line: e.marker().line() + first_line - 1, column: e.marker().col() + 1 },
         message: e.info().to_owned(),
     })?;
     let mut positions = Positions::default();
@@ -77,21 +74,11 @@ pub fn to_json(yaml: &str, first_line: usize) -> Result<(Value, Positions), Synt
 
 fn pos(node: &MarkedYaml, first_line: usize) -> Pos {
     let m = node.span.start;
-    Pos {
-        line: m.line() + first_line - 1,
-        column: m.col() + 1,
-    }
+    Pos { line: m.line() + first_line - 1, column: m.col() + 1 }
 }
 
-fn convert(
-    node: &MarkedYaml,
-    pointer: String,
-    first_line: usize,
-    positions: &mut Positions,
-) -> Value {
-    positions
-        .values
-        .insert(pointer.clone(), pos(node, first_line));
+fn convert(node: &MarkedYaml, pointer: String, first_line: usize, positions: &mut Positions) -> Value {
+    positions.values.insert(pointer.clone(), pos(node, first_line));
     match &node.data {
         YamlData::Value(scalar) => scalar_to_json(scalar),
         YamlData::Representation(text, ..) => Value::String(text.to_string()),
@@ -128,9 +115,7 @@ fn scalar_to_json(scalar: &Scalar) -> Value {
         Scalar::Null => Value::Null,
         Scalar::Boolean(b) => Value::Bool(*b),
         Scalar::Integer(i) => Value::Number((*i).into()),
-        Scalar::FloatingPoint(f) => {
-            Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number)
-        }
+        Scalar::FloatingPoint(f) => Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number),
         Scalar::String(s) => Value::String(s.to_string()),
     }
 }
@@ -152,11 +137,7 @@ mod tests {
 
     #[test]
     fn fields_keep_their_lines_and_types() {
-        let (v, p) = to_json(
-            "id: a\nvote:\n  for: 21\n  ok: true\nlist:\n  - x\n  - 2.5\n",
-            2,
-        )
-        .unwrap();
+        let (v, p) = to_json("id: a\nvote:\n  for: 21\n  ok: true\nlist:\n  - x\n  - 2.5\n", 2).unwrap();
         assert_eq!(v["vote"]["for"], 21);
         assert_eq!(v["vote"]["ok"], true);
         assert_eq!(v["list"][1], 2.5);

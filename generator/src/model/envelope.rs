@@ -101,9 +101,7 @@ pub struct Related {
 }
 
 /// Kinds of link between items. Each is shown on both items, in its own words.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rel {
     // This item changes parts of the other.

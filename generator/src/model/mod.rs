@@ -140,7 +140,8 @@ pub fn without_null(mut schema: serde_json::Value) -> serde_json::Value {
                     }
                 }
                 if let Some(Value::Array(any)) = map.get("anyOf") {
-                    let rest: Vec<Value> = any.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).cloned().collect();
+                    let rest: Vec<Value> =
+                        any.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).cloned().collect();
                     if rest.len() == 1 {
                         map.remove("anyOf");
                         if let Value::Object(inner) = &rest[0] {

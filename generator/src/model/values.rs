@@ -37,9 +37,7 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = Cow::<str>::deserialize(d)?;
-        text.parse::<jiff::civil::Date>()
-            .map(Date)
-            .map_err(serde::de::Error::custom)
+        text.parse::<jiff::civil::Date>().map(Date).map_err(serde::de::Error::custom)
     }
 }
 
@@ -72,9 +70,7 @@ impl Serialize for DateTime {
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = Cow::<str>::deserialize(d)?;
-        text.parse::<jiff::Timestamp>()
-            .map(DateTime)
-            .map_err(serde::de::Error::custom)
+        text.parse::<jiff::Timestamp>().map(DateTime).map_err(serde::de::Error::custom)
     }
 }
 

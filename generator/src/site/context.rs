@@ -28,18 +28,12 @@ impl<'a> Index<'a> {
         for item in items {
             for r in &item.data.envelope().related {
                 if by_id.contains_key(r.id.as_str()) {
-                    incoming
-                        .entry(r.id.as_str())
-                        .or_default()
-                        .push((r.rel, item));
+                    incoming.entry(r.id.as_str()).or_default().push((r.rel, item));
                 }
             }
             if let Data::CouncilDecision(d) = &item.data {
                 if let Some(draft) = d.draft.as_deref().filter(|id| by_id.contains_key(id)) {
-                    incoming
-                        .entry(draft)
-                        .or_default()
-                        .push((Rel::AdoptedFrom, item));
+                    incoming.entry(draft).or_default().push((Rel::AdoptedFrom, item));
                 }
             }
         }
@@ -88,8 +82,7 @@ pub fn local_date(t: jiff::Timestamp) -> Date {
 }
 
 pub fn bucharest() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Europe/Bucharest")
-        .expect("the bundled tz database has Europe/Bucharest")
+    jiff::tz::TimeZone::get("Europe/Bucharest").expect("the bundled tz database has Europe/Bucharest")
 }
 
 /// The summary used in lists, feeds and the JSON lists: every field but the body.
@@ -97,7 +90,8 @@ pub fn summary(item: &Item, now: Date) -> Value {
     let mut v = serde_json::to_value(&item.data).expect("content types serialise");
     let obj = v.as_object_mut().expect("items serialise to objects");
     obj.insert("type".into(), item.kind.name().into());
-    obj.insert("url".into(), urls::item_url(item).into());
+    // Register-only records have no page to link to.
+    obj.insert("url".into(), if super::has_page(item) { urls::item_url(item).into() } else { Value::Null });
     obj.insert("section_url".into(), urls::section_url(item.kind).into());
     obj.insert("date".into(), main_date(item).to_string().into());
     if let Some(n) = display_number(item) {
@@ -112,9 +106,7 @@ pub fn summary(item: &Item, now: Date) -> Value {
 /// Days until the deadline a citizen acts on (comments, dossiers, offers), if still open.
 pub fn days_left(item: &Item, now: Date) -> Option<i64> {
     let due = match &item.data {
-        Data::DraftDecision(d) if d.status == DraftStatus::InConsultare => {
-            d.consultation.comments_deadline.civil()
-        }
+        Data::DraftDecision(d) if d.status == DraftStatus::InConsultare => d.consultation.comments_deadline.civil(),
         Data::JobContest(j) => j.calendar.dossiers_to.civil(),
         Data::Tender(t) => local_date(t.tender_period.end.timestamp()),
         _ => return None,
@@ -124,14 +116,7 @@ pub fn days_left(item: &Item, now: Date) -> Option<i64> {
 }
 
 /// The full context of an item's own page.
-pub fn detail(
-    item: &Item,
-    index: &Index,
-    calendar: &Calendar,
-    content: &Path,
-    now: Date,
-    body_html: String,
-) -> Value {
+pub fn detail(item: &Item, index: &Index, calendar: &Calendar, content: &Path, now: Date, body_html: String) -> Value {
     let mut v = summary(item, now);
     let obj = v.as_object_mut().expect("object");
     obj.insert("body_html".into(), body_html.into());
@@ -142,13 +127,8 @@ pub fn detail(
         .filter_map(|r| index.by_id.get(r.id.as_str()).map(|t| link(r.rel, t)))
         .chain(decision_links(item, index))
         .collect();
-    let incoming: Vec<Value> = index
-        .incoming
-        .get(item.id())
-        .into_iter()
-        .flatten()
-        .map(|(rel, source)| link(*rel, source))
-        .collect();
+    let incoming: Vec<Value> =
+        index.incoming.get(item.id()).into_iter().flatten().map(|(rel, source)| link(*rel, source)).collect();
     obj.insert("related_out".into(), outgoing.into());
     obj.insert("related_in".into(), incoming.into());
     let attachments: Vec<Value> = env
@@ -197,12 +177,7 @@ fn decision_links(item: &Item, index: &Index) -> Vec<Value> {
 }
 
 pub fn media_type(path: &str) -> &'static str {
-    match path
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    match path.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
         Some("pdf") => "application/pdf",
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
@@ -246,9 +221,7 @@ fn deadlines(item: &Item, calendar: &Calendar, now: Date) -> Vec<Value> {
                 due,
                 d.communicated_prefect_on.map(|x| x.civil()),
             ));
-            if let (LegalCharacter::Normativ, Some(sent)) =
-                (d.legal_character, d.communicated_prefect_on)
-            {
+            if let (LegalCharacter::Normativ, Some(sent)) = (d.legal_character, d.communicated_prefect_on) {
                 out.push(clock(
                     "Publicarea în Monitorul Oficial Local",
                     "art. 198 alin. (1) din Codul administrativ: 5 zile de la comunicarea către prefect",
@@ -275,10 +248,7 @@ fn deadlines(item: &Item, calendar: &Calendar, now: Date) -> Vec<Value> {
                 None,
             );
             v["state"] = if c.comments_deadline.civil()
-                >= v["due"]
-                    .as_str()
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(c.comments_deadline.civil())
+                >= v["due"].as_str().and_then(|s| s.parse().ok()).unwrap_or(c.comments_deadline.civil())
             {
                 "respectat".into()
             } else {

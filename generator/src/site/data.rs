@@ -1,26 +1,34 @@
 //! Open data and machine-readable files: JSON per item and per list, CSV registers, the JSON
 //! Schemas of the content contract, OCDS, sitemap, robots.txt and Atom feeds.
 
-use minijinja::value::Value as JValue;
 use serde_json::{Value, json};
 
-use super::context::{Index, summary};
+use super::context::summary;
 use super::{Site, has_page, ical, ocds, urls};
 use crate::config::SiteConfig;
 use crate::load::Item;
 use crate::model::{Data, Kind};
 
-/// An item's own JSON document: its fields, links and deadlines (no template artefacts).
-pub fn item_json(_item: &Item, ctx: &Value) -> String {
-    let mut v = ctx.clone();
-    if let Some(o) = v.as_object_mut() {
-        o.remove("jsonld");
-    }
+/// An item's own JSON document: `item` is the record exactly as the content contract describes
+/// it (it validates against `$schema`); beside it, what the site works out: page URL, rendered
+/// body, links in both directions and legal deadlines.
+pub fn item_json(item: &Item, ctx: &Value) -> String {
+    let v = json!({
+        "$schema": format!("/schemas/{}.schema.json", item.kind.name()),
+        "type": item.kind.name(),
+        "url": ctx["url"],
+        "item": item.data,
+        "body_html": ctx["body_html"],
+        "related_out": ctx["related_out"],
+        "related_in": ctx["related_in"],
+        "attachments": ctx["attachments"],
+        "deadlines": ctx["deadlines"],
+    });
     serde_json::to_string_pretty(&v).expect("JSON serialises")
 }
 
 /// Files written as they are: lists, registers, schemas, OCDS, calendars, robots.txt.
-pub fn site_files(site: &Site, _index: &Index, _globals: &JValue) -> Vec<(String, Vec<u8>)> {
+pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
         let items: Vec<Value> = site
@@ -37,20 +45,15 @@ pub fn site_files(site: &Site, _index: &Index, _globals: &JValue) -> Vec<(String
             .collect();
         out.push((
             format!("data/{}.json", kind.name()),
-            serde_json::to_vec_pretty(
-                &json!({"type": kind.name(), "count": items.len(), "items": items}),
-            )
-            .expect("JSON"),
+            serde_json::to_vec_pretty(&json!({"type": kind.name(), "count": items.len(), "items": items}))
+                .expect("JSON"),
         ));
         out.push((
             format!("schemas/{}.schema.json", kind.name()),
             serde_json::to_vec_pretty(&kind.schema()).expect("JSON"),
         ));
     }
-    out.push((
-        "schemas/civic.schema.json".into(),
-        serde_json::to_vec_pretty(&SiteConfig::schema()).expect("JSON"),
-    ));
+    out.push(("schemas/civic.schema.json".into(), serde_json::to_vec_pretty(&SiteConfig::schema()).expect("JSON")));
     out.push(("data/council_decision.csv".into(), decisions_csv(site)));
     out.push(("data/mayor_disposition.csv".into(), dispositions_csv(site)));
     out.push((
@@ -65,19 +68,12 @@ pub fn site_files(site: &Site, _index: &Index, _globals: &JValue) -> Vec<(String
         .collect();
     out.push((
         format!("{}/calendar.ics", Kind::CouncilSession.section()),
-        ical::calendar(
-            &format!("{} — ședințe", site.config.city.council),
-            &sessions,
-        )
-        .into_bytes(),
+        ical::calendar(&format!("{} — ședințe", site.config.city.council), &sessions).into_bytes(),
     ));
     out.push((
         "robots.txt".into(),
-        format!(
-            "User-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}/sitemap.xml\n",
-            site.config.base_url
-        )
-        .into_bytes(),
+        format!("User-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}/sitemap.xml\n", site.config.base_url)
+            .into_bytes(),
     ));
     out
 }
@@ -92,10 +88,7 @@ fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
 }
 
 fn enum_text<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn sorted<'a>(site: &'a Site, kind: Kind) -> Vec<&'a Item> {
@@ -121,9 +114,7 @@ fn decisions_csv(site: &Site) -> Vec<u8> {
                 enum_text(&d.legal_character),
                 d.initiator.clone(),
                 enum_text(&d.status),
-                d.communicated_prefect_on
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
+                d.communicated_prefect_on.map(|x| x.to_string()).unwrap_or_default(),
                 d.published_on.map(|x| x.to_string()).unwrap_or_default(),
                 format!("{}{}", site.config.base_url, urls::item_url(i)),
             ]),
@@ -159,60 +150,28 @@ fn dispositions_csv(site: &Site) -> Vec<u8> {
                 d.envelope.title.clone(),
                 enum_text(&d.legal_character),
                 enum_text(&d.status),
-                d.communicated_prefect_on
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                if has_page(i) {
-                    format!("{}{}", site.config.base_url, urls::item_url(i))
-                } else {
-                    String::new()
-                },
+                d.communicated_prefect_on.map(|x| x.to_string()).unwrap_or_default(),
+                if has_page(i) { format!("{}{}", site.config.base_url, urls::item_url(i)) } else { String::new() },
             ]),
             _ => None,
         })
         .collect();
-    csv_bytes(
-        &[
-            "numar",
-            "an",
-            "emisa_la",
-            "titlu",
-            "caracter",
-            "stare",
-            "comunicata_prefect_la",
-            "url",
-        ],
-        rows,
-    )
+    csv_bytes(&["numar", "an", "emisa_la", "titlu", "caracter", "stare", "comunicata_prefect_la", "url"], rows)
 }
 
 /// Files rendered through the theme: an Atom feed per section and the sitemap.
-pub fn templated_files(site: &Site, _index: &Index) -> Vec<(String, &'static str, Value)> {
+pub fn templated_files(site: &Site) -> Vec<(String, &'static str, Value)> {
     let mut out = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
-        let mut items: Vec<&Item> = site
-            .items
-            .iter()
-            .filter(|i| i.kind == kind && has_page(i))
-            .collect();
+        let mut items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind && has_page(i)).collect();
         items.sort_by(|a, b| {
-            let t = |i: &Item| {
-                i.data
-                    .envelope()
-                    .updated_at
-                    .unwrap_or(i.data.envelope().published_at)
-            };
+            let t = |i: &Item| i.data.envelope().updated_at.unwrap_or(i.data.envelope().published_at);
             t(b).cmp(&t(a)).then_with(|| a.id().cmp(b.id()))
         });
         items.truncate(50);
         let updated = items
             .iter()
-            .map(|i| {
-                i.data
-                    .envelope()
-                    .updated_at
-                    .unwrap_or(i.data.envelope().published_at)
-            })
+            .map(|i| i.data.envelope().updated_at.unwrap_or(i.data.envelope().published_at))
             .max()
             .map(|t| t.timestamp().to_string())
             .unwrap_or_else(|| format!("{}T00:00:00Z", site.now));
@@ -228,13 +187,7 @@ pub fn templated_files(site: &Site, _index: &Index) -> Vec<(String, &'static str
                     .timestamp()
                     .to_string()
                     .into();
-                s["published"] = i
-                    .data
-                    .envelope()
-                    .published_at
-                    .timestamp()
-                    .to_string()
-                    .into();
+                s["published"] = i.data.envelope().published_at.timestamp().to_string().into();
                 s
             })
             .collect();

@@ -38,14 +38,7 @@ pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)>
             let c = &j.calendar;
             let title = &j.envelope.title;
             let mut v = vec![
-                day_event(
-                    item,
-                    "dosare",
-                    format!("Termen depunere dosare: {title}"),
-                    c.dossiers_to,
-                    &url,
-                    config,
-                ),
+                day_event(item, "dosare", format!("Termen depunere dosare: {title}"), c.dossiers_to, &url, config),
                 Event {
                     uid: uid(item, "proba-scrisa", config),
                     summary: format!("Proba scrisă: {title}"),
@@ -78,14 +71,7 @@ pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)>
                 ));
             }
             if let Some(d) = c.final_results_by {
-                v.push(day_event(
-                    item,
-                    "final",
-                    format!("Rezultatele finale: {title}"),
-                    d,
-                    &url,
-                    config,
-                ));
+                v.push(day_event(item, "final", format!("Rezultatele finale: {title}"), d, &url, config));
             }
             v
         }
@@ -106,21 +92,11 @@ pub fn session_events(item: &Item, config: &SiteConfig) -> Vec<Event> {
         end: s.ends_at.map(When::At),
         location: Some(s.location.clone()),
         url: format!("{}{}", config.base_url, super::urls::item_url(item)),
-        description: s
-            .livestream_url
-            .as_ref()
-            .map(|u| format!("Transmisie live: {u}")),
+        description: s.livestream_url.as_ref().map(|u| format!("Transmisie live: {u}")),
     }]
 }
 
-fn day_event(
-    item: &Item,
-    what: &str,
-    summary: String,
-    date: Date,
-    url: &str,
-    config: &SiteConfig,
-) -> Event {
+fn day_event(item: &Item, what: &str, summary: String, date: Date, url: &str, config: &SiteConfig) -> Event {
     Event {
         uid: uid(item, what, config),
         summary,
@@ -133,12 +109,7 @@ fn day_event(
 }
 
 fn host(config: &SiteConfig) -> &str {
-    config
-        .base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or(&config.base_url)
-        .trim_end_matches('/')
+    config.base_url.split("://").nth(1).unwrap_or(&config.base_url).trim_end_matches('/')
 }
 
 fn uid(item: &Item, what: &str, config: &SiteConfig) -> String {
@@ -175,18 +146,10 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
 
 fn write_when(out: &mut String, name: &str, when: &When) {
     match when {
-        When::AllDay(d) => line(
-            out,
-            &format!("{name};VALUE=DATE"),
-            &d.civil().strftime("%Y%m%d").to_string(),
-        ),
+        When::AllDay(d) => line(out, &format!("{name};VALUE=DATE"), &d.civil().strftime("%Y%m%d").to_string()),
         When::At(t) => {
             let local = t.timestamp().to_zoned_datetime(super::context::bucharest());
-            line(
-                out,
-                &format!("{name};TZID=Europe/Bucharest"),
-                &local.strftime("%Y%m%dT%H%M%S").to_string(),
-            );
+            line(out, &format!("{name};TZID=Europe/Bucharest"), &local.strftime("%Y%m%dT%H%M%S").to_string());
         }
     }
 }
@@ -200,10 +163,7 @@ fn stamp(when: &When) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
+    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
 }
 
 /// Writes `NAME:value`, folded at 75 octets without splitting a UTF-8 character.

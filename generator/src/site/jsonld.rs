@@ -12,8 +12,7 @@ use crate::model::decisions::{DecisionStatus, SessionStatus};
 pub fn for_item(item: &Item, ctx: &Value, site: &Site) -> Option<Value> {
     let c = &site.config;
     let url = format!("{}{}", c.base_url, ctx["url"].as_str().unwrap_or("/"));
-    let org =
-        json!({"@type": "GovernmentOrganization", "name": c.city.institution, "url": c.base_url});
+    let org = json!({"@type": "GovernmentOrganization", "name": c.city.institution, "url": c.base_url});
     let env = item.data.envelope();
     let v = match &item.data {
         Data::CouncilDecision(d) => json!({
@@ -94,8 +93,7 @@ pub fn for_item(item: &Item, ctx: &Value, site: &Site) -> Option<Value> {
         _ => return None,
     };
     let mut v = v;
-    v.as_object_mut()?
-        .insert("@context".into(), "https://schema.org".into());
+    v.as_object_mut()?.insert("@context".into(), "https://schema.org".into());
     strip_nulls(&mut v);
     Some(v)
 }

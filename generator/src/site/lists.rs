@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use minijinja::value::{Serde, Value as JValue};
+use rayon::prelude::*;
+use serde_json::json;
 
 use super::context::{self, summary};
-use super::{PageJob, Site, has_page, urls};
+use super::{PageJob, Site, urls};
 use crate::load::Item;
 use crate::model::catalogue::MolSection;
 use crate::model::decisions::{DraftStatus, LegalCharacter, SessionStatus};
@@ -21,10 +23,7 @@ struct Filter {
 }
 
 fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn year(item: &Item) -> Vec<String> {
@@ -33,6 +32,10 @@ fn year(item: &Item) -> Vec<String> {
 
 fn category(item: &Item) -> Vec<String> {
     item.data.envelope().category.iter().cloned().collect()
+}
+
+fn tags(item: &Item) -> Vec<String> {
+    item.data.envelope().tags.clone()
 }
 
 fn status(item: &Item) -> Vec<String> {
@@ -49,11 +52,7 @@ fn status(item: &Item) -> Vec<String> {
 }
 
 fn filters(kind: Kind) -> Vec<Filter> {
-    let f = |segment, group, values| Filter {
-        segment,
-        group,
-        values,
-    };
+    let f = |segment, group, values| Filter { segment, group, values };
     match kind {
         Kind::CouncilDecision => vec![
             f("an", "year", year),
@@ -67,6 +66,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
                 Data::CouncilDecision(d) => vec![d.initiator.clone()],
                 _ => vec![],
             }),
+            f("eticheta", "tag", tags),
         ],
         Kind::MayorDisposition => vec![
             f("an", "year", year),
@@ -93,7 +93,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
                 _ => vec![],
             }),
         ],
-        Kind::News => vec![f("categorie", "category", category), f("an", "year", year)],
+        Kind::News => vec![f("categorie", "category", category), f("an", "year", year), f("eticheta", "tag", tags)],
         Kind::Page => vec![],
     }
 }
@@ -101,9 +101,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
 /// Newest first for dated records; by number within a year for acts; by title for services.
 fn sort(kind: Kind, items: &mut [&Item]) {
     match kind {
-        Kind::Service => {
-            items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title))
-        }
+        Kind::Service => items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title)),
         Kind::CouncilSession => items.sort_by_key(|i| match &i.data {
             Data::CouncilSession(s) => std::cmp::Reverse(s.starts_at),
             _ => unreachable!("sorted per kind"),
@@ -115,12 +113,7 @@ fn sort(kind: Kind, items: &mut [&Item]) {
                     Data::MayorDisposition(d) => d.number,
                     _ => 0,
                 };
-                (
-                    context::main_date(i).year(),
-                    n,
-                    context::main_date(i),
-                    i.data.envelope().published_at,
-                )
+                (context::main_date(i).year(), n, context::main_date(i), i.data.envelope().published_at)
             };
             key(b).cmp(&key(a)).then_with(|| a.id().cmp(b.id()))
         }),
@@ -130,18 +123,16 @@ fn sort(kind: Kind, items: &mut [&Item]) {
 /// Every list-like page of the site.
 pub fn pages(site: &Site) -> Vec<PageJob> {
     let page_size = site.config.page_size;
-    let summaries: BTreeMap<&str, Value> = site
-        .items
-        .iter()
-        .map(|i| (i.id(), summary(i, site.now)))
-        .collect();
+    // Converted once to template values; list pages share them instead of copying.
+    let summaries: BTreeMap<&str, JValue> =
+        site.items.par_iter().map(|i| (i.id(), JValue::from(Serde(summary(i, site.now))))).collect();
     let mut jobs = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
         let mut items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
         sort(kind, &mut items);
         let base = urls::section_url(kind);
         let mut filter_blocks = Vec::new();
-        let mut filtered: Vec<(String, Value, Vec<&Item>)> = Vec::new();
+        let mut filtered: Vec<(String, JValue, Vec<&Item>)> = Vec::new();
         for f in filters(kind) {
             let mut groups: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
             for i in &items {
@@ -150,20 +141,17 @@ pub fn pages(site: &Site) -> Vec<PageJob> {
                 }
             }
             let mut options = Vec::new();
-            let ordered: Vec<(String, Vec<&Item>)> = if f.segment == "an" {
-                groups.into_iter().rev().collect()
-            } else {
-                groups.into_iter().collect()
-            };
+            let ordered: Vec<(String, Vec<&Item>)> =
+                if f.segment == "an" { groups.into_iter().rev().collect() } else { groups.into_iter().collect() };
             for (value, members) in ordered {
                 let url = format!("{base}{}/{}/", f.segment, urls::segment(&value));
                 let option = json!({"value": value, "url": url, "count": members.len()});
                 options.push(option.clone());
-                filtered.push((url, json!({"group": f.group, "value": value}), members));
+                filtered.push((url, JValue::from(Serde(json!({"group": f.group, "value": value}))), members));
             }
             filter_blocks.push(json!({"group": f.group, "segment": f.segment, "options": options}));
         }
-        let section = json!({
+        let section = JValue::from(Serde(json!({
             "kind": kind.name(),
             "url": base,
             "feed": format!("{base}feed.xml"),
@@ -171,20 +159,10 @@ pub fn pages(site: &Site) -> Vec<PageJob> {
             "csv": matches!(kind, Kind::CouncilDecision | Kind::MayorDisposition).then(|| format!("/data/{}.csv", kind.name())),
             "filters": filter_blocks,
             "total": items.len(),
-        });
-        paginate(
-            &mut jobs,
-            &base,
-            &items,
-            page_size,
-            &summaries,
-            &section,
-            Value::Null,
-        );
+        })));
+        paginate(&mut jobs, &base, &items, page_size, &summaries, &section, JValue::from(()));
         for (url, active, members) in filtered {
-            paginate(
-                &mut jobs, &url, &members, page_size, &summaries, &section, active,
-            );
+            paginate(&mut jobs, &url, &members, page_size, &summaries, &section, active);
         }
     }
     jobs.push(home(site, &summaries));
@@ -192,7 +170,7 @@ pub fn pages(site: &Site) -> Vec<PageJob> {
     jobs.push(PageJob {
         url: "/404.html".into(),
         template: "404.html",
-        context: json!({"page": {"url": "/404.html", "title": "Pagina nu a fost găsită"}}),
+        context: minijinja::context! { page => Serde(json!({"url": "/404.html", "title": "Pagina nu a fost găsită"})) },
     });
     jobs
 }
@@ -202,44 +180,38 @@ fn paginate(
     base: &str,
     items: &[&Item],
     page_size: usize,
-    summaries: &BTreeMap<&str, Value>,
-    section: &Value,
-    active: Value,
+    summaries: &BTreeMap<&str, JValue>,
+    section: &JValue,
+    active: JValue,
 ) {
     let total_pages = items.len().div_ceil(page_size).max(1);
     for n in 1..=total_pages {
-        let chunk: Vec<&Value> = items
-            .iter()
-            .skip((n - 1) * page_size)
-            .take(page_size)
-            .map(|i| &summaries[i.id()])
-            .collect();
+        let chunk: Vec<JValue> =
+            items.iter().skip((n - 1) * page_size).take(page_size).map(|i| summaries[i.id()].clone()).collect();
         let url = urls::page_url(base, n);
         jobs.push(PageJob {
             url: url.clone(),
             template: "list.html",
-            context: json!({
-                "page": {"url": url, "number": n, "total_pages": total_pages,
+            context: minijinja::context! {
+                page => Serde(json!({"url": url, "number": n, "total_pages": total_pages,
                           "prev": (n > 1).then(|| urls::page_url(base, n - 1)),
                           "next": (n < total_pages).then(|| urls::page_url(base, n + 1)),
-                          "base": base},
-                "section": section,
-                "active": active,
-                "items": chunk,
-            }),
+                          "base": base})),
+                section => section.clone(),
+                active => active.clone(),
+                items => chunk,
+            },
         });
     }
 }
 
-fn home(site: &Site, summaries: &BTreeMap<&str, Value>) -> PageJob {
+fn home(site: &Site, summaries: &BTreeMap<&str, JValue>) -> PageJob {
     let of = |kind: Kind| -> Vec<&Item> {
         let mut v: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
         sort(kind, &mut v);
         v
     };
-    let s = |items: Vec<&Item>| -> Vec<&Value> {
-        items.into_iter().map(|i| &summaries[i.id()]).collect()
-    };
+    let s = |items: Vec<&Item>| -> Vec<JValue> { items.into_iter().map(|i| summaries[i.id()].clone()).collect() };
     let consultations: Vec<&Item> = of(Kind::DraftDecision)
         .into_iter()
         .filter(|i| matches!(&i.data, Data::DraftDecision(d) if d.status == DraftStatus::InConsultare && d.consultation.comments_deadline.civil() >= site.now))
@@ -249,10 +221,8 @@ fn home(site: &Site, summaries: &BTreeMap<&str, Value>) -> PageJob {
         .filter(|i| matches!(&i.data, Data::CouncilSession(s) if s.status == SessionStatus::Convocata && context::local_date(s.starts_at.timestamp()) >= site.now))
         .collect();
     sessions.reverse();
-    let contests: Vec<&Item> = of(Kind::JobContest)
-        .into_iter()
-        .filter(|i| context::days_left(i, site.now).is_some())
-        .collect();
+    let contests: Vec<&Item> =
+        of(Kind::JobContest).into_iter().filter(|i| context::days_left(i, site.now).is_some()).collect();
     let tenders: Vec<&Item> = of(Kind::Tender)
         .into_iter()
         .filter(|i| {
@@ -268,20 +238,20 @@ fn home(site: &Site, summaries: &BTreeMap<&str, Value>) -> PageJob {
     PageJob {
         url: "/".into(),
         template: "home.html",
-        context: json!({
-            "page": {"url": "/", "title": site.config.city.institution},
-            "consultations": s(consultations),
-            "next_session": sessions.first().map(|i| &summaries[i.id()]),
-            "decisions": s(of(Kind::CouncilDecision).into_iter().take(5).collect()),
-            "contests": s(contests),
-            "tenders": s(tenders.into_iter().take(5).collect()),
-            "news": s(news),
-        }),
+        context: minijinja::context! {
+            page => Serde(json!({"url": "/", "title": site.config.city.institution})),
+            consultations => s(consultations),
+            next_session => sessions.first().map(|i| summaries[i.id()].clone()),
+            decisions => s(of(Kind::CouncilDecision).into_iter().take(5).collect()),
+            contests => s(contests),
+            tenders => s(tenders.into_iter().take(5).collect()),
+            news => s(news),
+        },
     }
 }
 
 /// The Monitorul Oficial Local: six sub-sections built from the same content.
-fn mol(site: &Site, summaries: &BTreeMap<&str, Value>) -> Vec<PageJob> {
+fn mol(site: &Site, summaries: &BTreeMap<&str, JValue>) -> Vec<PageJob> {
     let base = "/monitorul-oficial-local/";
     let sections = [
         (MolSection::Statut, "statut"),
@@ -291,62 +261,47 @@ fn mol(site: &Site, summaries: &BTreeMap<&str, Value>) -> Vec<PageJob> {
         (MolSection::Financiare, "financiare"),
         (MolSection::AlteDocumente, "alte-documente"),
     ];
-    let pages_in = |section: MolSection| -> Vec<&Value> {
-        site.items
-            .iter()
-            .filter(|i| matches!(&i.data, Data::Page(p) if p.mol_section == Some(section)))
-            .map(|i| &summaries[i.id()])
-            .collect()
+    let of = |keep: &dyn Fn(&Item) -> bool, kind: Option<Kind>| -> Vec<JValue> {
+        let mut v: Vec<&Item> = site.items.iter().filter(|i| keep(i)).collect();
+        if let Some(kind) = kind {
+            sort(kind, &mut v);
+        }
+        v.into_iter().map(|i| summaries[i.id()].clone()).collect()
     };
-    let register = |kind: Kind| -> Vec<Value> {
-        let mut v: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
-        sort(kind, &mut v);
-        v.into_iter()
-            .map(|i| {
-                let mut s = summaries[i.id()].clone();
-                if !has_page(i) {
-                    s["url"] = Value::Null;
-                }
-                s
-            })
-            .collect()
-    };
-    let decisions = register(Kind::CouncilDecision);
-    let dispositions = register(Kind::MayorDisposition);
-    let normative: Vec<Value> = dispositions
-        .iter()
-        .filter(|d| d["legal_character"] == json!(LegalCharacter::Normativ))
-        .cloned()
-        .collect();
-    let drafts = register(Kind::DraftDecision);
-    let sessions = register(Kind::CouncilSession);
-    let overview: Vec<Value> = sections
-        .iter()
-        .map(|(s, seg)| json!({"section": s, "url": format!("{base}{seg}/")}))
-        .collect();
+    let pages_in =
+        |section: MolSection| of(&|i| matches!(&i.data, Data::Page(p) if p.mol_section == Some(section)), None);
+    let register = |kind: Kind| of(&|i| i.kind == kind, Some(kind));
+    let normative = of(
+        &|i| matches!(&i.data, Data::MayorDisposition(d) if d.legal_character == LegalCharacter::Normativ),
+        Some(Kind::MayorDisposition),
+    );
+    let overview = JValue::from(Serde(
+        sections.iter().map(|(s, seg)| json!({"section": s, "url": format!("{base}{seg}/")})).collect::<Vec<_>>(),
+    ));
+    let page = |url: &str| JValue::from(Serde(json!({"url": url, "title": "Monitorul Oficial Local"})));
     let mut jobs = vec![PageJob {
         url: base.into(),
         template: "mol.html",
-        context: json!({"page": {"url": base, "title": "Monitorul Oficial Local"}, "sections": overview, "section": null}),
+        context: minijinja::context! { page => page(base), sections => overview.clone(), section => () },
     }];
     for (section, seg) in sections {
         let url = format!("{base}{seg}/");
-        let ctx = match section {
-            MolSection::Hotarari => {
-                json!({"pages": pages_in(section), "register": decisions, "drafts": drafts})
-            }
-            MolSection::Dispozitii => {
-                json!({"pages": pages_in(section), "register": dispositions, "normative": normative})
-            }
-            MolSection::AlteDocumente => {
-                json!({"pages": pages_in(section), "drafts": drafts, "sessions": sessions})
-            }
-            _ => json!({"pages": pages_in(section)}),
+        let content = match section {
+            MolSection::Hotarari => minijinja::context! {
+                pages => pages_in(section), register => register(Kind::CouncilDecision), drafts => register(Kind::DraftDecision)
+            },
+            MolSection::Dispozitii => minijinja::context! {
+                pages => pages_in(section), register => register(Kind::MayorDisposition), normative => normative.clone()
+            },
+            MolSection::AlteDocumente => minijinja::context! {
+                pages => pages_in(section), drafts => register(Kind::DraftDecision), sessions => register(Kind::CouncilSession)
+            },
+            _ => minijinja::context! { pages => pages_in(section) },
         };
         jobs.push(PageJob {
             url: url.clone(),
             template: "mol.html",
-            context: json!({"page": {"url": url, "title": "Monitorul Oficial Local"}, "sections": overview, "section": section, "content": ctx}),
+            context: minijinja::context! { page => page(&url), sections => overview.clone(), section => Serde(section), content },
         });
     }
     jobs

@@ -62,33 +62,20 @@ pub struct Site {
 /// Loads and checks the content; every problem in every file, or a site ready to render.
 pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let config = load::config(&opts.content)
-        .map_err(|e| errors.extend(e))
-        .ok();
+    let config = load::config(&opts.content).map_err(|e| errors.extend(e)).ok();
     let calendar = config.as_ref().and_then(|c| {
-        let rules = load::data_file::<CalendarRules>(&opts.content, &c.holidays)
-            .map_err(|e| errors.extend(e))
-            .ok()?;
+        let rules = load::data_file::<CalendarRules>(&opts.content, &c.holidays).map_err(|e| errors.extend(e)).ok()?;
         Calendar::new(rules)
-            .map_err(|e| {
-                errors.push(
-                    Diagnostic::new(&c.holidays, 0, 0, e.to_string())
-                        .fix("correct the holiday rule"),
-                )
-            })
+            .map_err(|e| errors.push(Diagnostic::new(&c.holidays, 0, 0, e.to_string()).fix("correct the holiday rule")))
             .ok()
     });
-    let items = load::items(&opts.content)
-        .map_err(|e| errors.extend(e))
-        .ok();
+    let items = load::items(&opts.content).map_err(|e| errors.extend(e)).ok();
     let (Some(mut config), Some(calendar), Some(items)) = (config, calendar, items) else {
         errors.sort();
         return Err(errors);
     };
-    let mut findings: Vec<Diagnostic> = crate::checks::run(&items, &config, &opts.content)
-        .into_iter()
-        .map(|f| f.locate(&opts.content))
-        .collect();
+    let mut findings: Vec<Diagnostic> =
+        crate::checks::run(&items, &config, &opts.content).into_iter().map(|f| f.locate(&opts.content)).collect();
     if !findings.is_empty() {
         findings.sort();
         return Err(findings);
@@ -99,31 +86,15 @@ pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
     config.base_url = config.base_url.trim_end_matches('/').to_owned();
     let now = opts.now.or(config.now.map(|d| d.civil())).ok_or_else(|| {
         vec![
-            Diagnostic::new(
-                load::CONFIG_FILE,
-                0,
-                0,
-                "the build has no date for \"today\"",
-            )
-            .fix("pass --now YYYY-MM-DD, set SOURCE_DATE_EPOCH, or set `now:` in civic.yaml"),
+            Diagnostic::new(load::CONFIG_FILE, 0, 0, "the build has no date for \"today\"")
+                .fix("pass --now YYYY-MM-DD, set SOURCE_DATE_EPOCH, or set `now:` in civic.yaml"),
         ]
     })?;
     let total = items.len();
-    let items: Vec<Item> = items
-        .into_iter()
-        .filter(|i| context::local_date(i.data.envelope().published_at.timestamp()) <= now)
-        .collect();
+    let items: Vec<Item> =
+        items.into_iter().filter(|i| context::local_date(i.data.envelope().published_at.timestamp()) <= now).collect();
     let scheduled = total - items.len();
-    Ok((
-        Site {
-            config,
-            calendar,
-            items,
-            now,
-            content: opts.content.clone(),
-        },
-        scheduled,
-    ))
+    Ok((Site { config, calendar, items, now, content: opts.content.clone() }, scheduled))
 }
 
 /// The whole build. On any error the previous output is left untouched.
@@ -131,18 +102,13 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnost
     let start = Instant::now();
     progress.phase("reading content");
     let (site, scheduled) = load(opts)?;
-    let mut report = Report {
-        items: site.items.len(),
-        scheduled,
-        ..Report::default()
-    };
+    let mut report = Report { items: site.items.len(), scheduled, ..Report::default() };
     if opts.check_only {
         report.elapsed = start.elapsed();
         return Ok(report);
     }
     let labels: render::Labels = load::data_file(&opts.theme, "labels.yaml").map_err(|mut e| {
-        e.iter_mut()
-            .for_each(|d| d.file = format!("{}/{}", opts.theme.display(), d.file));
+        e.iter_mut().for_each(|d| d.file = format!("{}/{}", opts.theme.display(), d.file));
         e
     })?;
     let env = render::environment(&opts.theme, labels)?;
@@ -163,20 +129,15 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnost
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::new(
-        path.display().to_string(),
-        0,
-        0,
-        format!("cannot write the site: {e}"),
-    )
-    .fix("check the --out folder and free disk space")
+    Diagnostic::new(path.display().to_string(), 0, 0, format!("cannot write the site: {e}"))
+        .fix("check the --out folder and free disk space")
 }
 
 /// One page to render: its URL, template and context.
 pub struct PageJob {
     pub url: String,
     pub template: &'static str,
-    pub context: Value,
+    pub context: JValue,
 }
 
 fn render_site(
@@ -187,19 +148,12 @@ fn render_site(
     progress: &Progress,
 ) -> Result<(usize, usize), Vec<Diagnostic>> {
     let index = Index::new(&site.items);
-    let write = |path: &str, bytes: &[u8]| {
-        out.write(path, bytes)
-            .map_err(|e| vec![io_error(Path::new(path), e)])
-    };
+    let write = |path: &str, bytes: &[u8]| out.write(path, bytes).map_err(|e| vec![io_error(Path::new(path), e)]);
     let mut files = 0usize;
 
     // Assets first: pages link to their content-hashed names.
     let mut assets = serde_json::Map::new();
-    for entry in std::fs::read_dir(theme.join("assets"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
+    for entry in std::fs::read_dir(theme.join("assets")).into_iter().flatten().flatten() {
         let path = entry.path();
         let bytes = std::fs::read(&path).map_err(|e| vec![io_error(&path, e)])?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -215,96 +169,71 @@ fn render_site(
     let globals = globals(site, Value::Object(assets));
 
     // Attachments and other files referenced from content are published as they are.
-    let mut attachment_paths: Vec<&str> = site
-        .items
-        .iter()
-        .flat_map(|i| {
-            i.data
-                .envelope()
-                .attachments
-                .iter()
-                .map(|a| a.path.as_str())
-        })
-        .collect();
+    let mut attachment_paths: Vec<&str> =
+        site.items.iter().flat_map(|i| i.data.envelope().attachments.iter().map(|a| a.path.as_str())).collect();
     if let Some(logo) = &site.config.city.logo {
         attachment_paths.push(logo);
     }
     attachment_paths.sort();
     attachment_paths.dedup();
     for p in attachment_paths {
-        let bytes =
-            std::fs::read(site.content.join(p)).map_err(|e| vec![io_error(Path::new(p), e)])?;
+        let bytes = std::fs::read(site.content.join(p)).map_err(|e| vec![io_error(Path::new(p), e)])?;
         write(p, &bytes)?;
         files += 1;
     }
 
-    let mut jobs = lists::pages(site);
+    let jobs = lists::pages(site);
     let item_pages: Vec<&Item> = site.items.iter().filter(|i| has_page(i)).collect();
     progress.phase("rendering pages");
     let bar = progress.bar((jobs.len() + item_pages.len()) as u64);
-
     let render = |template: &str, ctx: JValue| -> Result<String, Diagnostic> {
-        let t = env
-            .get_template(template)
-            .map_err(|e| render::template_error(template, &e))?;
-        t.render(ctx)
-            .map_err(|e| render::template_error(template, &e))
+        let t = env.get_template(template).map_err(|e| render::template_error(template, &e))?;
+        t.render(ctx).map_err(|e| render::template_error(template, &e))
     };
-    let rendered_items: Vec<Result<(), Diagnostic>> = item_pages
-        .par_iter()
-        .map(|item| {
-            let body = crate::markdown::to_html(&item.body);
-            let mut ctx = context::detail(item, &index, &site.calendar, &site.content, site.now, body);
-            let ld = jsonld::for_item(item, &ctx, site);
-            ctx["jsonld"] = ld.map_or(Value::Null, |v| v.to_string().replace("</", "<\\/").into());
-            let url = urls::item_url(item);
-            let html = render(
-                "item.html",
-                minijinja::context! { site => &globals, item => Serde(&ctx), page => Serde(&json!({"url": url, "title": item.data.envelope().title})) },
-            )?;
-            out.write(&urls::file_for(&url), html.as_bytes()).map_err(|e| io_error(Path::new(&url), e))?;
-            out.write(&format!("data/{}/{}.json", item.kind.name(), item.id()), data::item_json(item, &ctx).as_bytes())
-                .map_err(|e| io_error(Path::new(&url), e))?;
-            for (name, ics) in ical::for_item(item, &site.config) {
-                out.write(&format!("{}{name}", urls::file_for(&url).trim_end_matches("index.html")), ics.as_bytes())
-                    .map_err(|e| io_error(Path::new(&url), e))?;
-            }
-            bar.inc(1);
-            Ok(())
-        })
-        .collect();
-    let mut errors: Vec<Diagnostic> = rendered_items.into_iter().filter_map(Result::err).collect();
-    let pages = item_pages.len() + jobs.len();
-    let extra_files: Vec<(String, Vec<u8>)> = data::site_files(site, &index, &globals);
-    jobs.par_iter_mut()
-        .map(|job| {
-            let ctx = std::mem::take(&mut job.context);
-            let html = render(
-                job.template,
-                minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) },
-            )?;
-            out.write(&urls::file_for(&job.url), html.as_bytes())
-                .map_err(|e| io_error(Path::new(&job.url), e))?;
-            bar.inc(1);
-            Ok(())
-        })
-        .collect::<Vec<Result<(), Diagnostic>>>()
-        .into_iter()
-        .filter_map(Result::err)
-        .for_each(|e| errors.push(e));
+    let write_one = |path: &str, bytes: &[u8]| out.write(path, bytes).map_err(|e| io_error(Path::new(path), e));
+
+    // Item pages, and meanwhile the open-data files; then list pages, and meanwhile the feeds.
+    let (item_results, extra_files) = rayon::join(
+        || {
+            item_pages
+                .par_iter()
+                .map(|item| {
+                    render_item(item, site, &index, &globals, &render, &write_one)?;
+                    bar.inc(1);
+                    Ok(())
+                })
+                .collect::<Vec<Result<(), Diagnostic>>>()
+        },
+        || data::site_files(site),
+    );
+    let (list_results, feed_results) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let html = render(job.template, minijinja::context! { site => &globals, ..job.context.clone() })?;
+                    write_one(&urls::file_for(&job.url), html.as_bytes())?;
+                    bar.inc(1);
+                    Ok(())
+                })
+                .collect::<Vec<Result<(), Diagnostic>>>()
+        },
+        || {
+            data::templated_files(site)
+                .into_iter()
+                .map(|(path, template, ctx)| {
+                    let text = render(template, minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) })?;
+                    write_one(&path, text.as_bytes())
+                })
+                .collect::<Vec<Result<(), Diagnostic>>>()
+        },
+    );
     bar.finish();
     for (path, bytes) in &extra_files {
         write(path, bytes)?;
     }
-    for (path, template, ctx) in data::templated_files(site, &index) {
-        match render(
-            template,
-            minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) },
-        ) {
-            Ok(text) => write(&path, text.as_bytes())?,
-            Err(e) => errors.push(e),
-        }
-    }
+    let mut errors: Vec<Diagnostic> =
+        item_results.into_iter().chain(list_results).chain(feed_results).filter_map(Result::err).collect();
+    let pages = item_pages.len() + jobs.len();
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
@@ -312,6 +241,34 @@ fn render_site(
     }
     files += pages * 2 + extra_files.len();
     Ok((pages, files))
+}
+
+/// One item's page, its JSON document and its calendar, if it has one.
+fn render_item(
+    item: &Item,
+    site: &Site,
+    index: &Index,
+    globals: &JValue,
+    render: &dyn Fn(&str, JValue) -> Result<String, Diagnostic>,
+    write: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let body = crate::markdown::to_html(&item.body);
+    let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
+    if let Some(ld) = jsonld::for_item(item, &ctx, site) {
+        // Inside <script>, "</" would end the element: escape it.
+        ctx["jsonld"] = ld.to_string().replace("</", "<\\/").into();
+    }
+    let url = urls::item_url(item);
+    let page = json!({"url": url, "title": item.data.envelope().title});
+    let html = render("item.html", minijinja::context! { site => globals, item => Serde(&ctx), page => Serde(&page) })?;
+    let file = urls::file_for(&url);
+    write(&file, html.as_bytes())?;
+    write(&format!("data/{}/{}.json", item.kind.name(), item.id()), data::item_json(item, &ctx).as_bytes())?;
+    let folder = file.trim_end_matches("index.html");
+    for (name, ics) in ical::for_item(item, &site.config) {
+        write(&format!("{folder}{name}"), ics.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Register-only dispositions have a line in the register and no page of their own.
@@ -338,12 +295,9 @@ fn globals(site: &Site, assets: Value) -> JValue {
         .items
         .iter()
         .filter_map(|i| match &i.data {
-            Data::Page(p) => p.footer_order.as_ref().map(|o| {
-                (
-                    o,
-                    json!({"title": p.envelope.title, "url": urls::item_url(i)}),
-                )
-            }),
+            Data::Page(p) => {
+                p.footer_order.as_ref().map(|o| (o, json!({"title": p.envelope.title, "url": urls::item_url(i)})))
+            }
             _ => None,
         })
         .collect();

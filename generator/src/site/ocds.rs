@@ -22,10 +22,7 @@ pub fn release_package(site: &Site) -> Value {
         })
         .collect();
     tenders.sort_by(|a, b| a.1.ocid.cmp(&b.1.ocid));
-    let releases: Vec<Value> = tenders
-        .iter()
-        .map(|(item, t)| release(site, item, t, &buyer_id))
-        .collect();
+    let releases: Vec<Value> = tenders.iter().map(|(item, t)| release(site, item, t, &buyer_id)).collect();
     let mut package = json!({
         "uri": format!("{}/data/ocds/release-package.json", c.base_url),
         "version": "1.1",

@@ -18,10 +18,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            dir,
-        })
+        Ok(Staging { target: target.to_path_buf(), dir })
     }
 
     /// Writes one file, creating its folders. `relative` uses `/`.
@@ -56,9 +53,7 @@ impl Staging {
 }
 
 fn sibling(target: &Path, suffix: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!("{name}.{suffix}"))
 }
 
@@ -75,24 +70,15 @@ mod tests {
 
         let s = Staging::new(&target).unwrap();
         s.write("index.html", b"new").unwrap();
-        assert_eq!(
-            fs::read_to_string(target.join("index.html")).unwrap(),
-            "old"
-        );
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "old");
         s.abandon();
-        assert_eq!(
-            fs::read_to_string(target.join("index.html")).unwrap(),
-            "old"
-        );
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "old");
 
         let s = Staging::new(&target).unwrap();
         s.write("a/b/index.html", b"new").unwrap();
         s.commit().unwrap();
         assert!(!target.join("index.html").exists());
-        assert_eq!(
-            fs::read_to_string(target.join("a/b/index.html")).unwrap(),
-            "new"
-        );
+        assert_eq!(fs::read_to_string(target.join("a/b/index.html")).unwrap(), "new");
         assert!(!tmp.path().join("public.staging").exists());
     }
 }

@@ -25,6 +25,28 @@ pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>,
             minijinja::AutoEscape::None
         }
     });
+    // Escape what HTML needs (& < > " ') and leave `/` readable in URLs.
+    env.set_formatter(|out, state, value| {
+        if *state.auto_escape() == minijinja::AutoEscape::None || value.is_safe() || value.as_str().is_none() {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        let text = value.as_str().unwrap_or_default();
+        let mut last = 0;
+        for (i, c) in text.char_indices() {
+            let rep = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            out.write_str(&text[last..i]).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))?;
+            out.write_str(rep).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))?;
+            last = i + 1;
+        }
+        out.write_str(&text[last..]).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
+    });
     let root = theme.join("templates");
     let mut errors = Vec::new();
     let mut stack = vec![root.clone()];
@@ -32,43 +54,25 @@ pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>,
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let p = e.path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                files.push(p)
-            }
+            if p.is_dir() { stack.push(p) } else { files.push(p) }
         }
     }
     if files.is_empty() {
         errors.push(
-            Diagnostic::new(
-                root.display().to_string(),
-                0,
-                0,
-                "the theme has no templates",
-            )
-            .fix("pass the theme folder with --theme (it holds templates/)"),
+            Diagnostic::new(root.display().to_string(), 0, 0, "the theme has no templates")
+                .fix("pass the theme folder with --theme (it holds templates/)"),
         );
     }
     files.sort();
     for p in files {
-        let name = p
-            .strip_prefix(&root)
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
         match std::fs::read_to_string(&p) {
             Ok(src) => {
                 if let Err(e) = env.add_template_owned(name.clone(), src) {
                     errors.push(template_error(&format!("templates/{name}"), &e));
                 }
             }
-            Err(e) => errors.push(Diagnostic::new(
-                format!("templates/{name}"),
-                0,
-                0,
-                e.to_string(),
-            )),
+            Err(e) => errors.push(Diagnostic::new(format!("templates/{name}"), 0, 0, e.to_string())),
         }
     }
     env.add_filter("date_ro", date_ro);
@@ -77,27 +81,18 @@ pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>,
     env.add_filter("filesize", filesize);
     env.add_filter("plural_days", plural_days);
     env.add_function("label", move |group: &str, value: &Value| -> Value {
-        let key = value
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| value.to_string());
-        labels.get(group).and_then(|g| g.get(&key)).map_or_else(
-            || Value::from(key.replace('_', " ")),
-            |l| Value::from(l.as_str()),
-        )
+        let key = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+        labels
+            .get(group)
+            .and_then(|g| g.get(&key))
+            .map_or_else(|| Value::from(key.replace('_', " ")), |l| Value::from(l.as_str()))
     });
-    if errors.is_empty() {
-        Ok(env)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(env) } else { Err(errors) }
 }
 
 /// A template error as a diagnostic naming the template file and line.
 pub fn template_error(file: &str, e: &Error) -> Diagnostic {
-    let name = e
-        .name()
-        .map_or_else(|| file.to_owned(), |n| format!("templates/{n}"));
+    let name = e.name().map_or_else(|| file.to_owned(), |n| format!("templates/{n}"));
     Diagnostic::new(
         name,
         e.line().unwrap_or(0),
@@ -121,34 +116,19 @@ fn date_ro(v: &str) -> Result<String, Error> {
 
 /// An RFC 3339 instant → "27 martie 2025, ora 10:00", in Romanian time.
 fn datetime_ro(v: &str) -> Result<String, Error> {
-    let t: jiff::Timestamp = v.parse().map_err(|_| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!("`{v}` is not a date-time"),
-        )
-    })?;
+    let t: jiff::Timestamp =
+        v.parse().map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("`{v}` is not a date-time")))?;
     let z = t.to_zoned_datetime(super::context::bucharest());
-    Ok(format!(
-        "{}, ora {:02}:{:02}",
-        format_date_ro(z.date()),
-        z.hour(),
-        z.minute()
-    ))
+    Ok(format!("{}, ora {:02}:{:02}", format_date_ro(z.date()), z.hour(), z.minute()))
 }
 
 /// 12500000 → "12.500.000 lei"; 1234.5 → "1.234,50 lei".
 pub fn money(v: &Value) -> Result<String, Error> {
     let (amount, currency) = match v.get_attr("amount") {
-        Ok(a) if !a.is_undefined() => (
-            a,
-            v.get_attr("currency")
-                .ok()
-                .and_then(|c| c.as_str().map(str::to_owned)),
-        ),
+        Ok(a) if !a.is_undefined() => (a, v.get_attr("currency").ok().and_then(|c| c.as_str().map(str::to_owned))),
         _ => (v.clone(), None),
     };
-    let amount = f64::try_from(amount)
-        .map_err(|_| Error::new(ErrorKind::InvalidOperation, "money needs a number"))?;
+    let amount = f64::try_from(amount).map_err(|_| Error::new(ErrorKind::InvalidOperation, "money needs a number"))?;
     let cents = (amount * 100.0).round() as i64;
     let (whole, frac) = (cents / 100, cents % 100);
     let digits = whole.to_string();
@@ -209,9 +189,6 @@ mod tests {
     #[test]
     fn dates_read_as_romanian_text() {
         assert_eq!(date_ro("2025-03-27").unwrap(), "27 martie 2025");
-        assert_eq!(
-            datetime_ro("2025-03-27T10:00:00+02:00").unwrap(),
-            "27 martie 2025, ora 10:00"
-        );
+        assert_eq!(datetime_ro("2025-03-27T10:00:00+02:00").unwrap(), "27 martie 2025, ora 10:00");
     }
 }

@@ -20,21 +20,13 @@ pub fn section_url(kind: Kind) -> String {
 
 /// Page `n` (1-based) of a list whose first page is `base`.
 pub fn page_url(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_owned()
-    } else {
-        format!("{base}pagina/{n}/")
-    }
+    if n <= 1 { base.to_owned() } else { format!("{base}pagina/{n}/") }
 }
 
 /// The file that serves a URL path.
 pub fn file_for(url: &str) -> String {
     let path = url.trim_start_matches('/');
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_owned()
-    }
+    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_owned() }
 }
 
 /// A URL path segment from free text: lower case, ASCII, dashes ("Educație" → "educatie").
@@ -71,20 +63,14 @@ mod tests {
     #[test]
     fn segments_fold_romanian_diacritics() {
         assert_eq!(segment("Educație și Cultură"), "educatie-si-cultura");
-        assert_eq!(
-            segment("Primarul Municipiului Timișoara"),
-            "primarul-municipiului-timisoara"
-        );
+        assert_eq!(segment("Primarul Municipiului Timișoara"), "primarul-municipiului-timisoara");
     }
 
     #[test]
     fn pagination_and_files() {
         assert_eq!(page_url("/hotarari/", 1), "/hotarari/");
         assert_eq!(page_url("/hotarari/", 3), "/hotarari/pagina/3/");
-        assert_eq!(
-            file_for("/hotarari/pagina/3/"),
-            "hotarari/pagina/3/index.html"
-        );
+        assert_eq!(file_for("/hotarari/pagina/3/"), "hotarari/pagina/3/index.html");
         assert_eq!(file_for("/sitemap.xml"), "sitemap.xml");
     }
 }

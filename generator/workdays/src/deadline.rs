@@ -67,13 +67,7 @@ impl Calendar {
     /// after it are skipped. With `n = 0` the deadline is `start`.
     pub fn add_working_days(&self, start: Date, n: u32) -> Deadline {
         let (due, skipped) = self.count_working_days(start, n, next_day);
-        Deadline {
-            start,
-            rule: DeadlineRule::WorkingDays(n),
-            due,
-            skipped,
-            moved_from: None,
-        }
+        Deadline { start, rule: DeadlineRule::WorkingDays(n), due, skipped, moved_from: None }
     }
 
     /// The deadline of a term of `n` calendar days from `start`.
@@ -120,13 +114,7 @@ impl Calendar {
     pub fn subtract_working_days(&self, end: Date, n: u32) -> Deadline {
         let (due, mut skipped) = self.count_working_days(end, n, previous_day);
         skipped.reverse();
-        Deadline {
-            start: end,
-            rule: DeadlineRule::WorkingDaysBefore(n),
-            due,
-            skipped,
-            moved_from: None,
-        }
+        Deadline { start: end, rule: DeadlineRule::WorkingDaysBefore(n), due, skipped, moved_from: None }
     }
 
     /// The number of working days `d` with `a < d <= b`; negative (the same
@@ -147,12 +135,7 @@ impl Calendar {
     }
 
     /// Steps from `from` (not counted) until `n` working days are counted.
-    fn count_working_days(
-        &self,
-        from: Date,
-        n: u32,
-        step: fn(Date) -> Date,
-    ) -> (Date, Vec<SkippedDay>) {
+    fn count_working_days(&self, from: Date, n: u32, step: fn(Date) -> Date) -> (Date, Vec<SkippedDay>) {
         let mut day = from;
         let mut skipped = Vec::new();
         let mut counted = 0;
@@ -189,19 +172,11 @@ impl Deadline {
             DeadlineRule::CalendarDays(n) => (n, "calendaristice de la"),
             DeadlineRule::WorkingDaysBefore(n) => (n, "lucrătoare înainte de"),
         };
-        let mut text = format!(
-            "{} {counted} {}",
-            days_ro(n as usize),
-            format_date_ro(self.start)
-        );
+        let mut text = format!("{} {counted} {}", days_ro(n as usize), format_date_ro(self.start));
 
         if !self.skipped.is_empty() {
             let mut kinds = Vec::new();
-            let weekend = self
-                .skipped
-                .iter()
-                .filter(|day| day.reason == SkipReason::Weekend)
-                .count();
+            let weekend = self.skipped.iter().filter(|day| day.reason == SkipReason::Weekend).count();
             if weekend > 0 {
                 kinds.push(format!("{} de weekend", days_ro(weekend)));
             }
@@ -210,41 +185,22 @@ impl Deadline {
                 _ => None,
             });
             if !holidays.is_empty() {
-                kinds.push(format!(
-                    "{} de sărbătoare legală ({})",
-                    days_ro(holidays.len()),
-                    holidays.join(", ")
-                ));
+                kinds.push(format!("{} de sărbătoare legală ({})", days_ro(holidays.len()), holidays.join(", ")));
             }
             let days_off = self.named_days(|reason| match reason {
                 SkipReason::DayOff(name) => Some(name),
                 _ => None,
             });
             if !days_off.is_empty() {
-                let free = if days_off.len() == 1 {
-                    "liberă"
-                } else {
-                    "libere"
-                };
-                kinds.push(format!(
-                    "{} {free} ({})",
-                    days_ro(days_off.len()),
-                    days_off.join(", ")
-                ));
+                let free = if days_off.len() == 1 { "liberă" } else { "libere" };
+                kinds.push(format!("{} {free} ({})", days_ro(days_off.len()), days_off.join(", ")));
             }
 
             let why = match self.moved_from {
-                Some(last_day) => format!(
-                    "ultima zi, {}, nu este zi lucrătoare, așa că ",
-                    format_date_ro(last_day)
-                ),
+                Some(last_day) => format!("ultima zi, {}, nu este zi lucrătoare, așa că ", format_date_ro(last_day)),
                 None => String::new(),
             };
-            let verb = if self.skipped.len() == 1 {
-                "se sare"
-            } else {
-                "se sar"
-            };
+            let verb = if self.skipped.len() == 1 { "se sare" } else { "se sar" };
             text += &format!(": {why}{verb} {}", join_ro(&kinds));
         }
         text + "; termen: " + &format_date_ro(self.due)
@@ -256,11 +212,7 @@ impl Deadline {
             .iter()
             .filter_map(|day| {
                 let name = name_of(&day.reason)?;
-                Some(format!(
-                    "{} — {}",
-                    day_month_ro(day.date),
-                    comma_below(name)
-                ))
+                Some(format!("{} — {}", day_month_ro(day.date), comma_below(name)))
             })
             .collect()
     }

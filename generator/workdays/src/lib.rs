@@ -115,12 +115,7 @@ pub struct CalendarRules {
 impl Default for CalendarRules {
     /// No holidays at all, and a Saturday–Sunday weekend.
     fn default() -> Self {
-        Self {
-            fixed: Vec::new(),
-            orthodox_easter: Vec::new(),
-            extra: Vec::new(),
-            weekend: default_weekend(),
-        }
+        Self { fixed: Vec::new(), orthodox_easter: Vec::new(), extra: Vec::new(), weekend: default_weekend() }
     }
 }
 
@@ -208,10 +203,7 @@ impl Calendar {
                 .zip(i8::try_from(h.day).ok())
                 .is_some_and(|(month, day)| Date::new(2000, month, day).is_ok());
             if !valid {
-                return error(format!(
-                    "fixed holiday {:?}: month {} day {} is not a date",
-                    h.name, h.month, h.day
-                ));
+                return error(format!("fixed holiday {:?}: month {} day {} is not a date", h.name, h.month, h.day));
             }
         }
         for h in &rules.orthodox_easter {
@@ -226,11 +218,7 @@ impl Calendar {
         for h in &rules.extra {
             check_name_and_years(&h.name, None, None)?;
         }
-        if Weekday::Monday
-            .cycle_forward()
-            .take(7)
-            .all(|day| rules.weekend.contains(&day))
-        {
+        if Weekday::Monday.cycle_forward().take(7).all(|day| rules.weekend.contains(&day)) {
             return error("the weekend covers all seven days".into());
         }
         Ok(Self { rules })
@@ -242,8 +230,7 @@ impl Calendar {
     /// the first match wins, looking at `fixed`, then `orthodox_easter`, then
     /// `extra`, each in list order. Weekends are not holidays.
     pub fn holiday(&self, date: Date) -> Option<&str> {
-        self.public_holiday(date)
-            .or_else(|| self.extra_day_off(date))
+        self.public_holiday(date).or_else(|| self.extra_day_off(date))
     }
 
     /// A `fixed` or `orthodox_easter` holiday.
@@ -259,15 +246,13 @@ impl Calendar {
         }
         // An offset may carry a holiday into the year before or after the
         // Easter it is counted from, so look at three Easters.
-        let easter = (year - 1..=year + 1)
-            .filter(|y| (-9999..=9999).contains(y))
-            .find_map(|y| {
-                let offset = (date - orthodox_easter(y)).get_days();
-                self.rules
-                    .orthodox_easter
-                    .iter()
-                    .find(|h| h.offset_days == offset && in_years(year, h.from_year, h.until_year))
-            });
+        let easter = (year - 1..=year + 1).filter(|y| (-9999..=9999).contains(y)).find_map(|y| {
+            let offset = (date - orthodox_easter(y)).get_days();
+            self.rules
+                .orthodox_easter
+                .iter()
+                .find(|h| h.offset_days == offset && in_years(year, h.from_year, h.until_year))
+        });
         easter.map(|h| h.name.as_str())
     }
 
@@ -302,20 +287,14 @@ impl Calendar {
     }
 }
 
-fn check_name_and_years(
-    name: &str,
-    from_year: Option<i16>,
-    until_year: Option<i16>,
-) -> Result<(), RulesError> {
+fn check_name_and_years(name: &str, from_year: Option<i16>, until_year: Option<i16>) -> Result<(), RulesError> {
     if name.trim().is_empty() {
         return Err(RulesError("a holiday has an empty name".into()));
     }
     if let (Some(from), Some(until)) = (from_year, until_year)
         && from > until
     {
-        return Err(RulesError(format!(
-            "holiday {name:?}: from_year {from} is after until_year {until}"
-        )));
+        return Err(RulesError(format!("holiday {name:?}: from_year {from} is after until_year {until}")));
     }
     Ok(())
 }
@@ -352,9 +331,7 @@ pub fn orthodox_easter(year: i16) -> Date {
     // always holds for Easter.
     let shift = y.div_euclid(100) - y.div_euclid(400) - 2;
     let julian_easter = Date::new(year, month as i8, day as i8).expect("year within -9999..=9999");
-    julian_easter
-        .checked_add(jiff::Span::new().days(shift))
-        .expect("Gregorian Easter within jiff's range")
+    julian_easter.checked_add(jiff::Span::new().days(shift)).expect("Gregorian Easter within jiff's range")
 }
 
 /// Serde support for `Vec<Weekday>` as lower-case English day names.
@@ -362,26 +339,13 @@ mod weekday_names {
     use jiff::civil::Weekday;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    const NAMES: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
+    const NAMES: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
     pub fn serialize<S: Serializer>(days: &[Weekday], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            days.iter()
-                .map(|day| NAMES[day.to_monday_zero_offset() as usize]),
-        )
+        serializer.collect_seq(days.iter().map(|day| NAMES[day.to_monday_zero_offset() as usize]))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<Weekday>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Weekday>, D::Error> {
         Vec::<String>::deserialize(deserializer)?
             .iter()
             .map(|name| {

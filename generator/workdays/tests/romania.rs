@@ -2,8 +2,7 @@
 //! a site would ship, and the deadlines a Romanian city hall computes.
 
 use civic_workdays::{
-    Calendar, CalendarRules, Deadline, DeadlineRule, SkipReason, SkippedDay, format_date_ro,
-    orthodox_easter,
+    Calendar, CalendarRules, Deadline, DeadlineRule, SkipReason, SkippedDay, format_date_ro, orthodox_easter,
 };
 use jiff::civil::{Date, date};
 
@@ -37,17 +36,11 @@ fn romania() -> Calendar {
 }
 
 fn weekend(date: Date) -> SkippedDay {
-    SkippedDay {
-        date,
-        reason: SkipReason::Weekend,
-    }
+    SkippedDay { date, reason: SkipReason::Weekend }
 }
 
 fn holiday(date: Date, name: &str) -> SkippedDay {
-    SkippedDay {
-        date,
-        reason: SkipReason::Holiday(name.into()),
-    }
+    SkippedDay { date, reason: SkipReason::Holiday(name.into()) }
 }
 
 fn has_cedilla(text: &str) -> bool {
@@ -66,10 +59,7 @@ fn orthodox_easter_dates() {
     assert_eq!(orthodox_easter(2099), date(2099, 4, 12));
     assert_eq!(orthodox_easter(2100), date(2100, 5, 2));
     for year in 1900..=2099 {
-        assert_eq!(
-            orthodox_easter(year).weekday(),
-            jiff::civil::Weekday::Sunday
-        );
+        assert_eq!(orthodox_easter(year).weekday(), jiff::civil::Weekday::Sunday);
     }
 }
 
@@ -97,10 +87,7 @@ fn fixed_holidays_respect_from_year() {
     assert!(ro.is_working_day(date(2023, 1, 6)));
     assert_eq!(ro.holiday(date(2024, 1, 6)), Some("Boboteaza"));
     assert_eq!(ro.holiday(date(2026, 1, 7)), Some("Sfântul Ioan"));
-    assert_eq!(
-        ro.holiday(date(2025, 1, 24)),
-        Some("Ziua Unirii Principatelor Române")
-    );
+    assert_eq!(ro.holiday(date(2025, 1, 24)), Some("Ziua Unirii Principatelor Române"));
     // Weekends are not holidays, but are not working days either.
     assert_eq!(ro.holiday(date(2025, 3, 1)), None);
     assert!(!ro.is_working_day(date(2025, 3, 1)));
@@ -151,10 +138,7 @@ fn working_days_start_day_is_never_counted() {
         deadline.explain_ro(),
         "1 zi lucrătoare de la 1 martie 2025: se sare 1 zi de weekend; termen: 3 martie 2025"
     );
-    assert_eq!(
-        ro.add_working_days(date(2025, 3, 3), 0).due,
-        date(2025, 3, 3)
-    );
+    assert_eq!(ro.add_working_days(date(2025, 3, 3), 0).due, date(2025, 3, 3));
 }
 
 #[test]
@@ -201,37 +185,19 @@ fn calendar_days_ending_on_a_working_day_do_not_move() {
     assert_eq!(deadline.due, date(2025, 4, 2));
     assert_eq!(deadline.moved_from, None);
     assert!(deadline.skipped.is_empty());
-    assert_eq!(
-        deadline.explain_ro(),
-        "30 de zile calendaristice de la 3 martie 2025; termen: 2 aprilie 2025"
-    );
+    assert_eq!(deadline.explain_ro(), "30 de zile calendaristice de la 3 martie 2025; termen: 2 aprilie 2025");
 }
 
 #[test]
 fn working_days_between_counts_after_a_up_to_b() {
     let ro = romania();
-    assert_eq!(
-        ro.working_days_between(date(2025, 4, 17), date(2025, 5, 6)),
-        10
-    );
-    assert_eq!(
-        ro.working_days_between(date(2025, 5, 6), date(2025, 4, 17)),
-        -10
-    );
-    assert_eq!(
-        ro.working_days_between(date(2025, 5, 6), date(2025, 5, 6)),
-        0
-    );
+    assert_eq!(ro.working_days_between(date(2025, 4, 17), date(2025, 5, 6)), 10);
+    assert_eq!(ro.working_days_between(date(2025, 5, 6), date(2025, 4, 17)), -10);
+    assert_eq!(ro.working_days_between(date(2025, 5, 6), date(2025, 5, 6)), 0);
     // Christmas, New Year, Epiphany and St John: 29, 30, 31 Dec, 5, 8, 9 Jan.
-    assert_eq!(
-        ro.working_days_between(date(2025, 12, 24), date(2026, 1, 9)),
-        6
-    );
+    assert_eq!(ro.working_days_between(date(2025, 12, 24), date(2026, 1, 9)), 6);
     // A whole year: 2025 has 261 weekdays, 13 of its holidays fall on them.
-    assert_eq!(
-        ro.working_days_between(date(2024, 12, 31), date(2025, 12, 31)),
-        248
-    );
+    assert_eq!(ro.working_days_between(date(2024, 12, 31), date(2025, 12, 31)), 248);
 }
 
 #[test]
@@ -275,9 +241,7 @@ fn notice_at_least_30_working_days_before() {
 
 #[test]
 fn format_date_ro_uses_lower_case_romanian_months() {
-    let months: Vec<String> = (1..=12)
-        .map(|month| format_date_ro(date(2025, month, 1)))
-        .collect();
+    let months: Vec<String> = (1..=12).map(|month| format_date_ro(date(2025, month, 1))).collect();
     assert_eq!(
         months,
         [
@@ -318,9 +282,7 @@ fn romanian_number_agreement() {
 #[test]
 fn romanian_text_has_comma_below_never_cedilla() {
     let ro = romania();
-    let mut texts: Vec<String> = (1..=12)
-        .map(|month| format_date_ro(date(2025, month, 1)))
-        .collect();
+    let mut texts: Vec<String> = (1..=12).map(|month| format_date_ro(date(2025, month, 1))).collect();
     let mut day = date(2025, 1, 1);
     while day.year() == 2025 {
         texts.push(ro.add_working_days(day, 10).explain_ro());

@@ -28,26 +28,17 @@ fn weekend_is_configurable() {
     assert!(calendar.is_weekend(date(2025, 3, 8)));
 
     let rules = parse(json!({ "weekend": [] })).unwrap();
-    assert!(
-        Calendar::new(rules)
-            .unwrap()
-            .is_working_day(date(2025, 3, 8))
-    );
+    assert!(Calendar::new(rules).unwrap().is_working_day(date(2025, 3, 8)));
 }
 
 #[test]
 fn unknown_fields_and_names_are_rejected() {
     assert!(parse(json!({ "fixd": [] })).is_err());
-    assert!(
-        parse(json!({ "fixed": [{ "month": 5, "day": 1, "name": "x", "year": 2025 }] })).is_err()
-    );
+    assert!(parse(json!({ "fixed": [{ "month": 5, "day": 1, "name": "x", "year": 2025 }] })).is_err());
     assert!(parse(json!({ "orthodox_easter": [{ "offset": 1, "name": "x" }] })).is_err());
     assert!(parse(json!({ "extra": [{ "date": "2025-05-02", "name": "x", "why": "" }] })).is_err());
     let error = parse(json!({ "weekend": ["Sunday"] })).unwrap_err();
-    assert!(
-        error.to_string().contains("unknown variant `Sunday`"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("unknown variant `Sunday`"), "{error}");
     assert!(parse(json!({ "extra": [{ "date": "2025-02-30", "name": "x" }] })).is_err());
 }
 
@@ -57,18 +48,9 @@ fn extra_days_off_are_holidays() {
         "extra": [{ "date": "2025-05-02", "name": "Zi liberă (hotărâre de guvern)" }]
     }))
     .unwrap();
-    assert_eq!(
-        rules.extra,
-        [ExtraDayOff {
-            date: date(2025, 5, 2),
-            name: "Zi liberă (hotărâre de guvern)".into()
-        }]
-    );
+    assert_eq!(rules.extra, [ExtraDayOff { date: date(2025, 5, 2), name: "Zi liberă (hotărâre de guvern)".into() }]);
     let calendar = Calendar::new(rules).unwrap();
-    assert_eq!(
-        calendar.holiday(date(2025, 5, 2)),
-        Some("Zi liberă (hotărâre de guvern)")
-    );
+    assert_eq!(calendar.holiday(date(2025, 5, 2)), Some("Zi liberă (hotărâre de guvern)"));
     assert_eq!(calendar.holiday(date(2026, 5, 2)), None);
 }
 
@@ -82,13 +64,7 @@ fn extra_days_off_are_explained_apart_from_public_holidays() {
     let calendar = Calendar::new(rules).unwrap();
     let deadline = calendar.add_working_days(date(2025, 4, 30), 1);
     assert_eq!(deadline.due, date(2025, 5, 5));
-    assert_eq!(
-        deadline.skipped[1],
-        SkippedDay {
-            date: date(2025, 5, 2),
-            reason: SkipReason::DayOff("punte".into())
-        }
-    );
+    assert_eq!(deadline.skipped[1], SkippedDay { date: date(2025, 5, 2), reason: SkipReason::DayOff("punte".into()) });
     assert_eq!(
         serde_json::to_value(&deadline.skipped[1]).unwrap(),
         json!({ "date": "2025-05-02", "reason": { "day_off": "punte" } })
@@ -115,10 +91,7 @@ fn rules_round_trip_through_serde() {
     .unwrap();
     let value = serde_json::to_value(&rules).unwrap();
     // `None` years are left out, so the data stays as terse as it was written.
-    assert_eq!(
-        value["fixed"][1],
-        json!({ "month": 12, "day": 1, "name": "Ziua Națională" })
-    );
+    assert_eq!(value["fixed"][1], json!({ "month": 12, "day": 1, "name": "Ziua Națională" }));
     assert_eq!(value["weekend"], json!(["sunday"]));
     assert_eq!(parse(value).unwrap(), rules);
 
@@ -130,21 +103,12 @@ fn rules_round_trip_through_serde() {
 #[test]
 fn invalid_rules_are_reported() {
     let fixed = |month, day| CalendarRules {
-        fixed: vec![FixedHoliday {
-            month,
-            day,
-            name: "x".into(),
-            from_year: None,
-            until_year: None,
-        }],
+        fixed: vec![FixedHoliday { month, day, name: "x".into(), from_year: None, until_year: None }],
         ..CalendarRules::default()
     };
     assert!(Calendar::new(fixed(2, 29)).is_ok());
     let error = Calendar::new(fixed(4, 31)).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "invalid calendar rules: fixed holiday \"x\": month 4 day 31 is not a date"
-    );
+    assert_eq!(error.to_string(), "invalid calendar rules: fixed holiday \"x\": month 4 day 31 is not a date");
     assert!(Calendar::new(fixed(13, 1)).is_err());
     assert!(Calendar::new(fixed(200, 1)).is_err());
     assert!(Calendar::new(fixed(1, 0)).is_err());
@@ -157,10 +121,7 @@ fn invalid_rules_are_reported() {
         json!({ "weekend": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] }),
     ];
     for rules in invalid {
-        assert!(
-            Calendar::new(parse(rules.clone()).unwrap()).is_err(),
-            "{rules}"
-        );
+        assert!(Calendar::new(parse(rules.clone()).unwrap()).is_err(), "{rules}");
     }
 }
 
@@ -186,17 +147,14 @@ fn cedilla_in_holiday_names_is_corrected_in_explanations() {
     }))
     .unwrap();
     let calendar = Calendar::new(rules).unwrap();
-    let text = calendar
-        .add_working_days(date(2025, 11, 28), 1)
-        .explain_ro();
+    let text = calendar.add_working_days(date(2025, 11, 28), 1).explain_ro();
     assert!(text.contains("1 decembrie — Ziua Națională"), "{text}");
     assert!(!text.contains('\u{0163}'));
 }
 
 #[test]
 fn deadline_serializes_for_templates() {
-    let rules =
-        parse(json!({ "fixed": [{ "month": 5, "day": 1, "name": "Ziua Muncii" }] })).unwrap();
+    let rules = parse(json!({ "fixed": [{ "month": 5, "day": 1, "name": "Ziua Muncii" }] })).unwrap();
     let calendar = Calendar::new(rules).unwrap();
     let deadline = calendar.add_working_days(date(2025, 4, 30), 1);
     assert_eq!(

@@ -1,0 +1,137 @@
+//! `civic-bench`: writes a synthetic content tree of N council decisions and builds it,
+//! printing wall time, pages per second and peak memory.
+//!
+//! Each decision has ~3 KB of Markdown with a list, a table and a link; 12 categories,
+//! 50 tags, lists paginated by 50 — the same shape as the Hugo and Zola figures in the issue.
+//!
+//!     cargo run --release --bin civic-bench -- 10000 --dir /dev/shm/civic-bench
+//!     cargo run --release --bin civic-bench -- 10000 --dir target/bench   # on disk
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use civic_generator::progress::Progress;
+use civic_generator::site::{self, Options};
+use clap::Parser;
+
+/// Builds a synthetic site of N council decisions and prints the figures.
+#[derive(Parser)]
+struct Args {
+    /// How many decisions.
+    #[arg(default_value_t = 10_000)]
+    items: usize,
+    /// Where to write the content and the site (use /dev/shm for tmpfs).
+    #[arg(long, default_value = "/dev/shm/civic-bench")]
+    dir: PathBuf,
+    /// Builds to run; the figures of each are printed.
+    #[arg(long, default_value_t = 2)]
+    runs: usize,
+}
+
+const CATEGORIES: [&str; 12] = [
+    "Urbanism",
+    "Mobilitate",
+    "Buget",
+    "Patrimoniu",
+    "Educație",
+    "Social",
+    "Mediu",
+    "Cultură",
+    "Sănătate",
+    "Sport",
+    "Tineret",
+    "Administrație",
+];
+
+/// Rendering allocates many small values across threads; mimalloc is measurably faster here
+/// than the system allocator (see the benchmark figures in ARCHITECTURE.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let args = Args::parse();
+    let content = args.dir.join("content");
+    let out = args.dir.join("public");
+    let t = Instant::now();
+    write_content(&content, args.items);
+    println!("wrote {} decisions into {} in {:.2?}", args.items, content.display(), t.elapsed());
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
+    for run in 1..=args.runs {
+        let opts = Options {
+            content: content.clone(),
+            theme: theme.clone(),
+            out: out.clone(),
+            base_url: None,
+            now: Some(jiff::civil::date(2026, 11, 26)),
+            check_only: false,
+        };
+        let start = Instant::now();
+        let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{}", e[0]));
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "run {run}: {} items, {} pages, {} files in {:.3} s = {:.0} pages/s; peak memory {} MB",
+            report.items,
+            report.pages,
+            report.files,
+            secs,
+            report.pages as f64 / secs,
+            peak_memory_mb()
+        );
+    }
+}
+
+/// Peak resident memory of this process so far (VmHWM), in MB.
+fn peak_memory_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+fn write_content(content: &Path, n: usize) {
+    let _ = std::fs::remove_dir_all(content);
+    let decisions = content.join("council_decisions");
+    std::fs::create_dir_all(&decisions).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/small");
+    for f in ["civic.yaml", "holidays.yaml"] {
+        std::fs::copy(fixture.join(f), content.join(f)).unwrap();
+    }
+    for i in 0..n {
+        let year = 2000 + (i / 2000) as i32;
+        let number = i % 2000 + 1;
+        let month = 1 + (i % 12);
+        let day = 1 + (i % 27);
+        let category = CATEGORIES[i % 12];
+        let mut md = String::with_capacity(3500);
+        writeln!(
+            md,
+            "---\nid: hcl-{year}-{number}\ntitle: privind aprobarea documentației nr. {number} pentru {category}"
+        )
+        .unwrap();
+        writeln!(md, "published_at: {year}-{month:02}-{day:02}T10:00:00+02:00\nnumber: {number}\nyear: {year}")
+            .unwrap();
+        writeln!(
+            md,
+            "adopted_on: {year}-{month:02}-{day:02}\nlegal_character: normativ\ninitiator: Primarul Municipiului"
+        )
+        .unwrap();
+        writeln!(
+            md,
+            "legal_basis: [\"art. 129 alin. (2) din OUG nr. 57/2019\"]\nstatus: in_vigoare\ncategory: {category}"
+        )
+        .unwrap();
+        writeln!(md, "tags: [eticheta-{}, eticheta-{}]\n---", i % 50, (i * 7) % 50).unwrap();
+        md.push_str("Având în vedere referatul de aprobare și raportul de specialitate al direcției de resort,\n\n");
+        md.push_str("În temeiul art. 129 alin. (2) lit. c) și al art. 196 alin. (1) lit. a) din Ordonanța de urgență a Guvernului nr. 57/2019 privind Codul administrativ,\n\n**HOTĂRĂȘTE:**\n\n");
+        for a in 1..=6 {
+            writeln!(md, "**Art. {a}.** Se aprobă măsurile prevăzute în anexa nr. {a}, care face parte integrantă din prezenta hotărâre. Direcțiile de specialitate vor duce la îndeplinire prevederile prezentului articol, în condițiile legii și cu respectarea termenelor stabilite.\n").unwrap();
+        }
+        md.push_str("- Direcția Tehnică\n- Direcția Economică\n- Direcția Urbanism\n- Serviciul Juridic\n\n");
+        md.push_str("| Obiectiv | Valoare (lei) | Termen |\n|---|---:|---|\n| Reabilitare | 1.250.000 | 2026 |\n| Modernizare | 780.000 | 2027 |\n| Întreținere | 95.000 | anual |\n\n");
+        md.push_str("Textul integral este disponibil în [Monitorul Oficial Local](https://www.primariatm.ro/monitorul-oficial-local/).\n");
+        std::fs::write(decisions.join(format!("hcl-{year}-{number}.md")), md).unwrap();
+    }
+}

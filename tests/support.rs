@@ -1,0 +1,69 @@
+//! Shared helpers for the end-to-end tests: build a content folder into a temporary site.
+
+use std::path::{Path, PathBuf};
+
+use civic_generator::progress::Progress;
+use civic_generator::site::{self, Options, Report};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the repository").to_path_buf()
+}
+
+/// A built site in a temporary folder.
+pub struct Built {
+    pub dir: tempfile::TempDir,
+    pub report: Report,
+}
+
+impl Built {
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    /// A file of the site as text; panics with the path when it is missing.
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.out().join(rel);
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.out().join(rel).exists()
+    }
+
+    /// Every file of the site, relative, sorted.
+    pub fn files(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.out()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    out.push(e.path().strip_prefix(self.out()).unwrap().to_string_lossy().into_owned());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+/// Builds `content` with the default theme, "today" being `now`.
+pub fn build(content: &Path, now: &str) -> Built {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let opts = Options {
+        content: content.to_path_buf(),
+        theme: root().join("themes/default"),
+        out: dir.path().join("public"),
+        base_url: None,
+        now: Some(now.parse().expect("a date")),
+        check_only: false,
+    };
+    match site::build(&opts, &Progress::quiet()) {
+        Ok(report) => Built { dir, report },
+        Err(diagnostics) => {
+            panic!("the build failed:\n{}", diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        }
+    }
+}
