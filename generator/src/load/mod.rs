@@ -26,13 +26,21 @@ pub struct Item {
     /// Path relative to the content folder, `/`-separated: how diagnostics name it.
     pub file: String,
     pub data: Data,
-    /// The Markdown body (empty for `.yaml` files).
-    pub body: String,
 }
 
 impl Item {
     pub fn id(&self) -> &str {
         &self.data.envelope().id
+    }
+
+    /// The Markdown body, read again from the file when a page is rendered: bodies are most of
+    /// the content's size, and keeping 50,000 of them in memory would triple the build's peak.
+    pub fn body(&self, content: &Path) -> String {
+        if !self.file.ends_with(".md") {
+            return String::new();
+        }
+        let text = std::fs::read_to_string(content.join(&self.file)).unwrap_or_default();
+        frontmatter::split(&text, true).map(|s| s.body.to_owned()).unwrap_or_default()
     }
 }
 
@@ -148,7 +156,6 @@ fn rel_name(rel: &Path) -> String {
 
 fn load_item(content: &Path, kind: Kind, rel: &Path, schema: &TypeSchema) -> Result<Item, Vec<Diagnostic>> {
     let file = rel_name(rel);
-    let mut body = String::new();
     let data = read_typed(content, rel, schema, |value| {
         if let Some(t) = value.get("type").and_then(Value::as_str) {
             if t != kind.name() {
@@ -161,14 +168,7 @@ fn load_item(content: &Path, kind: Kind, rel: &Path, schema: &TypeSchema) -> Res
         }
         Data::from_value(kind, value).map_err(|e| e.to_string())
     });
-    let data = data?;
-    if file.ends_with(".md") {
-        let text = std::fs::read_to_string(content.join(rel)).unwrap_or_default();
-        if let Ok(split) = frontmatter::split(&text, true) {
-            body = split.body.to_owned();
-        }
-    }
-    Ok(Item { kind, file, data, body })
+    Ok(Item { kind, file, data: data? })
 }
 
 fn read_typed<T, E: ToString>(

@@ -31,23 +31,7 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
 pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
-        let items: Vec<Value> = site
-            .items
-            .iter()
-            .filter(|i| i.kind == kind)
-            .map(|i| summary(i, site.now))
-            .map(|mut s| {
-                if let Some(o) = s.as_object_mut() {
-                    o.remove("days_left");
-                }
-                s
-            })
-            .collect();
-        out.push((
-            format!("data/{}.json", kind.name()),
-            serde_json::to_vec_pretty(&json!({"type": kind.name(), "count": items.len(), "items": items}))
-                .expect("JSON"),
-        ));
+        out.push((format!("data/{}.json", kind.name()), json_list(site, kind)));
         out.push((
             format!("schemas/{}.schema.json", kind.name()),
             serde_json::to_vec_pretty(&kind.schema()).expect("JSON"),
@@ -76,6 +60,23 @@ pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             .into_bytes(),
     ));
     out
+}
+
+/// `/data/<type>.json`: every item's summary, one per line, written as it is computed so a
+/// large register never sits in memory twice.
+fn json_list(site: &Site, kind: Kind) -> Vec<u8> {
+    let items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
+    let mut buf = format!("{{\"type\": \"{}\", \"count\": {}, \"items\": [", kind.name(), items.len()).into_bytes();
+    for (n, item) in items.iter().enumerate() {
+        buf.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
+        let mut s = summary(item, site.now);
+        if let Some(o) = s.as_object_mut() {
+            o.remove("days_left");
+        }
+        serde_json::to_writer(&mut buf, &s).expect("JSON serialises");
+    }
+    buf.extend_from_slice(b"\n]}\n");
+    buf
 }
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {

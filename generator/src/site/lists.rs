@@ -120,12 +120,49 @@ fn sort(kind: Kind, items: &mut [&Item]) {
     }
 }
 
+/// Fields lists never show; leaving them out keeps every list row small in memory.
+const NOT_IN_LISTS: [&str; 22] = [
+    "legal_basis",
+    "recitals",
+    "attachments",
+    "related",
+    "status_history",
+    "bibliography",
+    "topics",
+    "dossier_documents",
+    "general_conditions",
+    "specific_conditions",
+    "agenda",
+    "awards",
+    "contracts",
+    "cpv",
+    "results",
+    "notices",
+    "documents_required",
+    "vote",
+    "signed_by",
+    "countersigned_by",
+    "source",
+    "geometry",
+];
+
+/// An item as a list row sees it.
+fn list_entry(item: &Item, now: jiff::civil::Date) -> serde_json::Value {
+    let mut s = summary(item, now);
+    if let Some(o) = s.as_object_mut() {
+        for key in NOT_IN_LISTS {
+            o.remove(key);
+        }
+    }
+    s
+}
+
 /// Every list-like page of the site.
 pub fn pages(site: &Site) -> Vec<PageJob> {
     let page_size = site.config.page_size;
     // Converted once to template values; list pages share them instead of copying.
     let summaries: BTreeMap<&str, JValue> =
-        site.items.par_iter().map(|i| (i.id(), JValue::from(Serde(summary(i, site.now))))).collect();
+        site.items.par_iter().map(|i| (i.id(), JValue::from(Serde(list_entry(i, site.now))))).collect();
     let mut jobs = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
         let mut items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();

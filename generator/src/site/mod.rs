@@ -252,7 +252,7 @@ fn render_item(
     render: &dyn Fn(&str, JValue) -> Result<String, Diagnostic>,
     write: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let body = crate::markdown::to_html(&item.body);
+    let body = crate::markdown::to_html(&item.body(&site.content));
     let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, "</" would end the element: escape it.
