@@ -104,22 +104,14 @@ pub fn data_file<T: DeserializeOwned>(content: &Path, relative: &str) -> Result<
 pub fn items(content: &Path) -> Result<Vec<Item>, Vec<Diagnostic>> {
     let files = content_files(content).map_err(|e| vec![e])?;
     let schemas: Vec<(Kind, TypeSchema)> = Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect();
-    let results: Vec<Result<Item, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|(kind, rel)| {
-            let schema = &schemas.iter().find(|(k, _)| k == kind).expect("every kind has a schema").1;
-            load_item(content, *kind, rel, schema)
-        })
-        .collect();
-    let mut items = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(item) => items.push(item),
-            Err(mut e) => errors.append(&mut e),
+    let (items, errors): (Vec<Item>, Vec<Vec<Diagnostic>>) = files.par_iter().partition_map(|(kind, rel)| {
+        let schema = &schemas.iter().find(|(k, _)| k == kind).expect("every kind has a schema").1;
+        match load_item(content, *kind, rel, schema) {
+            Ok(item) => rayon::iter::Either::Left(item),
+            Err(e) => rayon::iter::Either::Right(e),
         }
-    }
-    if errors.is_empty() { Ok(items) } else { Err(errors) }
+    });
+    if errors.is_empty() { Ok(items) } else { Err(errors.into_iter().flatten().collect()) }
 }
 
 /// Every content file, sorted, with its kind taken from its folder.

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::context::summary;
 use super::{Site, has_page, ical, ocds, urls};
 use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{Data, Kind};
 
@@ -27,39 +28,29 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
     serde_json::to_string_pretty(&v).expect("JSON serialises")
 }
 
-/// Files written as they are: lists, registers, schemas, OCDS, calendars, robots.txt.
-pub fn site_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
+/// Writes the files that need no template: lists, registers, schemas, OCDS, calendars,
+/// robots.txt, each as soon as it is made.
+pub fn site_files(site: &Site, put: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+    let pretty = |v: &Value| serde_json::to_vec_pretty(v).expect("JSON serialises");
     for kind in Kind::ALL {
-        out.push((format!("data/{}.json", kind.name()), json_list(site, kind)));
-        out.push((
-            format!("schemas/{}.schema.json", kind.name()),
-            serde_json::to_vec_pretty(&kind.schema()).expect("JSON"),
-        ));
+        put(&format!("data/{}.json", kind.name()), &json_list(site, kind))?;
+        put(&format!("schemas/{}.schema.json", kind.name()), &pretty(&kind.schema()))?;
     }
-    out.push(("schemas/civic.schema.json".into(), serde_json::to_vec_pretty(&SiteConfig::schema()).expect("JSON")));
-    out.push(("data/council_decision.csv".into(), decisions_csv(site)));
-    out.push(("data/mayor_disposition.csv".into(), dispositions_csv(site)));
-    out.push((
-        "data/ocds/release-package.json".into(),
-        serde_json::to_vec_pretty(&ocds::release_package(site)).expect("JSON"),
-    ));
+    put("schemas/civic.schema.json", &pretty(&SiteConfig::schema()))?;
+    put("data/council_decision.csv", &decisions_csv(site))?;
+    put("data/mayor_disposition.csv", &dispositions_csv(site))?;
+    put("data/ocds/release-package.json", &pretty(&ocds::release_package(site)))?;
     let sessions: Vec<ical::Event> = site
         .items
         .iter()
         .filter(|i| i.kind == Kind::CouncilSession)
         .flat_map(|i| ical::session_events(i, &site.config))
         .collect();
-    out.push((
-        format!("{}/calendar.ics", Kind::CouncilSession.section()),
-        ical::calendar(&format!("{} — ședințe", site.config.city.council), &sessions).into_bytes(),
-    ));
-    out.push((
-        "robots.txt".into(),
-        format!("User-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}/sitemap.xml\n", site.config.base_url)
-            .into_bytes(),
-    ));
-    out
+    let calendar = ical::calendar(&format!("{} — ședințe", site.config.city.council), &sessions);
+    put(&format!("{}/calendar.ics", Kind::CouncilSession.section()), calendar.as_bytes())?;
+    let robots =
+        format!("User-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}/sitemap.xml\n", site.config.base_url);
+    put("robots.txt", robots.as_bytes())
 }
 
 /// `/data/<type>.json`: every item's summary, one per line, written as it is computed so a

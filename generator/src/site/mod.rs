@@ -114,10 +114,10 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnost
     let env = render::environment(&opts.theme, labels)?;
     let staging = output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?;
     match render_site(&site, &env, &opts.theme, &staging, progress) {
-        Ok((pages, files)) => {
+        Ok(pages) => {
+            report.files = staging.written();
             staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
             report.pages = pages;
-            report.files = files;
             report.elapsed = start.elapsed();
             Ok(report)
         }
@@ -146,10 +146,9 @@ fn render_site(
     theme: &Path,
     out: &output::Staging,
     progress: &Progress,
-) -> Result<(usize, usize), Vec<Diagnostic>> {
+) -> Result<usize, Vec<Diagnostic>> {
     let index = Index::new(&site.items);
     let write = |path: &str, bytes: &[u8]| out.write(path, bytes).map_err(|e| vec![io_error(Path::new(path), e)]);
-    let mut files = 0usize;
 
     // Assets first: pages link to their content-hashed names.
     let mut assets = serde_json::Map::new();
@@ -163,7 +162,6 @@ fn render_site(
             None => format!("assets/{name}.{hash}"),
         };
         write(&hashed, &bytes)?;
-        files += 1;
         assets.insert(name, format!("/{hashed}").into());
     }
     let globals = globals(site, Value::Object(assets));
@@ -179,7 +177,6 @@ fn render_site(
     for p in attachment_paths {
         let bytes = std::fs::read(site.content.join(p)).map_err(|e| vec![io_error(Path::new(p), e)])?;
         write(p, &bytes)?;
-        files += 1;
     }
 
     let jobs = lists::pages(site);
@@ -204,7 +201,7 @@ fn render_site(
                 })
                 .collect::<Vec<Result<(), Diagnostic>>>()
         },
-        || data::site_files(site),
+        || data::site_files(site, &write_one),
     );
     let (list_results, feed_results) = rayon::join(
         || {
@@ -228,9 +225,7 @@ fn render_site(
         },
     );
     bar.finish();
-    for (path, bytes) in &extra_files {
-        write(path, bytes)?;
-    }
+    extra_files.map_err(|e| vec![e])?;
     let mut errors: Vec<Diagnostic> =
         item_results.into_iter().chain(list_results).chain(feed_results).filter_map(Result::err).collect();
     let pages = item_pages.len() + jobs.len();
@@ -239,8 +234,7 @@ fn render_site(
         errors.dedup();
         return Err(errors);
     }
-    files += pages * 2 + extra_files.len();
-    Ok((pages, files))
+    Ok(pages)
 }
 
 /// One item's page, its JSON document and its calendar, if it has one.

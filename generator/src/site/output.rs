@@ -4,10 +4,12 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    written: AtomicUsize,
 }
 
 impl Staging {
@@ -18,7 +20,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging { target: target.to_path_buf(), dir })
+        Ok(Staging { target: target.to_path_buf(), dir, written: AtomicUsize::new(0) })
     }
 
     /// Writes one file, creating its folders. `relative` uses `/`.
@@ -27,7 +29,14 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, bytes)
+        fs::write(path, bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files were written so far.
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
     }
 
     /// Replaces the target with the staging folder: the old site stays whole until this point.
