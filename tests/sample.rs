@@ -54,7 +54,7 @@ fn every_item_json_validates_against_its_published_schema() {
         f.starts_with("data/") && !f.starts_with("data/ocds/") && f.matches('/').count() == 2 && f.ends_with(".json")
     }) {
         let doc: serde_json::Value = serde_json::from_str(&site.read(&f)).unwrap();
-        let schema_path = doc["$schema"].as_str().unwrap().trim_start_matches('/');
+        let schema_path = doc["item_schema"].as_str().unwrap().trim_start_matches('/');
         let schema: serde_json::Value = serde_json::from_str(&site.read(schema_path)).unwrap();
         let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
         let errors: Vec<String> =

@@ -3,15 +3,16 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use civic_workdays::Calendar;
 use sha2::{Digest, Sha256};
 
 use crate::config::SiteConfig;
 use crate::load::{Finding, Item};
-use crate::model::Data;
 use crate::model::procurement::ProcurementCategory;
+use crate::model::{Data, Kind};
 
 /// Every cross-item problem in `items`.
-pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> {
+pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut ids: HashMap<&str, &Item> = HashMap::new();
     for item in items {
@@ -117,6 +118,14 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                         "dispositions are numbered once per year: check the number",
                     ));
                 }
+                if d.issued_on.civil().year() != d.year {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/year",
+                        format!("`year: {}` but issued on {}", d.year, d.issued_on),
+                        "the year is the year the disposition was issued",
+                    ));
+                }
                 if d.register_only && d.legal_character == crate::model::decisions::LegalCharacter::Normativ {
                     out.push(Finding::new(
                         &item.file,
@@ -128,8 +137,8 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
             }
             Data::DraftDecision(d) => {
                 let c = &d.consultation;
-                let min =
-                    c.announced_on.civil().checked_add(jiff::Span::new().days(10)).unwrap_or(c.announced_on.civil());
+                // The same clock the page shows: 10 days, moved past a non-working last day.
+                let min = calendar.add_calendar_days(c.announced_on.civil(), 10).due;
                 if c.comments_deadline.civil() < min {
                     out.push(Finding::new(
                         &item.file,
@@ -138,8 +147,25 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                         format!("set it to {min} or later"),
                     ));
                 }
+                if let Some(earliest) = c.earliest_submission_on {
+                    let min = calendar.add_working_days(c.announced_on.civil(), 30).due;
+                    if earliest.civil() < min {
+                        out.push(Finding::new(
+                            &item.file,
+                            "/consultation/earliest_submission_on",
+                            format!(
+                                "{earliest} is less than 30 working days after the notice of {}: Law 52/2003 art. 7(2)",
+                                c.announced_on
+                            ),
+                            format!("set it to {min} or later"),
+                        ));
+                    }
+                }
             }
             Data::CouncilSession(s) => {
+                if let Some(id) = s.convened_by.as_deref().filter(|id| !ids.contains_key(id)) {
+                    out.push(unknown_ref(&item.file, "/convened_by", id, &ids));
+                }
                 for (i, a) in s.agenda.iter().enumerate() {
                     if let Some(id) = &a.draft {
                         if !ids.contains_key(id.as_str()) {
@@ -187,6 +213,14 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                     }
                 }
             }
+            Data::DirectPurchase(p) if p.value.currency != "RON" => {
+                out.push(Finding::new(
+                    &item.file,
+                    "/value/currency",
+                    format!("the value is in {}, but the direct purchase limits are in lei", p.value.currency),
+                    "write the value in RON (lei)",
+                ));
+            }
             Data::DirectPurchase(p) => {
                 let limit = match p.procurement_category {
                     ProcurementCategory::Works => config.direct_purchase_limits.works,
@@ -227,7 +261,6 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
             }
             Data::Service(s) => {
                 if s.online_url.is_none()
-                    && s.form.is_none()
                     && s.channels.phone.is_none()
                     && s.channels.email.is_none()
                     && s.channels.address.is_none()
@@ -240,11 +273,34 @@ pub fn run(items: &[Item], config: &SiteConfig, content: &Path) -> Vec<Finding> 
                     ));
                 }
             }
-            Data::News(_) | Data::Page(_) => {}
+            Data::Page(_) => {
+                let first = url.trim_matches('/').split('/').next().unwrap_or_default();
+                if first.is_empty() || RESERVED.contains(&first) || Kind::ALL.iter().any(|k| k.section() == first) {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/slug",
+                        format!("the page would be {url}, which the site uses for something else"),
+                        "choose another `slug` (not a section name, data, schemas, assets or files)",
+                    ));
+                }
+            }
+            Data::News(n) => {
+                if let Some(h) = n.hero_image.as_ref().filter(|h| !content.join(&h.path).is_file()) {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/hero_image/path",
+                        format!("the image `{}` does not exist", h.path),
+                        "add the file under content/, or fix the path",
+                    ));
+                }
+            }
         }
     }
     out
 }
+
+/// First URL segments the generator writes itself.
+const RESERVED: [&str; 5] = ["data", "schemas", "assets", "files", "monitorul-oficial-local"];
 
 fn unknown_ref(file: &str, pointer: &str, id: &str, ids: &HashMap<&str, &Item>) -> Finding {
     let fix = match crate::diagnostics::did_you_mean(id, ids.keys().copied()) {

@@ -17,9 +17,6 @@ pub struct SiteConfig {
     /// The site's language (BCP 47); the theme's labels are in this language.
     #[serde(default = "default_lang")]
     pub lang: String,
-    /// IANA time zone in which dates are shown and deadlines counted.
-    #[serde(default = "default_tz")]
-    pub timezone: String,
     /// "Today" for the build, when neither `--now` nor SOURCE_DATE_EPOCH is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<Date>,
@@ -108,9 +105,6 @@ impl Default for Colors {
 
 fn default_lang() -> String {
     "ro".into()
-}
-fn default_tz() -> String {
-    "Europe/Bucharest".into()
 }
 fn default_page_size() -> usize {
     50

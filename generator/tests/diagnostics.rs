@@ -251,3 +251,20 @@ fn usage_errors_exit_with_two_and_help_teaches() {
     assert_eq!(code, 0);
     assert!(out.contains("Every problem in every file is listed"), "{out}");
 }
+
+#[test]
+fn a_page_cannot_take_a_section_address() {
+    let (_d, content) = fixture();
+    write(
+        &content,
+        "pages/stiri.md",
+        "---\nid: stiri\ntitle: Știri vechi\npublished_at: 2026-01-05T10:00:00+02:00\n---\nText.\n",
+    );
+    let (_, err) = check(&content);
+    assert!(
+        err.contains(
+            "pages/stiri.md:2:1: error in `slug`: the page would be /stiri/, which the site uses for something else"
+        ),
+        "{err}"
+    );
+}

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::envelope::Envelope;
-use super::values::{Contact, DateTime, ItemRef};
+use super::values::{Contact, DateTime};
 
 /// A service the city offers; where another system handles the request, the page links out.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -20,9 +20,6 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
     pub online_url: Option<String>,
-    /// The id of a civic form that handles the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form: Option<ItemRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents_required: Vec<String>,
     /// The fee, in words ("gratuit", "50 lei").
@@ -54,7 +51,7 @@ pub struct News {
     pub author: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hero_image: Option<Image>,
-    /// A temporary notice disappears from lists after this moment.
+    /// A temporary notice leaves the home page after this moment (its page and feed entry stay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<DateTime>,
 }

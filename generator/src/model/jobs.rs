@@ -19,7 +19,7 @@ pub struct JobContest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anfp_post_id: Option<String>,
     pub legal_basis: String,
-    /// General conditions (Markdown or a reference to the legal article).
+    /// General conditions, in Markdown (or a reference to the legal article).
     pub general_conditions: String,
     pub specific_conditions: SpecificConditions,
     #[schemars(length(min = 1))]

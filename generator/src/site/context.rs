@@ -97,6 +97,10 @@ pub fn summary(item: &Item, now: Date) -> Value {
     if let Some(n) = display_number(item) {
         obj.insert("display_number".into(), n.into());
     }
+    if !super::has_page(item) {
+        // A register line only: no documents are published with it.
+        obj.remove("attachments");
+    }
     if let Some(days) = days_left(item, now) {
         obj.insert("days_left".into(), days.into());
     }

@@ -11,11 +11,11 @@ use crate::load::Item;
 use crate::model::{Data, Kind};
 
 /// An item's own JSON document: `item` is the record exactly as the content contract describes
-/// it (it validates against `$schema`); beside it, what the site works out: page URL, rendered
+/// it (it validates against `item_schema`); beside it, what the site works out: page URL, rendered
 /// body, links in both directions and legal deadlines.
 pub fn item_json(item: &Item, ctx: &Value) -> String {
     let v = json!({
-        "$schema": format!("/schemas/{}.schema.json", item.kind.name()),
+        "item_schema": format!("/schemas/{}.schema.json", item.kind.name()),
         "type": item.kind.name(),
         "url": ctx["url"],
         "item": item.data,

@@ -74,8 +74,10 @@ pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
         errors.sort();
         return Err(errors);
     };
-    let mut findings: Vec<Diagnostic> =
-        crate::checks::run(&items, &config, &opts.content).into_iter().map(|f| f.locate(&opts.content)).collect();
+    let mut findings: Vec<Diagnostic> = crate::checks::run(&items, &config, &calendar, &opts.content)
+        .into_iter()
+        .map(|f| f.locate(&opts.content))
+        .collect();
     if !findings.is_empty() {
         findings.sort();
         return Err(findings);
@@ -167,8 +169,17 @@ fn render_site(
     let globals = globals(site, Value::Object(assets));
 
     // Attachments and other files referenced from content are published as they are.
-    let mut attachment_paths: Vec<&str> =
-        site.items.iter().flat_map(|i| i.data.envelope().attachments.iter().map(|a| a.path.as_str())).collect();
+    let mut attachment_paths: Vec<&str> = site
+        .items
+        .iter()
+        .filter(|i| has_page(i))
+        .flat_map(|i| i.data.envelope().attachments.iter().map(|a| a.path.as_str()))
+        .collect();
+    for item in &site.items {
+        if let Data::News(n) = &item.data {
+            attachment_paths.extend(n.hero_image.as_ref().map(|h| h.path.as_str()));
+        }
+    }
     if let Some(logo) = &site.config.city.logo {
         attachment_paths.push(logo);
     }
