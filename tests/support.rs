@@ -59,6 +59,7 @@ pub fn build(content: &Path, now: &str) -> Built {
         base_url: None,
         now: Some(now.parse().expect("a date")),
         check_only: false,
+        search: true,
     };
     match site::build(&opts, &Progress::quiet()) {
         Ok(report) => Built { dir, report },

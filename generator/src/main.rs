@@ -68,6 +68,9 @@ struct BuildArgs {
     /// The public address of the site, overriding `base_url` in civic.yaml (feeds and sitemaps use it).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Skip the search index: a faster build for previews (the search page then finds nothing).
+    #[arg(long)]
+    no_search: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -94,9 +97,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (common, theme, out, base_url, check_only) = match cli.command {
-        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false),
-        Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true),
+    let (common, theme, out, base_url, check_only, search) = match cli.command {
+        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search),
+        Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false),
     };
     let opts = Options {
         content: common.content,
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
         base_url,
         now: common.now.or_else(source_date_epoch),
         check_only,
+        search,
     };
     let progress = if common.quiet || common.format == Format::Json { Progress::quiet() } else { Progress::new(false) };
     match site::build(&opts, &progress) {

@@ -57,7 +57,8 @@ fn main() {
     write_content(&content, args.items);
     println!("wrote {} decisions into {} in {:.2?}", args.items, content.display(), t.elapsed());
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
-    for run in 1..=args.runs {
+    for run in 0..args.runs * 2 {
+        let search = run % 2 == 1;
         let opts = Options {
             content: content.clone(),
             theme: theme.clone(),
@@ -65,12 +66,15 @@ fn main() {
             base_url: None,
             now: Some(jiff::civil::date(2026, 11, 26)),
             check_only: false,
+            search,
         };
         let start = Instant::now();
         let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{}", e[0]));
         let secs = start.elapsed().as_secs_f64();
         println!(
-            "run {run}: {} items, {} pages, {} files in {:.3} s = {:.0} pages/s; peak memory {} MB",
+            "run {} {}: {} items, {} pages, {} files in {:.3} s = {:.0} pages/s; peak memory so far {} MB",
+            run / 2 + 1,
+            if search { "with search index   " } else { "without search index" },
             report.items,
             report.pages,
             report.files,

@@ -65,6 +65,22 @@ pub fn display_number(item: &Item) -> Option<String> {
     }
 }
 
+/// An item's status as (label group in the theme's labels.yaml, value), for types that have one.
+pub fn status(item: &Item) -> Option<(&'static str, String)> {
+    fn name<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+    Some(match &item.data {
+        Data::CouncilDecision(d) => ("status", name(&d.status)),
+        Data::MayorDisposition(d) => ("status", name(&d.status)),
+        Data::DraftDecision(d) => ("draft_status", name(&d.status)),
+        Data::CouncilSession(s) => ("session_status", name(&s.status)),
+        Data::Tender(t) => ("tender_status", name(&t.status)),
+        Data::JobContest(j) => ("contest_status", name(&j.status)),
+        _ => return None,
+    })
+}
+
 /// The date lists sort and show an item by.
 pub fn main_date(item: &Item) -> Date {
     match &item.data {
@@ -73,6 +89,7 @@ pub fn main_date(item: &Item) -> Date {
         Data::DraftDecision(d) => d.consultation.announced_on.civil(),
         Data::DirectPurchase(d) => d.purchased_on.civil(),
         Data::JobContest(j) => j.calendar.announced_on.civil(),
+        Data::CouncilSession(s) => local_date(s.starts_at.timestamp()),
         _ => local_date(item.data.envelope().published_at.timestamp()),
     }
 }

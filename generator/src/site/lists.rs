@@ -39,16 +39,7 @@ fn tags(item: &Item) -> Vec<String> {
 }
 
 fn status(item: &Item) -> Vec<String> {
-    let s = match &item.data {
-        Data::CouncilDecision(d) => enum_name(&d.status),
-        Data::MayorDisposition(d) => enum_name(&d.status),
-        Data::DraftDecision(d) => enum_name(&d.status),
-        Data::CouncilSession(s) => enum_name(&s.status),
-        Data::Tender(t) => enum_name(&t.status),
-        Data::JobContest(j) => enum_name(&j.status),
-        _ => return Vec::new(),
-    };
-    vec![s]
+    context::status(item).map(|(_, s)| s).into_iter().collect()
 }
 
 fn filters(kind: Kind) -> Vec<Filter> {
@@ -203,6 +194,16 @@ pub fn pages(site: &Site) -> Vec<PageJob> {
         }
     }
     jobs.push(home(site, &summaries));
+    let sections: Vec<serde_json::Value> = Kind::ALL
+        .into_iter()
+        .filter(|k| *k != Kind::Page)
+        .map(|k| json!({"kind": k.name(), "url": urls::section_url(k)}))
+        .collect();
+    jobs.push(PageJob {
+        url: "/cautare/".into(),
+        template: "search.html",
+        context: minijinja::context! { page => Serde(json!({"url": "/cautare/", "title": "Căutare"})), sections => Serde(sections) },
+    });
     jobs.extend(mol(site, &summaries));
     jobs.push(PageJob {
         url: "/404.html".into(),

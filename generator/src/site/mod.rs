@@ -9,8 +9,10 @@ pub mod lists;
 pub mod ocds;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod urls;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -37,6 +39,8 @@ pub struct Options {
     pub now: Option<Date>,
     /// Validate only; write nothing.
     pub check_only: bool,
+    /// Build the search index (the slowest part of a build; previews may skip it).
+    pub search: bool,
 }
 
 /// What a successful run did.
@@ -113,9 +117,9 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnost
         e.iter_mut().for_each(|d| d.file = format!("{}/{}", opts.theme.display(), d.file));
         e
     })?;
-    let env = render::environment(&opts.theme, labels)?;
+    let env = render::environment(&opts.theme, labels.clone())?;
     let staging = output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?;
-    match render_site(&site, &env, &opts.theme, &staging, progress) {
+    match render_site(&site, &env, &opts.theme, &labels, opts.search, &staging, progress) {
         Ok(pages) => {
             report.files = staging.written();
             staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
@@ -146,6 +150,8 @@ fn render_site(
     site: &Site,
     env: &minijinja::Environment<'static>,
     theme: &Path,
+    labels: &render::Labels,
+    search_enabled: bool,
     out: &output::Staging,
     progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
@@ -200,21 +206,25 @@ fn render_site(
     };
     let write_one = |path: &str, bytes: &[u8]| out.write(path, bytes).map_err(|e| io_error(Path::new(path), e));
 
-    // Item pages, and meanwhile the open-data files; then list pages, and meanwhile the feeds.
+    // Item pages, and meanwhile the open-data files; then list pages, and meanwhile the feeds
+    // and the search index.
     let (item_results, extra_files) = rayon::join(
         || {
             item_pages
                 .par_iter()
                 .map(|item| {
-                    render_item(item, site, &index, &globals, &render, &write_one)?;
+                    let record = render_item(item, site, &index, &globals, &render, labels, &write_one)?;
                     bar.inc(1);
-                    Ok(())
+                    Ok(record)
                 })
-                .collect::<Vec<Result<(), Diagnostic>>>()
+                .collect::<Vec<Result<search::Record, Diagnostic>>>()
         },
         || data::site_files(site, &write_one),
     );
-    let (list_results, feed_results) = rayon::join(
+    let mut errors = Vec::new();
+    let records: Vec<search::Record> =
+        item_results.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
+    let (list_results, (feed_results, search_result)) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|job| {
@@ -226,19 +236,25 @@ fn render_site(
                 .collect::<Vec<Result<(), Diagnostic>>>()
         },
         || {
-            data::templated_files(site)
+            let feeds = data::templated_files(site)
                 .into_iter()
                 .map(|(path, template, ctx)| {
                     let text = render(template, minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) })?;
                     write_one(&path, text.as_bytes())
                 })
-                .collect::<Vec<Result<(), Diagnostic>>>()
+                .collect::<Vec<Result<(), Diagnostic>>>();
+            let search = if search_enabled {
+                search::index(records, &site.config.lang)
+                    .and_then(|files| files.iter().try_for_each(|(path, bytes)| write_one(path, bytes)))
+            } else {
+                Ok(())
+            };
+            (feeds, search)
         },
     );
     bar.finish();
     extra_files.map_err(|e| vec![e])?;
-    let mut errors: Vec<Diagnostic> =
-        item_results.into_iter().chain(list_results).chain(feed_results).filter_map(Result::err).collect();
+    errors.extend(list_results.into_iter().chain(feed_results).chain([search_result]).filter_map(Result::err));
     let pages = item_pages.len() + jobs.len();
     if !errors.is_empty() {
         errors.sort();
@@ -255,9 +271,11 @@ fn render_item(
     index: &Index,
     globals: &JValue,
     render: &dyn Fn(&str, JValue) -> Result<String, Diagnostic>,
+    labels: &render::Labels,
     write: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let body = crate::markdown::to_html(&item.body(&site.content));
+) -> Result<search::Record, Diagnostic> {
+    let markdown = item.body(&site.content);
+    let body = crate::markdown::to_html(&markdown);
     let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, "</" would end the element: escape it.
@@ -273,7 +291,46 @@ fn render_item(
     for (name, ics) in ical::for_item(item, &site.config) {
         write(&format!("{folder}{name}"), ics.as_bytes())?;
     }
-    Ok(())
+    Ok(search_record(item, url, &markdown, labels))
+}
+
+/// The search index's view of an item page.
+fn search_record(item: &Item, url: String, markdown: &str, labels: &render::Labels) -> search::Record {
+    let label = |group: &str, value: &str| {
+        labels.get(group).and_then(|g| g.get(value)).cloned().unwrap_or_else(|| value.replace('_', " "))
+    };
+    let env = item.data.envelope();
+    let kind = label("kind_one", item.kind.name());
+    let number = context::display_number(item);
+    let date = context::main_date(item);
+    let mut meta = BTreeMap::from([
+        ("title".to_owned(), env.title.clone()),
+        ("kind".to_owned(), kind.clone()),
+        ("date".to_owned(), civic_workdays::format_date_ro(date)),
+    ]);
+    let mut filters = BTreeMap::from([
+        ("tip".to_owned(), vec![label("kind", item.kind.name())]),
+        ("an".to_owned(), vec![date.year().to_string()]),
+    ]);
+    if let Some((group, value)) = context::status(item) {
+        let status = label(group, &value);
+        meta.insert("status".to_owned(), status.clone());
+        filters.insert("stare".to_owned(), vec![status]);
+    }
+    let mut content = String::new();
+    if let Some(n) = &number {
+        // "hotarare 123 2024" and "123/2024" both find decision 123/2024.
+        content.push_str(&format!("{kind} nr. {n} {} ", n.replace('/', " ")));
+        meta.insert("number".to_owned(), n.clone());
+    }
+    content.push_str(&env.title);
+    content.push_str(". ");
+    if let Some(s) = &env.summary {
+        content.push_str(s);
+        content.push(' ');
+    }
+    content.push_str(&search::plain_text(markdown));
+    search::Record { url, content, meta, filters }
 }
 
 /// Register-only dispositions have a line in the register and no page of their own.
