@@ -10,4 +10,5 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod progress;
+pub mod serve;
 pub mod site;

@@ -32,6 +32,11 @@ enum Command {
     /// Reads every file under --content, checks it, renders the pages, feeds and open data
     /// with the theme, writes them aside and swaps them in. Same input, byte-identical output.
     Build(BuildArgs),
+    /// Preview the site while editing: build, serve on 127.0.0.1, rebuild and reload on every save.
+    ///
+    /// Watches the content folder and the theme. A content error is printed here and shown over
+    /// the page in the browser, while the last good site keeps being served.
+    Serve(ServeArgs),
     /// Check the content only: the same diagnostics as `build`, nothing written.
     ///
     /// Every problem in every file is listed, each with file:line:column, the field, and a fix.
@@ -73,6 +78,15 @@ struct BuildArgs {
     no_search: bool,
 }
 
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// The port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum Format {
     Human,
@@ -97,8 +111,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut serve_port = None;
     let (common, theme, out, base_url, check_only, search) = match cli.command {
         Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search),
+        Command::Serve(s) => {
+            serve_port = Some(s.port);
+            let b = s.build;
+            (b.common, b.theme, b.out, b.base_url, false, !b.no_search)
+        }
         Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false),
     };
     let opts = Options {
@@ -110,6 +130,15 @@ fn main() -> ExitCode {
         check_only,
         search,
     };
+    if let Some(port) = serve_port {
+        return match civic_generator::serve::run(opts, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("civic: cannot serve on port {port}: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let progress = if common.quiet || common.format == Format::Json { Progress::quiet() } else { Progress::new(false) };
     match site::build(&opts, &progress) {
         Ok(report) => {

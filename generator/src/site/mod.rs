@@ -31,6 +31,7 @@ use crate::progress::Progress;
 use context::Index;
 
 /// What `civic build` and `civic check` are given.
+#[derive(Clone)]
 pub struct Options {
     pub content: PathBuf,
     pub theme: PathBuf,

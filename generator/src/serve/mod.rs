@@ -1,0 +1,189 @@
+//! `civic serve`: the editor's preview. Builds the site, serves it on 127.0.0.1, watches the
+//! content and the theme, rebuilds on every saved change and reloads open tabs (server-sent
+//! events). A content error is shown in the terminal and over the page, and the last good site
+//! keeps being served. The reload script is injected into responses only, never into files.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use serde_json::json;
+use tokio::sync::broadcast;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::diagnostics::Diagnostic;
+use crate::progress::Progress;
+use crate::site::{self, Options};
+
+const RELOAD_JS: &str = include_str!("reload.js");
+const RELOAD_TAG: &str = "<script src=\"/__civic/reload.js\"></script>";
+
+/// What browsers are told after a rebuild.
+#[derive(Clone)]
+enum Change {
+    Reload,
+    Errors(Vec<Diagnostic>),
+}
+
+struct Shared {
+    /// The diagnostics of the last build, empty when it succeeded.
+    errors: RwLock<Vec<Diagnostic>>,
+    changes: broadcast::Sender<Change>,
+}
+
+/// Builds, serves and watches until interrupted.
+pub fn run(opts: Options, port: u16) -> std::io::Result<()> {
+    let shared = Arc::new(Shared { errors: RwLock::new(Vec::new()), changes: broadcast::channel(16).0 });
+    rebuild(&opts, &shared, "initial build");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        let addr = listener.local_addr()?;
+        eprintln!(
+            "civic: serving http://{addr}/ — watching {} and {} (Ctrl+C stops)",
+            opts.content.display(),
+            opts.theme.display()
+        );
+        let _watcher = watch(opts.clone(), Arc::clone(&shared)).map_err(std::io::Error::other)?;
+        axum::serve(listener, router(&opts.out, Arc::clone(&shared)))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    })
+}
+
+/// The preview's routes: the live-reload endpoints, then the built site.
+fn router(out: &Path, shared: Arc<Shared>) -> Router {
+    let site = ServeDir::new(out).not_found_service(ServeFile::new(out.join("404.html")));
+    Router::new()
+        .route(
+            "/__civic/reload.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], RELOAD_JS) }),
+        )
+        .route("/__civic/events", get(events))
+        .route("/__civic/status", get(status))
+        .fallback_service(site)
+        .layer(middleware::from_fn(inject_reload))
+        .with_state(shared)
+}
+
+/// A stream of `reload` and `errors` events for one browser tab.
+async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let rx = shared.changes.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(change) => {
+                    let event = match change {
+                        Change::Reload => Event::default().event("reload").data("build"),
+                        Change::Errors(e) => Event::default().event("errors").data(errors_json(&e).to_string()),
+                    };
+                    return Some((Ok::<_, std::convert::Infallible>(event), rx));
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let errors = shared.errors.read().expect("errors lock").clone();
+    axum::Json(json!({"errors": errors_json(&errors)}))
+}
+
+fn errors_json(errors: &[Diagnostic]) -> serde_json::Value {
+    errors.iter().map(|d| json!({"text": d.to_string(), "file": d.file, "line": d.line, "field": d.field})).collect()
+}
+
+/// Adds the reload script to every HTML page on its way out.
+async fn inject_reload(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let injected = match html.rfind("</body>") {
+        Some(i) => format!("{}{RELOAD_TAG}{}", &html[..i], &html[i..]),
+        None => format!("{html}{RELOAD_TAG}"),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Response::from_parts(parts, Body::from(injected))
+}
+
+/// Rebuilds; tells the terminal and the open tabs what happened.
+fn rebuild(opts: &Options, shared: &Shared, why: &str) {
+    let start = Instant::now();
+    match site::build(opts, &Progress::quiet()) {
+        Ok(report) => {
+            eprintln!("civic: {why}: {} pages in {:.0?}", report.pages, start.elapsed());
+            *shared.errors.write().expect("errors lock") = Vec::new();
+            let _ = shared.changes.send(Change::Reload);
+        }
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{d}");
+            }
+            eprintln!("civic: {why}: {} problem(s); still serving the last good site", diagnostics.len());
+            *shared.errors.write().expect("errors lock") = diagnostics.clone();
+            let _ = shared.changes.send(Change::Errors(diagnostics));
+        }
+    }
+}
+
+/// Watches the content and the theme; each burst of saves triggers one rebuild.
+fn watch(
+    opts: Options,
+    shared: Arc<Shared>,
+) -> notify_debouncer_full::notify::Result<
+    notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+> {
+    let roots: Vec<PathBuf> = vec![opts.content.clone(), opts.theme.clone()];
+    let out = opts.out.clone();
+    let mut debouncer = notify_debouncer_full::new_debouncer(
+        Duration::from_millis(50),
+        None,
+        move |result: notify_debouncer_full::DebounceEventResult| {
+            let Ok(events) = result else { return };
+            // Reading files (our own rebuild included) raises access events: only changes count.
+            let changed: Vec<&PathBuf> = events
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_) | EventKind::Other))
+                .flat_map(|e| e.paths.iter())
+                .filter(|p| !p.starts_with(&out) && !p.to_string_lossy().contains(".staging"))
+                .collect();
+            if let Some(first) = changed.first() {
+                rebuild(&opts, &shared, &format!("{} changed", first.display()));
+            }
+        },
+    )?;
+    for root in roots {
+        debouncer.watch(&root, RecursiveMode::Recursive)?;
+    }
+    Ok(debouncer)
+}
