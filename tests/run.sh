@@ -1,9 +1,44 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need, then runs every test.
 #   - a Python virtualenv with libcoveocds (OCDS) and icalendar (tests/tools/requirements.txt)
+#   - Debian's Chromium (/usr/bin/chromium) and the browser tests' npm packages (tests/package.json:
+#     playwright-core, axe-core, vnu-jar), installed only when missing or out of date
 #   - the Rust workspace's tests (unit, CLI diagnostics, end-to-end site checks)
+#   - the browser tests (tests/browser/): the sample site is built into a temp dir, served on
+#     127.0.0.1 and walked in headless Chromium, checked with axe-core and the Nu Html Checker
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+log() { echo "run.sh: $*" >&2; }
+
 bash tests/tools/setup-python.sh >/dev/null
+
+# Chromium from Debian; playwright-core never downloads a browser of its own.
+if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ "$(id -u)" != "0" ]]; then
+        log "error: /usr/bin/chromium is missing; as root: apt-get update && apt-get install -y chromium"
+        exit 1
+    fi
+    log "installing chromium (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+fi
+
+# The npm packages, again only when tests/package-lock.json is newer than the last install.
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; Debian's Java 17 is used.
+if [[ ! -f tests/node_modules/.package-lock.json \
+    || tests/package-lock.json -nt tests/node_modules/.package-lock.json \
+    || ! -f tests/node_modules/vnu-jar/build/dist/vnu.jar ]]; then
+    log "installing the browser tests' npm packages (npm ci)"
+    npm ci --prefix tests --ignore-scripts --no-audit --no-fund >&2
+    touch tests/node_modules/.package-lock.json
+fi
+
 cargo test --workspace --locked
+
+# The browser tests, on the sample site built afresh.
+SITE="$(mktemp -d "${TMPDIR:-/tmp}/civic-site.XXXXXX")"
+trap 'rm -rf "$SITE"' EXIT
+cargo run --release --locked -p civic-generator -- build --out "$SITE" -q
+SITE_DIR="$SITE" node --test tests/browser/

@@ -63,7 +63,11 @@ fn register_only_dispositions_have_a_register_line_and_no_page() {
         register.contains("7,2026,2026-02-09,privind acordarea unui ajutor de urgență,individual,in_vigoare,,\n"),
         "{register}"
     );
-    let mol = site.read("monitorul-oficial-local/dispozitii/index.html");
+    let mol = site.read("monitorul-oficial-local/dispozitii/2026/index.html");
+    assert!(
+        site.read("monitorul-oficial-local/dispozitii/index.html")
+            .contains("href=\"/monitorul-oficial-local/dispozitii/2026/\"")
+    );
     assert!(
         mol.contains("privind acordarea unui ajutor de urgență <small>(act individual, nepublicat)</small>"),
         "{mol}"

@@ -47,7 +47,7 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
             check_attachment(&item.file, i, &a.path, a.sha256.as_deref(), content, &mut out);
         }
         let published = env.published_at.timestamp();
-        match &item.data {
+        match &*item.data {
             Data::CouncilDecision(d) => {
                 if let Some(first) = numbers.insert((0, d.year, d.number), &item.file) {
                     out.push(Finding::new(

@@ -14,12 +14,23 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Renders Markdown to sanitised HTML. Headings are shifted down one level, because the page
-/// title is the only `h1`.
+/// Renders Markdown to sanitised HTML. Headings are shifted so the body's highest one becomes
+/// `h2`, because the page title is the only `h1` and levels must not be skipped.
 pub fn to_html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut needs_cleaning = false;
+    let top = Parser::new_ext(markdown, options)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    let shift = |level: pulldown_cmark::HeadingLevel| {
+        let n = (level as usize + 2).saturating_sub(top).clamp(2, 6);
+        pulldown_cmark::HeadingLevel::try_from(n).expect("2..=6 is a heading level")
+    };
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(_) | Event::InlineHtml(_) => {
             needs_cleaning = true;
@@ -30,9 +41,9 @@ pub fn to_html(markdown: &str) -> String {
             event
         }
         Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: demote(level), id, classes, attrs })
+            Event::Start(Tag::Heading { level: shift(level), id, classes, attrs })
         }
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
         other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
@@ -47,17 +58,6 @@ fn is_safe_url(url: &str) -> bool {
             SAFE_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
         }
         _ => true,
-    }
-}
-
-fn demote(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
-    use pulldown_cmark::HeadingLevel::*;
-    match level {
-        H1 => H2,
-        H2 => H3,
-        H3 => H4,
-        H4 => H5,
-        _ => H6,
     }
 }
 
@@ -91,7 +91,9 @@ mod tests {
     }
 
     #[test]
-    fn headings_start_below_the_page_title() {
+    fn headings_start_below_the_page_title_without_skipping_levels() {
         assert!(to_html("# Capitolul I").starts_with("<h2>"));
+        let html = to_html("## Secțiunea 1\n\n### Articol\n\n## Secțiunea 2\n");
+        assert!(html.starts_with("<h2>Secțiunea 1</h2>") && html.contains("<h3>Articol</h3>"), "{html}");
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use civic_generator::progress::Progress;
-use civic_generator::site::{self, Options};
+use civic_generator::site::{self, BuildCache, Options};
 use clap::Parser;
 
 /// Builds a synthetic site of N council decisions and prints the figures.
@@ -27,6 +27,9 @@ struct Args {
     /// Builds to run; the figures of each are printed.
     #[arg(long, default_value_t = 2)]
     runs: usize,
+    /// Then edit one decision this many times and time each incremental rebuild (as `civic serve`).
+    #[arg(long, default_value_t = 5)]
+    edits: usize,
 }
 
 const CATEGORIES: [&str; 12] = [
@@ -83,6 +86,42 @@ fn main() {
             peak_memory_mb()
         );
     }
+    if args.edits > 0 {
+        incremental(&content, &theme, &args.dir.join("served"), args.edits);
+    }
+}
+
+/// What `civic serve` does after a save: one decision edited, then an incremental rebuild
+/// (without the search index). Prints each rebuild's time and how many files it rewrote.
+fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
+    let opts = Options {
+        content: content.to_path_buf(),
+        theme: theme.to_path_buf(),
+        out: out.to_path_buf(),
+        base_url: None,
+        now: Some(jiff::civil::date(2026, 11, 26)),
+        check_only: false,
+        search: false,
+    };
+    let mut cache = BuildCache::default();
+    let start = Instant::now();
+    site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+    println!("serve: first build {:.3} s", start.elapsed().as_secs_f64());
+    let file = content.join("council_decisions/hcl-2000-1.md");
+    let mut times = Vec::new();
+    for n in 1..=edits {
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+        std::fs::write(&file, text.replacen(title, &format!("title: privind revizia {n} a documentației"), 1)).unwrap();
+        let start = Instant::now();
+        let report = site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        println!("serve: edit {n} of one decision's title → rebuilt in {ms:.1} ms, {} files rewritten", report.files);
+    }
+    times.sort_by(f64::total_cmp);
+    println!("serve: median {:.1} ms over {} edits", times[times.len() / 2], times.len());
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MB.

@@ -5,7 +5,10 @@ pub mod frontmatter;
 pub mod schema_check;
 pub mod yaml;
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -20,12 +23,15 @@ use schema_check::{TypeSchema, dotted};
 pub const CONFIG_FILE: &str = "civic.yaml";
 
 /// One content item, validated and typed.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Item {
     pub kind: Kind,
     /// Path relative to the content folder, `/`-separated: how diagnostics name it.
     pub file: String,
-    pub data: Data,
+    /// Shared, so that keeping items between rebuilds costs no copies.
+    pub data: std::sync::Arc<Data>,
+    /// A hash of the file's bytes: what an incremental rebuild compares.
+    pub hash: u64,
 }
 
 impl Item {
@@ -81,7 +87,7 @@ impl Finding {
 /// Reads and validates the configuration file.
 pub fn config(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let schema = TypeSchema::from_schema(SiteConfig::schema());
-    read_typed(content, Path::new(CONFIG_FILE), &schema, |v| serde_json::from_value::<SiteConfig>(v))
+    read_typed(content, Path::new(CONFIG_FILE), &schema, |v| serde_json::from_value::<SiteConfig>(v)).map(|(c, _)| c)
 }
 
 /// Reads any YAML data file under the content folder into `T`, with located errors.
@@ -100,18 +106,55 @@ pub fn data_file<T: DeserializeOwned>(content: &Path, relative: &str) -> Result<
     })
 }
 
+/// Every type's compiled schema, made once per process.
+static SCHEMAS: std::sync::LazyLock<Vec<(Kind, TypeSchema)>> =
+    std::sync::LazyLock::new(|| Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect());
+
+/// Items already read, keyed by file, with the modification time and size they were read at:
+/// `civic serve` re-reads only the files that changed.
+#[derive(Default)]
+pub struct LoadCache {
+    files: HashMap<PathBuf, (SystemTime, u64, Item)>,
+}
+
 /// Loads every item under the content folder. Returns the items, or all the diagnostics.
-pub fn items(content: &Path) -> Result<Vec<Item>, Vec<Diagnostic>> {
+/// With a cache, files unchanged since they were cached are not read again.
+pub fn items(content: &Path, cache: Option<&mut LoadCache>) -> Result<Vec<Item>, Vec<Diagnostic>> {
     let files = content_files(content).map_err(|e| vec![e])?;
-    let schemas: Vec<(Kind, TypeSchema)> = Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect();
-    let (items, errors): (Vec<Item>, Vec<Vec<Diagnostic>>) = files.par_iter().partition_map(|(kind, rel)| {
-        let schema = &schemas.iter().find(|(k, _)| k == kind).expect("every kind has a schema").1;
-        match load_item(content, *kind, rel, schema) {
-            Ok(item) => rayon::iter::Either::Left(item),
-            Err(e) => rayon::iter::Either::Right(e),
+    let schemas = &*SCHEMAS;
+    let empty = LoadCache::default();
+    let known = cache.as_deref().unwrap_or(&empty);
+    let results: Vec<(PathBuf, Option<(SystemTime, u64)>, Result<Item, Vec<Diagnostic>>)> = files
+        .par_iter()
+        .map(|(kind, rel)| {
+            let stamp = std::fs::metadata(content.join(rel)).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+            if let (Some(stamp), Some((time, len, item))) = (stamp, known.files.get(rel)) {
+                if stamp == (*time, *len) {
+                    return (rel.clone(), Some(stamp), Ok(item.clone()));
+                }
+            }
+            let schema = &schemas.iter().find(|(k, _)| k == kind).expect("every kind has a schema").1;
+            (rel.clone(), stamp, load_item(content, *kind, rel, schema))
+        })
+        .collect();
+    let mut items = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    let mut fresh = HashMap::new();
+    for (rel, stamp, result) in results {
+        match result {
+            Ok(item) => {
+                if let Some((time, len)) = stamp {
+                    fresh.insert(rel, (time, len, item.clone()));
+                }
+                items.push(item);
+            }
+            Err(e) => errors.extend(e),
         }
-    });
-    if errors.is_empty() { Ok(items) } else { Err(errors.into_iter().flatten().collect()) }
+    }
+    if let Some(cache) = cache {
+        cache.files = fresh;
+    }
+    if errors.is_empty() { Ok(items) } else { Err(errors) }
 }
 
 /// Every content file, sorted, with its kind taken from its folder.
@@ -130,7 +173,8 @@ fn content_files(content: &Path) -> Result<Vec<(Kind, PathBuf)>, Diagnostic> {
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let path = e.path();
-                if path.is_dir() {
+                // The entry's own type: no extra stat per file.
+                if e.file_type().is_ok_and(|t| t.is_dir()) {
                     stack.push(path);
                 } else if matches!(path.extension().and_then(|x| x.to_str()), Some("md" | "yaml" | "yml")) {
                     out.push((kind, path.strip_prefix(content).unwrap_or(&path).to_path_buf()));
@@ -148,7 +192,7 @@ fn rel_name(rel: &Path) -> String {
 
 fn load_item(content: &Path, kind: Kind, rel: &Path, schema: &TypeSchema) -> Result<Item, Vec<Diagnostic>> {
     let file = rel_name(rel);
-    let data = read_typed(content, rel, schema, |value| {
+    let (data, hash) = read_typed(content, rel, schema, |value| {
         if let Some(t) = value.get("type").and_then(Value::as_str) {
             if t != kind.name() {
                 return Err(format!(
@@ -159,8 +203,8 @@ fn load_item(content: &Path, kind: Kind, rel: &Path, schema: &TypeSchema) -> Res
             }
         }
         Data::from_value(kind, value).map_err(|e| e.to_string())
-    });
-    Ok(Item { kind, file, data: data? })
+    })?;
+    Ok(Item { kind, file, data: std::sync::Arc::new(data), hash })
 }
 
 fn read_typed<T, E: ToString>(
@@ -168,7 +212,7 @@ fn read_typed<T, E: ToString>(
     rel: &Path,
     schema: &TypeSchema,
     typed: impl FnOnce(Value) -> Result<T, E>,
-) -> Result<T, Vec<Diagnostic>> {
+) -> Result<(T, u64), Vec<Diagnostic>> {
     let file = rel_name(rel);
     let text = std::fs::read_to_string(content.join(rel)).map_err(|e| {
         vec![Diagnostic::new(&file, 0, 0, format!("cannot read the file: {e}")).fix("save it as UTF-8 text")]
@@ -180,7 +224,12 @@ fn read_typed<T, E: ToString>(
     if !problems.is_empty() {
         return Err(problems);
     }
-    typed(value).map_err(|e| {
+    let hash = {
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        h.finish()
+    };
+    typed(value).map(|t| (t, hash)).map_err(|e| {
         let p = positions.of_value("");
         vec![Diagnostic::new(&file, p.line, p.column, e.to_string())]
     })

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -38,12 +38,18 @@ enum Change {
 struct Shared {
     /// The diagnostics of the last build, empty when it succeeded.
     errors: RwLock<Vec<Diagnostic>>,
+    /// What the last build leaves for the next: only changed files are re-read and re-rendered.
+    cache: Mutex<site::BuildCache>,
     changes: broadcast::Sender<Change>,
 }
 
 /// Builds, serves and watches until interrupted.
 pub fn run(opts: Options, port: u16) -> std::io::Result<()> {
-    let shared = Arc::new(Shared { errors: RwLock::new(Vec::new()), changes: broadcast::channel(16).0 });
+    let shared = Arc::new(Shared {
+        errors: RwLock::new(Vec::new()),
+        cache: Mutex::new(site::BuildCache::default()),
+        changes: broadcast::channel(16).0,
+    });
     rebuild(&opts, &shared, "initial build");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
@@ -136,9 +142,10 @@ async fn inject_reload(request: Request<Body>, next: Next) -> Response {
 /// Rebuilds; tells the terminal and the open tabs what happened.
 fn rebuild(opts: &Options, shared: &Shared, why: &str) {
     let start = Instant::now();
-    match site::build(opts, &Progress::quiet()) {
+    let mut cache = shared.cache.lock().expect("build cache lock");
+    match site::build_with(opts, &Progress::quiet(), &mut cache) {
         Ok(report) => {
-            eprintln!("civic: {why}: {} pages in {:.0?}", report.pages, start.elapsed());
+            eprintln!("civic: {why}: {} files written in {:.0?}", report.files, start.elapsed());
             *shared.errors.write().expect("errors lock") = Vec::new();
             let _ = shared.changes.send(Change::Reload);
         }
@@ -166,7 +173,7 @@ fn watch(
     let roots: Vec<PathBuf> = vec![opts.content.clone(), opts.theme.clone()];
     let out = opts.out.clone();
     let mut debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(50),
+        Duration::from_millis(20),
         None,
         move |result: notify_debouncer_full::DebounceEventResult| {
             let Ok(events) = result else { return };

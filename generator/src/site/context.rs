@@ -31,7 +31,7 @@ impl<'a> Index<'a> {
                     incoming.entry(r.id.as_str()).or_default().push((r.rel, item));
                 }
             }
-            if let Data::CouncilDecision(d) = &item.data {
+            if let Data::CouncilDecision(d) = &*item.data {
                 if let Some(draft) = d.draft.as_deref().filter(|id| by_id.contains_key(id)) {
                     incoming.entry(draft).or_default().push((Rel::AdoptedFrom, item));
                 }
@@ -41,6 +41,40 @@ impl<'a> Index<'a> {
             links.sort_by(|a, b| (a.0, a.1.id()).cmp(&(b.0, b.1.id())));
         }
         Index { by_id, incoming }
+    }
+}
+
+/// What an item's page shows of other items, as (link kind, that item's hash): the page must
+/// be made again when any of them changes.
+pub fn neighbours<'a>(item: &'a Item, index: &Index<'a>) -> Vec<(&'static str, &'a str, u64)> {
+    let mut out = Vec::new();
+    let env = item.data.envelope();
+    let mut targets: Vec<&str> = env.related.iter().map(|r| r.id.as_str()).collect();
+    if let Data::CouncilDecision(d) = &*item.data {
+        targets.extend(d.draft.as_deref());
+        targets.extend(d.session.as_deref());
+    }
+    for id in targets {
+        out.push(("out", id, index.by_id.get(id).map_or(0, |i| i.hash)));
+    }
+    for (rel, source) in index.incoming.get(item.id()).into_iter().flatten() {
+        out.push((rel_name(*rel), source.id(), source.hash));
+    }
+    out
+}
+
+fn rel_name(rel: Rel) -> &'static str {
+    match rel {
+        Rel::Amends => "amends",
+        Rel::Repeals => "repeals",
+        Rel::Revokes => "revokes",
+        Rel::Suspends => "suspends",
+        Rel::Implements => "implements",
+        Rel::Replaces => "replaces",
+        Rel::AdoptedFrom => "adopted_from",
+        Rel::About => "about",
+        Rel::LocatedAt => "located_at",
+        Rel::SeeAlso => "see_also",
     }
 }
 
@@ -57,7 +91,7 @@ pub fn reference(item: &Item) -> Value {
 
 /// "123/2025" for numbered acts.
 pub fn display_number(item: &Item) -> Option<String> {
-    match &item.data {
+    match &*item.data {
         Data::CouncilDecision(d) => Some(format!("{}/{}", d.number, d.year)),
         Data::MayorDisposition(d) => Some(format!("{}/{}", d.number, d.year)),
         Data::DraftDecision(d) => Some(d.draft_no.clone()),
@@ -70,7 +104,7 @@ pub fn status(item: &Item) -> Option<(&'static str, String)> {
     fn name<T: serde::Serialize>(v: &T) -> String {
         serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
-    Some(match &item.data {
+    Some(match &*item.data {
         Data::CouncilDecision(d) => ("status", name(&d.status)),
         Data::MayorDisposition(d) => ("status", name(&d.status)),
         Data::DraftDecision(d) => ("draft_status", name(&d.status)),
@@ -83,7 +117,7 @@ pub fn status(item: &Item) -> Option<(&'static str, String)> {
 
 /// The date lists sort and show an item by.
 pub fn main_date(item: &Item) -> Date {
-    match &item.data {
+    match &*item.data {
         Data::CouncilDecision(d) => d.adopted_on.civil(),
         Data::MayorDisposition(d) => d.issued_on.civil(),
         Data::DraftDecision(d) => d.consultation.announced_on.civil(),
@@ -104,7 +138,7 @@ pub fn bucharest() -> jiff::tz::TimeZone {
 
 /// The summary used in lists, feeds and the JSON lists: every field but the body.
 pub fn summary(item: &Item, now: Date) -> Value {
-    let mut v = serde_json::to_value(&item.data).expect("content types serialise");
+    let mut v = serde_json::to_value(&*item.data).expect("content types serialise");
     let obj = v.as_object_mut().expect("items serialise to objects");
     obj.insert("type".into(), item.kind.name().into());
     // Register-only records have no page to link to.
@@ -126,7 +160,7 @@ pub fn summary(item: &Item, now: Date) -> Value {
 
 /// Days until the deadline a citizen acts on (comments, dossiers, offers), if still open.
 pub fn days_left(item: &Item, now: Date) -> Option<i64> {
-    let due = match &item.data {
+    let due = match &*item.data {
         Data::DraftDecision(d) if d.status == DraftStatus::InConsultare => d.consultation.comments_deadline.civil(),
         Data::JobContest(j) => j.calendar.dossiers_to.civil(),
         Data::Tender(t) => local_date(t.tender_period.end.timestamp()),
@@ -182,7 +216,7 @@ fn link(rel: Rel, item: &Item) -> Value {
 
 /// Links that are fields rather than `related[]` entries (the session, the draft).
 fn decision_links(item: &Item, index: &Index) -> Vec<Value> {
-    let Data::CouncilDecision(d) = &item.data else {
+    let Data::CouncilDecision(d) = &*item.data else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -233,7 +267,7 @@ fn deadlines(item: &Item, calendar: &Calendar, now: Date) -> Vec<Value> {
             "state": state,
         })
     };
-    match &item.data {
+    match &*item.data {
         Data::CouncilDecision(d) => {
             let due = calendar.add_working_days(d.adopted_on.civil(), 10);
             out.push(clock(

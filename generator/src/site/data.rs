@@ -6,6 +6,9 @@ use serde_json::{Value, json};
 use super::context::summary;
 use super::{Site, has_page, ical, ocds, urls};
 use crate::config::SiteConfig;
+use rayon::prelude::*;
+
+use super::emit::{Emitter, fingerprint};
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{Data, Kind};
@@ -18,7 +21,7 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
         "item_schema": format!("/schemas/{}.schema.json", item.kind.name()),
         "type": item.kind.name(),
         "url": ctx["url"],
-        "item": item.data,
+        "item": &*item.data,
         "body_html": ctx["body_html"],
         "related_out": ctx["related_out"],
         "related_in": ctx["related_in"],
@@ -30,44 +33,78 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
 
 /// Writes the files that need no template: lists, registers, schemas, OCDS, calendars,
 /// robots.txt, each as soon as it is made.
-pub fn site_files(site: &Site, put: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
-    let pretty = |v: &Value| serde_json::to_vec_pretty(v).expect("JSON serialises");
-    for kind in Kind::ALL {
-        put(&format!("data/{}.json", kind.name()), &json_list(site, kind))?;
-        put(&format!("schemas/{}.schema.json", kind.name()), &pretty(&kind.schema()))?;
-    }
-    put("schemas/civic.schema.json", &pretty(&SiteConfig::schema()))?;
-    put("data/council_decision.csv", &decisions_csv(site))?;
-    put("data/mayor_disposition.csv", &dispositions_csv(site))?;
-    put("data/ocds/release-package.json", &pretty(&ocds::release_package(site)))?;
-    let sessions: Vec<ical::Event> = site
+/// Each is made again only when the items of its kind (or anything global) changed.
+pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: &mut JsonRows) -> Result<(), Diagnostic> {
+    let fresh: Vec<(String, u64, std::sync::Arc<Vec<u8>>)> = site
         .items
-        .iter()
-        .filter(|i| i.kind == Kind::CouncilSession)
-        .flat_map(|i| ical::session_events(i, &site.config))
+        .par_iter()
+        .map(|i| {
+            let fp = fingerprint(&(global_fp, i.hash));
+            let row = match rows.get(i.id()) {
+                Some((old, row)) if *old == fp => row.clone(),
+                _ => std::sync::Arc::new(json_row(i, site.now)),
+            };
+            (i.id().to_owned(), fp, row)
+        })
         .collect();
-    let calendar = ical::calendar(&format!("{} — ședințe", site.config.city.council), &sessions);
-    put(&format!("{}/calendar.ics", Kind::CouncilSession.section()), calendar.as_bytes())?;
-    let robots =
-        format!("User-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}/sitemap.xml\n", site.config.base_url);
-    put("robots.txt", robots.as_bytes())
+    rows.clear();
+    rows.extend(fresh.into_iter().map(|(id, fp, row)| (id, (fp, row))));
+    let rows = &*rows;
+    let pretty = |v: &Value| serde_json::to_vec_pretty(v).expect("JSON serialises");
+    // Fingerprint of the items of a kind, in order.
+    let of = |kind: Kind| {
+        fingerprint(&(
+            global_fp,
+            kind,
+            site.items.iter().filter(|i| i.kind == kind).map(|i| i.hash).collect::<Vec<_>>(),
+        ))
+    };
+    for kind in Kind::ALL {
+        out.emit(&format!("data/{}.json", kind.name()), of(kind), || Ok(json_list(site, kind, rows)))?;
+        out.emit(&format!("schemas/{}.schema.json", kind.name()), global_fp, || Ok(pretty(&kind.schema())))?;
+    }
+    out.emit("schemas/civic.schema.json", global_fp, || Ok(pretty(&SiteConfig::schema())))?;
+    out.emit("data/council_decision.csv", of(Kind::CouncilDecision), || Ok(decisions_csv(site)))?;
+    out.emit("data/mayor_disposition.csv", of(Kind::MayorDisposition), || Ok(dispositions_csv(site)))?;
+    out.emit("data/ocds/release-package.json", of(Kind::Tender), || Ok(pretty(&ocds::release_package(site))))?;
+    out.emit(&format!("{}/calendar.ics", Kind::CouncilSession.section()), of(Kind::CouncilSession), || {
+        let sessions: Vec<ical::Event> = site
+            .items
+            .iter()
+            .filter(|i| i.kind == Kind::CouncilSession)
+            .flat_map(|i| ical::session_events(i, &site.config))
+            .collect();
+        Ok(ical::calendar(&format!("{} — ședințe", site.config.city.council), &sessions).into_bytes())
+    })?;
+    out.emit("robots.txt", global_fp, || {
+        Ok(format!("User-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}/sitemap.xml\n", site.config.base_url)
+            .into_bytes())
+    })
 }
 
 /// `/data/<type>.json`: every item's summary, one per line, written as it is computed so a
 /// large register never sits in memory twice.
-fn json_list(site: &Site, kind: Kind) -> Vec<u8> {
+fn json_list(site: &Site, kind: Kind, rows: &JsonRows) -> Vec<u8> {
     let items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
     let mut buf = format!("{{\"type\": \"{}\", \"count\": {}, \"items\": [", kind.name(), items.len()).into_bytes();
     for (n, item) in items.iter().enumerate() {
         buf.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-        let mut s = summary(item, site.now);
-        if let Some(o) = s.as_object_mut() {
-            o.remove("days_left");
-        }
-        serde_json::to_writer(&mut buf, &s).expect("JSON serialises");
+        buf.extend_from_slice(&rows[item.id()].1);
     }
     buf.extend_from_slice(b"\n]}\n");
     buf
+}
+
+/// Each item's summary as JSON, by id, with the fingerprint it was made for: kept between
+/// rebuilds so a list of 10,000 items re-serialises only what changed.
+pub type JsonRows = std::collections::HashMap<String, (u64, std::sync::Arc<Vec<u8>>)>;
+
+fn json_row(item: &Item, now: jiff::civil::Date) -> Vec<u8> {
+    let mut s = summary(item, now);
+    if let Some(o) = s.as_object_mut() {
+        o.remove("days_left");
+    }
+    serde_json::to_vec(&s).expect("JSON serialises")
 }
 
 fn csv_bytes(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
@@ -85,7 +122,7 @@ fn enum_text<T: serde::Serialize>(v: &T) -> String {
 
 fn sorted<'a>(site: &'a Site, kind: Kind) -> Vec<&'a Item> {
     let mut v: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
-    v.sort_by_key(|i| match &i.data {
+    v.sort_by_key(|i| match &*i.data {
         Data::CouncilDecision(d) => (d.year, d.number),
         Data::MayorDisposition(d) => (d.year, d.number),
         _ => (0, 0),
@@ -97,7 +134,7 @@ fn sorted<'a>(site: &'a Site, kind: Kind) -> Vec<&'a Item> {
 fn decisions_csv(site: &Site) -> Vec<u8> {
     let rows = sorted(site, Kind::CouncilDecision)
         .into_iter()
-        .filter_map(|i| match &i.data {
+        .filter_map(|i| match &*i.data {
             Data::CouncilDecision(d) => Some(vec![
                 d.number.to_string(),
                 d.year.to_string(),
@@ -134,7 +171,7 @@ fn decisions_csv(site: &Site) -> Vec<u8> {
 fn dispositions_csv(site: &Site) -> Vec<u8> {
     let rows = sorted(site, Kind::MayorDisposition)
         .into_iter()
-        .filter_map(|i| match &i.data {
+        .filter_map(|i| match &*i.data {
             Data::MayorDisposition(d) => Some(vec![
                 d.number.to_string(),
                 d.year.to_string(),
@@ -151,59 +188,80 @@ fn dispositions_csv(site: &Site) -> Vec<u8> {
     csv_bytes(&["numar", "an", "emisa_la", "titlu", "caracter", "stare", "comunicata_prefect_la", "url"], rows)
 }
 
+/// A file rendered through the theme, with the fingerprint of what it is made from and a way
+/// to make its context (only called when the fingerprint changed).
+pub struct Templated<'a> {
+    pub path: String,
+    pub template: &'static str,
+    pub fingerprint: u64,
+    pub context: Box<dyn Fn() -> Value + Send + Sync + 'a>,
+}
+
 /// Files rendered through the theme: an Atom feed per section and the sitemap.
-pub fn templated_files(site: &Site) -> Vec<(String, &'static str, Value)> {
+pub fn templated_files(site: &Site) -> Vec<Templated<'_>> {
     let mut out = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
+        // The feed shows the newest 50: only they matter.
         let mut items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind && has_page(i)).collect();
-        items.sort_by(|a, b| {
-            let t = |i: &Item| i.data.envelope().updated_at.unwrap_or(i.data.envelope().published_at);
-            t(b).cmp(&t(a)).then_with(|| a.id().cmp(b.id()))
-        });
+        items.sort_by(|a, b| changed(b).cmp(&changed(a)).then_with(|| a.id().cmp(b.id())));
         items.truncate(50);
-        let updated = items
-            .iter()
-            .map(|i| i.data.envelope().updated_at.unwrap_or(i.data.envelope().published_at))
-            .max()
-            .map(|t| t.timestamp().to_string())
-            .unwrap_or_else(|| format!("{}T00:00:00Z", site.now));
-        let entries: Vec<Value> = items
-            .iter()
-            .map(|i| {
-                let mut s = summary(i, site.now);
-                s["updated"] = i
-                    .data
-                    .envelope()
-                    .updated_at
-                    .unwrap_or(i.data.envelope().published_at)
-                    .timestamp()
-                    .to_string()
-                    .into();
-                s["published"] = i.data.envelope().published_at.timestamp().to_string().into();
-                s
-            })
-            .collect();
-        out.push((
-            format!("{}/feed.xml", kind.section()),
-            "feed.xml",
-            json!({"feed": {"kind": kind.name(), "url": urls::section_url(kind), "updated": updated}, "entries": entries}),
-        ));
+        out.push(Templated {
+            path: format!("{}/feed.xml", kind.section()),
+            template: "feed.xml",
+            fingerprint: fingerprint(&items.iter().map(|i| i.hash).collect::<Vec<_>>()),
+            context: Box::new(move || feed(site, kind, &items)),
+        });
     }
-    let mut pages: Vec<Value> = site
+    // The sitemap lists addresses and dates: only they matter.
+    let pages: Vec<(String, jiff::civil::Date)> = site
         .items
         .iter()
         .filter(|i| has_page(i))
+        .map(|i| (urls::item_url(i), super::context::local_date(changed(i).timestamp())))
+        .collect();
+    out.push(Templated {
+        path: "sitemap.xml".into(),
+        template: "sitemap.xml",
+        fingerprint: fingerprint(&pages),
+        context: Box::new(move || sitemap(&pages)),
+    });
+    out
+}
+
+/// When an item last changed.
+fn changed(i: &Item) -> crate::model::values::DateTime {
+    i.data.envelope().updated_at.unwrap_or(i.data.envelope().published_at)
+}
+
+/// A section's Atom feed of its newest items.
+fn feed(site: &Site, kind: Kind, items: &[&Item]) -> Value {
+    let updated = items
+        .iter()
+        .map(|i| changed(i))
+        .max()
+        .map(|t| t.timestamp().to_string())
+        .unwrap_or_else(|| format!("{}T00:00:00Z", site.now));
+    let entries: Vec<Value> = items
+        .iter()
         .map(|i| {
-            let e = i.data.envelope();
-            json!({"url": urls::item_url(i), "lastmod": super::context::local_date(e.updated_at.unwrap_or(e.published_at).timestamp()).to_string()})
+            let mut s = summary(i, site.now);
+            s["updated"] = changed(i).timestamp().to_string().into();
+            s["published"] = i.data.envelope().published_at.timestamp().to_string().into();
+            s
         })
         .collect();
+    json!({"feed": {"kind": kind.name(), "url": urls::section_url(kind), "updated": updated}, "entries": entries})
+}
+
+/// Every page, with its last change for items.
+fn sitemap(items: &[(String, jiff::civil::Date)]) -> Value {
+    let mut pages: Vec<Value> =
+        items.iter().map(|(url, lastmod)| json!({"url": url, "lastmod": lastmod.to_string()})).collect();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
         pages.push(json!({"url": urls::section_url(kind)}));
     }
     pages.push(json!({"url": "/"}));
     pages.push(json!({"url": "/monitorul-oficial-local/"}));
     pages.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
-    out.push(("sitemap.xml".into(), "sitemap.xml", json!({"pages": pages})));
-    out
+    json!({"pages": pages})
 }

@@ -29,10 +29,15 @@ pub enum When {
     AllDay(Date),
 }
 
+/// Whether an item's page folder has a `calendar.ics`.
+pub fn has_calendar(item: &Item) -> bool {
+    matches!(*item.data, Data::CouncilSession(_) | Data::JobContest(_))
+}
+
 /// The `.ics` files of an item's page folder: (file name, text).
 pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)> {
     let url = format!("{}{}", config.base_url, super::urls::item_url(item));
-    let events = match &item.data {
+    let events = match &*item.data {
         Data::CouncilSession(_) => session_events(item, config),
         Data::JobContest(j) => {
             let c = &j.calendar;
@@ -82,7 +87,7 @@ pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)>
 
 /// The events of a session (one).
 pub fn session_events(item: &Item, config: &SiteConfig) -> Vec<Event> {
-    let Data::CouncilSession(s) = &item.data else {
+    let Data::CouncilSession(s) = &*item.data else {
         return Vec::new();
     };
     vec![Event {

@@ -14,7 +14,7 @@ pub fn for_item(item: &Item, ctx: &Value, site: &Site) -> Option<Value> {
     let url = format!("{}{}", c.base_url, ctx["url"].as_str().unwrap_or("/"));
     let org = json!({"@type": "GovernmentOrganization", "name": c.city.institution, "url": c.base_url});
     let env = item.data.envelope();
-    let v = match &item.data {
+    let v = match &*item.data {
         Data::CouncilDecision(d) => json!({
             "@type": "Legislation",
             "name": format!("Hotărârea nr. {}/{} {}", d.number, d.year, env.title),

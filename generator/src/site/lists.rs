@@ -1,13 +1,14 @@
 //! List pages: per type, per filter value (year, status, category …), paginated; the home page,
 //! the Monitorul Oficial Local and the 404 page. All reachable by plain links, no JavaScript.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use minijinja::value::{Serde, Value as JValue};
 use rayon::prelude::*;
 use serde_json::json;
 
 use super::context::{self, summary};
+use super::emit::fingerprint;
 use super::{PageJob, Site, urls};
 use crate::load::Item;
 use crate::model::catalogue::MolSection;
@@ -49,11 +50,11 @@ fn filters(kind: Kind) -> Vec<Filter> {
             f("an", "year", year),
             f("stare", "status", status),
             f("categorie", "category", category),
-            f("caracter", "legal_character", |i| match &i.data {
+            f("caracter", "legal_character", |i| match &*i.data {
                 Data::CouncilDecision(d) => vec![enum_name(&d.legal_character)],
                 _ => vec![],
             }),
-            f("initiator", "initiator", |i| match &i.data {
+            f("initiator", "initiator", |i| match &*i.data {
                 Data::CouncilDecision(d) => vec![d.initiator.clone()],
                 _ => vec![],
             }),
@@ -61,7 +62,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
         ],
         Kind::MayorDisposition => vec![
             f("an", "year", year),
-            f("caracter", "legal_character", |i| match &i.data {
+            f("caracter", "legal_character", |i| match &*i.data {
                 Data::MayorDisposition(d) => vec![enum_name(&d.legal_character)],
                 _ => vec![],
             }),
@@ -70,7 +71,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
         Kind::CouncilSession => vec![f("an", "year", year)],
         Kind::Tender => vec![
             f("stare", "tender_status", status),
-            f("categorie", "procurement_category", |i| match &i.data {
+            f("categorie", "procurement_category", |i| match &*i.data {
                 Data::Tender(t) => vec![enum_name(&t.procurement_category)],
                 _ => vec![],
             }),
@@ -79,7 +80,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
         Kind::JobContest => vec![f("stare", "contest_status", status)],
         Kind::Service => vec![
             f("categorie", "category", category),
-            f("pentru", "audience", |i| match &i.data {
+            f("pentru", "audience", |i| match &*i.data {
                 Data::Service(s) => s.audience.iter().map(enum_name).collect(),
                 _ => vec![],
             }),
@@ -93,13 +94,13 @@ fn filters(kind: Kind) -> Vec<Filter> {
 fn sort(kind: Kind, items: &mut [&Item]) {
     match kind {
         Kind::Service => items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title)),
-        Kind::CouncilSession => items.sort_by_key(|i| match &i.data {
+        Kind::CouncilSession => items.sort_by_key(|i| match &*i.data {
             Data::CouncilSession(s) => std::cmp::Reverse(s.starts_at),
             _ => unreachable!("sorted per kind"),
         }),
         _ => items.sort_by(|a, b| {
             let key = |i: &Item| {
-                let n = match &i.data {
+                let n = match &*i.data {
                     Data::CouncilDecision(d) => d.number,
                     Data::MayorDisposition(d) => d.number,
                     _ => 0,
@@ -149,18 +150,33 @@ fn list_entry(item: &Item, now: jiff::civil::Date) -> serde_json::Value {
 }
 
 /// Every list-like page of the site.
-pub fn pages(site: &Site) -> Vec<PageJob> {
+/// `rows` keeps each item's list row between rebuilds, keyed by the item's and the build's
+/// fingerprints, so an edit recomputes one row rather than all of them.
+pub fn pages<'a>(site: &'a Site, rows: &'a mut HashMap<String, (u64, JValue)>, global_fp: u64) -> Vec<PageJob<'a>> {
     let page_size = site.config.page_size;
     // Converted once to template values; list pages share them instead of copying.
-    let summaries: BTreeMap<&str, JValue> =
-        site.items.par_iter().map(|i| (i.id(), JValue::from(Serde(list_entry(i, site.now))))).collect();
+    let fresh: Vec<(String, u64, JValue)> = site
+        .items
+        .par_iter()
+        .map(|i| {
+            let fp = super::emit::fingerprint(&(global_fp, i.hash));
+            let row = match rows.get(i.id()) {
+                Some((old, row)) if *old == fp => row.clone(),
+                _ => JValue::from(Serde(list_entry(i, site.now))),
+            };
+            (i.id().to_owned(), fp, row)
+        })
+        .collect();
+    rows.clear();
+    rows.extend(fresh.into_iter().map(|(id, fp, row)| (id, (fp, row))));
+    let summaries: &'a Rows = rows;
     let mut jobs = Vec::new();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
         let mut items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
         sort(kind, &mut items);
         let base = urls::section_url(kind);
         let mut filter_blocks = Vec::new();
-        let mut filtered: Vec<(String, JValue, Vec<&Item>)> = Vec::new();
+        let mut filtered: Vec<(String, serde_json::Value, Vec<&Item>)> = Vec::new();
         for f in filters(kind) {
             let mut groups: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
             for i in &items {
@@ -175,11 +191,11 @@ pub fn pages(site: &Site) -> Vec<PageJob> {
                 let url = format!("{base}{}/{}/", f.segment, urls::segment(&value));
                 let option = json!({"value": value, "url": url, "count": members.len()});
                 options.push(option.clone());
-                filtered.push((url, JValue::from(Serde(json!({"group": f.group, "value": value}))), members));
+                filtered.push((url, json!({"group": f.group, "value": value}), members));
             }
             filter_blocks.push(json!({"group": f.group, "segment": f.segment, "options": options}));
         }
-        let section = JValue::from(Serde(json!({
+        let section_json = json!({
             "kind": kind.name(),
             "url": base,
             "feed": format!("{base}feed.xml"),
@@ -187,76 +203,119 @@ pub fn pages(site: &Site) -> Vec<PageJob> {
             "csv": matches!(kind, Kind::CouncilDecision | Kind::MayorDisposition).then(|| format!("/data/{}.csv", kind.name())),
             "filters": filter_blocks,
             "total": items.len(),
-        })));
-        paginate(&mut jobs, &base, &items, page_size, &summaries, &section, JValue::from(()));
+        });
+        let section_fp = fingerprint(&section_json.to_string());
+        let section = JValue::from(Serde(section_json));
+        let list = List { section, section_fp, summaries, page_size };
+        list.paginate(&mut jobs, &base, &items, serde_json::Value::Null);
         for (url, active, members) in filtered {
-            paginate(&mut jobs, &url, &members, page_size, &summaries, &section, active);
+            list.paginate(&mut jobs, &url, &members, active);
         }
     }
-    jobs.push(home(site, &summaries));
+    jobs.push(home(site, summaries));
     let sections: Vec<serde_json::Value> = Kind::ALL
         .into_iter()
         .filter(|k| *k != Kind::Page)
         .map(|k| json!({"kind": k.name(), "url": urls::section_url(k)}))
         .collect();
     jobs.push(PageJob {
+        fingerprint: 0,
         url: "/cautare/".into(),
         template: "search.html",
-        context: minijinja::context! { page => Serde(json!({"url": "/cautare/", "title": "Căutare"})), sections => Serde(sections) },
+        context: Context::Ready(minijinja::context! { page => Serde(json!({"url": "/cautare/", "title": "Căutare"})), sections => Serde(sections) }),
     });
-    jobs.extend(mol(site, &summaries));
+    jobs.extend(mol(site, summaries));
     jobs.push(PageJob {
+        fingerprint: 0,
         url: "/404.html".into(),
         template: "404.html",
-        context: minijinja::context! { page => Serde(json!({"url": "/404.html", "title": "Pagina nu a fost găsită"})) },
+        context: Context::Ready(
+            minijinja::context! { page => Serde(json!({"url": "/404.html", "title": "Pagina nu a fost găsită"})) },
+        ),
     });
     jobs
 }
 
-fn paginate(
-    jobs: &mut Vec<PageJob>,
-    base: &str,
-    items: &[&Item],
-    page_size: usize,
-    summaries: &BTreeMap<&str, JValue>,
-    section: &JValue,
-    active: JValue,
-) {
-    let total_pages = items.len().div_ceil(page_size).max(1);
-    for n in 1..=total_pages {
-        let chunk: Vec<JValue> =
-            items.iter().skip((n - 1) * page_size).take(page_size).map(|i| summaries[i.id()].clone()).collect();
-        let url = urls::page_url(base, n);
-        jobs.push(PageJob {
-            url: url.clone(),
-            template: "list.html",
-            context: minijinja::context! {
-                page => Serde(json!({"url": url, "number": n, "total_pages": total_pages,
-                          "prev": (n > 1).then(|| urls::page_url(base, n - 1)),
-                          "next": (n < total_pages).then(|| urls::page_url(base, n + 1)),
-                          "base": base})),
+/// Each item's list row with the fingerprint it was made for, by id.
+pub type Rows = HashMap<String, (u64, JValue)>;
+
+/// A page's template context, or what to make it from: list pages, the many, are made only
+/// when their fingerprint changed.
+pub enum Context<'a> {
+    Ready(JValue),
+    List { page: serde_json::Value, section: JValue, active: JValue, items: Vec<&'a Item>, rows: &'a Rows },
+}
+
+impl Context<'_> {
+    pub fn value(&self) -> JValue {
+        match self {
+            Context::Ready(v) => v.clone(),
+            Context::List { page, section, active, items, rows } => minijinja::context! {
+                page => Serde(page),
                 section => section.clone(),
                 active => active.clone(),
-                items => chunk,
+                items => items.iter().map(|i| rows[i.id()].1.clone()).collect::<Vec<_>>(),
             },
-        });
+        }
     }
 }
 
-fn home(site: &Site, summaries: &BTreeMap<&str, JValue>) -> PageJob {
+/// What every list page of one section shares.
+struct List<'a> {
+    section: JValue,
+    section_fp: u64,
+    summaries: &'a Rows,
+    page_size: usize,
+}
+
+impl<'a> List<'a> {
+    /// The pages of one list (a section, or one filter value of it).
+    fn paginate(&self, jobs: &mut Vec<PageJob<'a>>, base: &str, items: &[&'a Item], active: serde_json::Value) {
+        let total_pages = items.len().div_ceil(self.page_size).max(1);
+        let active_fp = fingerprint(&active.to_string());
+        let active = JValue::from(Serde(active));
+        for n in 1..=total_pages {
+            let chunk: Vec<&'a Item> =
+                items.iter().skip((n - 1) * self.page_size).take(self.page_size).copied().collect();
+            let url = urls::page_url(base, n);
+            jobs.push(PageJob {
+                fingerprint: fingerprint(&(n, total_pages, self.section_fp, active_fp, hashes(&chunk))),
+                context: Context::List {
+                    page: json!({"url": url, "number": n, "total_pages": total_pages,
+                              "prev": (n > 1).then(|| urls::page_url(base, n - 1)),
+                              "next": (n < total_pages).then(|| urls::page_url(base, n + 1)),
+                              "base": base}),
+                    section: self.section.clone(),
+                    active: active.clone(),
+                    items: chunk,
+                    rows: self.summaries,
+                },
+                url,
+                template: "list.html",
+            });
+        }
+    }
+}
+
+/// The items' hashes: what a page made from them depends on.
+fn hashes(items: &[&Item]) -> Vec<u64> {
+    items.iter().map(|i| i.hash).collect()
+}
+
+fn home<'a>(site: &'a Site, summaries: &Rows) -> PageJob<'a> {
     let of = |kind: Kind| -> Vec<&Item> {
         let mut v: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
         sort(kind, &mut v);
         v
     };
-    let s = |items: Vec<&Item>| -> Vec<JValue> { items.into_iter().map(|i| summaries[i.id()].clone()).collect() };
+    let s = |items: Vec<&Item>| -> Vec<JValue> { items.into_iter().map(|i| summaries[i.id()].1.clone()).collect() };
     let consultations: Vec<&Item> = of(Kind::DraftDecision)
         .into_iter()
-        .filter(|i| matches!(&i.data, Data::DraftDecision(d) if d.status == DraftStatus::InConsultare && d.consultation.comments_deadline.civil() >= site.now))
+        .filter(|i| matches!(&*i.data, Data::DraftDecision(d) if d.status == DraftStatus::InConsultare && d.consultation.comments_deadline.civil() >= site.now))
         .collect();
     let mut sessions: Vec<&Item> = of(Kind::CouncilSession)
         .into_iter()
-        .filter(|i| matches!(&i.data, Data::CouncilSession(s) if s.status == SessionStatus::Convocata && context::local_date(s.starts_at.timestamp()) >= site.now))
+        .filter(|i| matches!(&*i.data, Data::CouncilSession(s) if s.status == SessionStatus::Convocata && context::local_date(s.starts_at.timestamp()) >= site.now))
         .collect();
     sessions.reverse();
     let contests: Vec<&Item> =
@@ -264,32 +323,38 @@ fn home(site: &Site, summaries: &BTreeMap<&str, JValue>) -> PageJob {
     let tenders: Vec<&Item> = of(Kind::Tender)
         .into_iter()
         .filter(|i| {
-            matches!(&i.data, Data::Tender(t) if t.status == TenderStatus::Active)
+            matches!(&*i.data, Data::Tender(t) if t.status == TenderStatus::Active)
                 && context::days_left(i, site.now).is_some()
         })
         .collect();
     let news: Vec<&Item> = of(Kind::News)
         .into_iter()
-        .filter(|i| !matches!(&i.data, Data::News(n) if n.expires_at.is_some_and(|e| context::local_date(e.timestamp()) < site.now)))
+        .filter(|i| !matches!(&*i.data, Data::News(n) if n.expires_at.is_some_and(|e| context::local_date(e.timestamp()) < site.now)))
         .take(4)
         .collect();
+    let decisions: Vec<&Item> = of(Kind::CouncilDecision).into_iter().take(5).collect();
+    let tenders: Vec<&Item> = tenders.into_iter().take(5).collect();
+    let next_session: Vec<&Item> = sessions.into_iter().take(1).collect();
     PageJob {
         url: "/".into(),
         template: "home.html",
-        context: minijinja::context! {
+        fingerprint: fingerprint(
+            &[&consultations, &next_session, &decisions, &contests, &tenders, &news].map(|v| hashes(v)),
+        ),
+        context: Context::Ready(minijinja::context! {
             page => Serde(json!({"url": "/", "title": site.config.city.institution})),
+            next_session => next_session.first().map(|i| summaries[i.id()].1.clone()),
             consultations => s(consultations),
-            next_session => sessions.first().map(|i| summaries[i.id()].clone()),
-            decisions => s(of(Kind::CouncilDecision).into_iter().take(5).collect()),
+            decisions => s(decisions),
             contests => s(contests),
-            tenders => s(tenders.into_iter().take(5).collect()),
+            tenders => s(tenders),
             news => s(news),
-        },
+        }),
     }
 }
 
 /// The Monitorul Oficial Local: six sub-sections built from the same content.
-fn mol(site: &Site, summaries: &BTreeMap<&str, JValue>) -> Vec<PageJob> {
+fn mol<'a>(site: &'a Site, summaries: &Rows) -> Vec<PageJob<'a>> {
     let base = "/monitorul-oficial-local/";
     let sections = [
         (MolSection::Statut, "statut"),
@@ -299,47 +364,87 @@ fn mol(site: &Site, summaries: &BTreeMap<&str, JValue>) -> Vec<PageJob> {
         (MolSection::Financiare, "financiare"),
         (MolSection::AlteDocumente, "alte-documente"),
     ];
-    let of = |keep: &dyn Fn(&Item) -> bool, kind: Option<Kind>| -> Vec<JValue> {
+    let of = |keep: &dyn Fn(&Item) -> bool, kind: Option<Kind>| -> Vec<&Item> {
         let mut v: Vec<&Item> = site.items.iter().filter(|i| keep(i)).collect();
         if let Some(kind) = kind {
             sort(kind, &mut v);
         }
-        v.into_iter().map(|i| summaries[i.id()].clone()).collect()
+        v
     };
-    let pages_in =
-        |section: MolSection| of(&|i| matches!(&i.data, Data::Page(p) if p.mol_section == Some(section)), None);
-    let register = |kind: Kind| of(&|i| i.kind == kind, Some(kind));
-    let normative = of(
-        &|i| matches!(&i.data, Data::MayorDisposition(d) if d.legal_character == LegalCharacter::Normativ),
-        Some(Kind::MayorDisposition),
-    );
+    let rows = |items: &[&Item]| -> Vec<JValue> { items.iter().map(|i| summaries[i.id()].1.clone()).collect() };
     let overview = JValue::from(Serde(
         sections.iter().map(|(s, seg)| json!({"section": s, "url": format!("{base}{seg}/")})).collect::<Vec<_>>(),
     ));
     let page = |url: &str| JValue::from(Serde(json!({"url": url, "title": "Monitorul Oficial Local"})));
     let mut jobs = vec![PageJob {
+        fingerprint: 0,
         url: base.into(),
         template: "mol.html",
-        context: minijinja::context! { page => page(base), sections => overview.clone(), section => () },
+        context: Context::Ready(
+            minijinja::context! { page => page(base), sections => overview.clone(), section => () },
+        ),
     }];
     for (section, seg) in sections {
         let url = format!("{base}{seg}/");
+        let pages = of(&|i| matches!(&*i.data, Data::Page(p) if p.mol_section == Some(section)), None);
+        // The registers of acts are split by year: one page per year, linked from the section.
+        let register_kind = match section {
+            MolSection::Hotarari => Some(Kind::CouncilDecision),
+            MolSection::Dispozitii => Some(Kind::MayorDisposition),
+            _ => None,
+        };
+        let mut years = Vec::new();
+        if let Some(kind) = register_kind {
+            let register = of(&|i| i.kind == kind, Some(kind));
+            let mut by_year: BTreeMap<i16, Vec<&Item>> = BTreeMap::new();
+            for i in register {
+                by_year.entry(context::main_date(i).year()).or_default().push(i);
+            }
+            for (year, items) in by_year.into_iter().rev() {
+                let year_url = format!("{url}{year}/");
+                years.push(json!({"year": year, "url": year_url, "count": items.len()}));
+                jobs.push(PageJob {
+                    fingerprint: fingerprint(&(year, hashes(&items))),
+                    context: Context::Ready(minijinja::context! {
+                        page => page(&year_url), sections => overview.clone(), section => Serde(section),
+                        content => minijinja::context! { register => rows(&items), year },
+                    }),
+                    url: year_url,
+                    template: "mol.html",
+                });
+            }
+        }
+        let extra: Vec<&Item> = match section {
+            MolSection::Hotarari => of(&|i| i.kind == Kind::DraftDecision, Some(Kind::DraftDecision)),
+            MolSection::Dispozitii => of(
+                &|i| matches!(&*i.data, Data::MayorDisposition(d) if d.legal_character == LegalCharacter::Normativ),
+                Some(Kind::MayorDisposition),
+            ),
+            MolSection::AlteDocumente => of(&|i| i.kind == Kind::DraftDecision, Some(Kind::DraftDecision)),
+            _ => Vec::new(),
+        };
+        let sessions: Vec<&Item> = if section == MolSection::AlteDocumente {
+            of(&|i| i.kind == Kind::CouncilSession, Some(Kind::CouncilSession))
+        } else {
+            Vec::new()
+        };
         let content = match section {
-            MolSection::Hotarari => minijinja::context! {
-                pages => pages_in(section), register => register(Kind::CouncilDecision), drafts => register(Kind::DraftDecision)
-            },
-            MolSection::Dispozitii => minijinja::context! {
-                pages => pages_in(section), register => register(Kind::MayorDisposition), normative => normative.clone()
-            },
-            MolSection::AlteDocumente => minijinja::context! {
-                pages => pages_in(section), drafts => register(Kind::DraftDecision), sessions => register(Kind::CouncilSession)
-            },
-            _ => minijinja::context! { pages => pages_in(section) },
+            MolSection::Hotarari => {
+                minijinja::context! { pages => rows(&pages), years => Serde(&years), drafts => rows(&extra) }
+            }
+            MolSection::Dispozitii => {
+                minijinja::context! { pages => rows(&pages), years => Serde(&years), normative => rows(&extra) }
+            }
+            MolSection::AlteDocumente => {
+                minijinja::context! { pages => rows(&pages), drafts => rows(&extra), sessions => rows(&sessions) }
+            }
+            _ => minijinja::context! { pages => rows(&pages) },
         };
         jobs.push(PageJob {
+            fingerprint: fingerprint(&(hashes(&pages), hashes(&extra), hashes(&sessions), years.iter().map(|y| y.to_string()).collect::<Vec<_>>())),
             url: url.clone(),
             template: "mol.html",
-            context: minijinja::context! { page => page(&url), sections => overview.clone(), section => Serde(section), content },
+            context: Context::Ready(minijinja::context! { page => page(&url), sections => overview.clone(), section => Serde(section), content }),
         });
     }
     jobs

@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod data;
+pub mod emit;
 pub mod ical;
 pub mod jsonld;
 pub mod lists;
@@ -12,7 +13,7 @@ pub mod render;
 pub mod search;
 pub mod urls;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -65,7 +66,7 @@ pub struct Site {
 }
 
 /// Loads and checks the content; every problem in every file, or a site ready to render.
-pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
+pub fn load(opts: &Options, cache: Option<&mut load::LoadCache>) -> Result<(Site, usize), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let config = load::config(&opts.content).map_err(|e| errors.extend(e)).ok();
     let calendar = config.as_ref().and_then(|c| {
@@ -74,7 +75,7 @@ pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
             .map_err(|e| errors.push(Diagnostic::new(&c.holidays, 0, 0, e.to_string()).fix("correct the holiday rule")))
             .ok()
     });
-    let items = load::items(&opts.content).map_err(|e| errors.extend(e)).ok();
+    let items = load::items(&opts.content, cache).map_err(|e| errors.extend(e)).ok();
     let (Some(mut config), Some(calendar), Some(items)) = (config, calendar, items) else {
         errors.sort();
         return Err(errors);
@@ -104,11 +105,31 @@ pub fn load(opts: &Options) -> Result<(Site, usize), Vec<Diagnostic>> {
     Ok((Site { config, calendar, items, now, content: opts.content.clone() }, scheduled))
 }
 
+/// What `civic serve` keeps between rebuilds so that a saved edit re-reads one file and
+/// re-renders only the outputs that depend on it.
+#[derive(Default)]
+pub struct BuildCache {
+    load: load::LoadCache,
+    /// Output path → fingerprint of what it was made from, as of the last successful build.
+    outputs: HashMap<String, u64>,
+    /// Item id → (fingerprint, list row), so list pages need not rebuild unchanged rows.
+    rows: lists::Rows,
+    /// Item id → (fingerprint, summary JSON), for the open-data lists.
+    json_rows: data::JsonRows,
+}
+
 /// The whole build. On any error the previous output is left untouched.
 pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnostic>> {
+    build_with(opts, progress, &mut BuildCache::default())
+}
+
+/// A build that reuses what `cache` kept from the previous one. With an empty cache this is a
+/// full build into a staging folder; with a warm one, only changed outputs are rendered, kept in
+/// memory, and written into place once everything succeeded.
+pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
     progress.phase("reading content");
-    let (site, scheduled) = load(opts)?;
+    let (site, scheduled) = load(opts, Some(&mut cache.load))?;
     let mut report = Report { items: site.items.len(), scheduled, ..Report::default() };
     if opts.check_only {
         report.elapsed = start.elapsed();
@@ -119,45 +140,115 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnost
         e
     })?;
     let env = render::environment(&opts.theme, labels.clone())?;
-    let staging = output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?;
-    match render_site(&site, &env, &opts.theme, &labels, opts.search, &staging, progress) {
-        Ok(pages) => {
-            report.files = staging.written();
-            staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
-            report.pages = pages;
-            report.elapsed = start.elapsed();
-            Ok(report)
+    let theme_fp = theme_fingerprint(&opts.theme).map_err(|e| vec![io_error(&opts.theme, e)])?;
+    let in_place = !cache.outputs.is_empty() && opts.out.is_dir();
+    if in_place {
+        let emitter = emit::Emitter::new(emit::Sink::Memory(Default::default()), &cache.outputs);
+        let pages = render_site(
+            &site,
+            &env,
+            &opts.theme,
+            theme_fp,
+            &labels,
+            opts.search,
+            &emitter,
+            &mut cache.rows,
+            &mut cache.json_rows,
+            progress,
+        )?;
+        let (outputs, files) = emitter.finish();
+        for (path, bytes) in &files {
+            let target = opts.out.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| vec![io_error(parent, e)])?;
+            }
+            std::fs::write(&target, bytes).map_err(|e| vec![io_error(&target, e)])?;
         }
-        Err(e) => {
-            staging.abandon();
-            Err(e)
+        for gone in cache.outputs.keys().filter(|p| !outputs.contains_key(*p)) {
+            let _ = std::fs::remove_file(opts.out.join(gone));
+        }
+        cache.outputs = outputs;
+        report.pages = pages;
+        report.files = files.len();
+    } else {
+        let staging = output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?;
+        let emitter = emit::Emitter::new(emit::Sink::Staging(&staging), &cache.outputs);
+        match render_site(
+            &site,
+            &env,
+            &opts.theme,
+            theme_fp,
+            &labels,
+            opts.search,
+            &emitter,
+            &mut cache.rows,
+            &mut cache.json_rows,
+            progress,
+        ) {
+            Ok(pages) => {
+                report.files = staging.written();
+                let (outputs, _) = emitter.finish();
+                staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
+                cache.outputs = outputs;
+                report.pages = pages;
+            }
+            Err(e) => {
+                staging.abandon();
+                return Err(e);
+            }
         }
     }
+    report.elapsed = start.elapsed();
+    Ok(report)
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+/// A fingerprint of every file of the theme.
+fn theme_fingerprint(theme: &Path) -> std::io::Result<u64> {
+    let mut files = Vec::new();
+    let mut stack = vec![theme.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir)? {
+            let p = e?.path();
+            if p.is_dir() { stack.push(p) } else { files.push(p) }
+        }
+    }
+    files.sort();
+    let mut all = Vec::with_capacity(files.len());
+    for f in files {
+        all.push((f.display().to_string(), std::fs::read(&f)?));
+    }
+    Ok(emit::fingerprint(&all))
+}
+
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::new(path.display().to_string(), 0, 0, format!("cannot write the site: {e}"))
         .fix("check the --out folder and free disk space")
 }
 
-/// One page to render: its URL, template and context.
-pub struct PageJob {
+/// One page to render: its URL, template and context, and a fingerprint of the items the
+/// context was made from (cheaper to compare than the context itself).
+pub struct PageJob<'a> {
     pub url: String,
     pub template: &'static str,
-    pub context: JValue,
+    pub context: lists::Context<'a>,
+    pub fingerprint: u64,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_site(
     site: &Site,
     env: &minijinja::Environment<'static>,
     theme: &Path,
+    theme_fp: u64,
     labels: &render::Labels,
     search_enabled: bool,
-    out: &output::Staging,
+    out: &emit::Emitter,
+    rows: &mut lists::Rows,
+    json_rows: &mut data::JsonRows,
     progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let index = Index::new(&site.items);
-    let write = |path: &str, bytes: &[u8]| out.write(path, bytes).map_err(|e| vec![io_error(Path::new(path), e)]);
+    let one = |e: Diagnostic| vec![e];
 
     // Assets first: pages link to their content-hashed names.
     let mut assets = serde_json::Map::new();
@@ -170,10 +261,20 @@ fn render_site(
             Some((stem, ext)) => format!("assets/{stem}.{hash}.{ext}"),
             None => format!("assets/{name}.{hash}"),
         };
-        write(&hashed, &bytes)?;
+        out.emit(&hashed, emit::fingerprint(&bytes), || Ok(bytes.clone())).map_err(one)?;
         assets.insert(name, format!("/{hashed}").into());
     }
     let globals = globals(site, Value::Object(assets));
+    // Everything every page depends on: the theme, the configuration, "today", the globals.
+    let global_fp = emit::fingerprint(&(
+        theme_fp,
+        serde_json::to_string(&site.config).expect("config serialises"),
+        format!("{:?}", site.calendar),
+        site.now,
+        search_enabled,
+        &globals,
+        env!("CARGO_PKG_VERSION"),
+    ));
 
     // Attachments and other files referenced from content are published as they are.
     let mut attachment_paths: Vec<&str> = site
@@ -183,7 +284,7 @@ fn render_site(
         .flat_map(|i| i.data.envelope().attachments.iter().map(|a| a.path.as_str()))
         .collect();
     for item in &site.items {
-        if let Data::News(n) = &item.data {
+        if let Data::News(n) = &*item.data {
             attachment_paths.extend(n.hero_image.as_ref().map(|h| h.path.as_str()));
         }
     }
@@ -193,11 +294,12 @@ fn render_site(
     attachment_paths.sort();
     attachment_paths.dedup();
     for p in attachment_paths {
-        let bytes = std::fs::read(site.content.join(p)).map_err(|e| vec![io_error(Path::new(p), e)])?;
-        write(p, &bytes)?;
+        let source = site.content.join(p);
+        out.emit(p, file_stamp(&source), || std::fs::read(&source).map_err(|e| io_error(Path::new(p), e)))
+            .map_err(one)?;
     }
 
-    let jobs = lists::pages(site);
+    let jobs = lists::pages(site, rows, global_fp);
     let item_pages: Vec<&Item> = site.items.iter().filter(|i| has_page(i)).collect();
     progress.phase("rendering pages");
     let bar = progress.bar((jobs.len() + item_pages.len()) as u64);
@@ -205,7 +307,6 @@ fn render_site(
         let t = env.get_template(template).map_err(|e| render::template_error(template, &e))?;
         t.render(ctx).map_err(|e| render::template_error(template, &e))
     };
-    let write_one = |path: &str, bytes: &[u8]| out.write(path, bytes).map_err(|e| io_error(Path::new(path), e));
 
     // Item pages, and meanwhile the open-data files; then list pages, and meanwhile the feeds
     // and the search index.
@@ -214,23 +315,23 @@ fn render_site(
             item_pages
                 .par_iter()
                 .map(|item| {
-                    let record = render_item(item, site, &index, &globals, &render, labels, &write_one)?;
+                    render_item(item, site, &index, &globals, global_fp, &render, out)?;
                     bar.inc(1);
-                    Ok(record)
+                    Ok(())
                 })
-                .collect::<Vec<Result<search::Record, Diagnostic>>>()
+                .collect::<Vec<Result<(), Diagnostic>>>()
         },
-        || data::site_files(site, &write_one),
+        || data::site_files(site, global_fp, out, json_rows),
     );
-    let mut errors = Vec::new();
-    let records: Vec<search::Record> =
-        item_results.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     let (list_results, (feed_results, search_result)) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|job| {
-                    let html = render(job.template, minijinja::context! { site => &globals, ..job.context.clone() })?;
-                    write_one(&urls::file_for(&job.url), html.as_bytes())?;
+                    let fp = emit::fingerprint(&(global_fp, &job.url, job.template, job.fingerprint));
+                    out.emit(&urls::file_for(&job.url), fp, || {
+                        render(job.template, minijinja::context! { site => &globals, ..job.context.value() })
+                            .map(String::into_bytes)
+                    })?;
                     bar.inc(1);
                     Ok(())
                 })
@@ -239,23 +340,27 @@ fn render_site(
         || {
             let feeds = data::templated_files(site)
                 .into_iter()
-                .map(|(path, template, ctx)| {
-                    let text = render(template, minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) })?;
-                    write_one(&path, text.as_bytes())
+                .map(|file| {
+                    let fp = emit::fingerprint(&(global_fp, &file.path, file.fingerprint));
+                    out.emit(&file.path, fp, || {
+                        let ctx = (file.context)();
+                        render(file.template, minijinja::context! { site => &globals, ..JValue::from(Serde(&ctx)) })
+                            .map(String::into_bytes)
+                    })
                 })
                 .collect::<Vec<Result<(), Diagnostic>>>();
-            let search = if search_enabled {
-                search::index(records, &site.config.lang)
-                    .and_then(|files| files.iter().try_for_each(|(path, bytes)| write_one(path, bytes)))
-            } else {
-                Ok(())
-            };
+            let search = if search_enabled { search_index(site, &item_pages, labels, global_fp, out) } else { Ok(()) };
             (feeds, search)
         },
     );
     bar.finish();
-    extra_files.map_err(|e| vec![e])?;
-    errors.extend(list_results.into_iter().chain(feed_results).chain([search_result]).filter_map(Result::err));
+    let mut errors: Vec<Diagnostic> = item_results
+        .into_iter()
+        .chain(list_results)
+        .chain(feed_results)
+        .chain([search_result, extra_files])
+        .filter_map(Result::err)
+        .collect();
     let pages = item_pages.len() + jobs.len();
     if !errors.is_empty() {
         errors.sort();
@@ -265,34 +370,78 @@ fn render_site(
     Ok(pages)
 }
 
-/// One item's page, its JSON document and its calendar, if it has one.
+/// Size and modification time: enough to notice a replaced file without reading it.
+fn file_stamp(path: &Path) -> u64 {
+    let meta = std::fs::metadata(path).ok();
+    emit::fingerprint(&(meta.as_ref().map(|m| m.len()), meta.and_then(|m| m.modified().ok())))
+}
+
+/// The search index, rebuilt whole when any indexed page changed.
+fn search_index(
+    site: &Site,
+    pages: &[&Item],
+    labels: &render::Labels,
+    global_fp: u64,
+    out: &emit::Emitter,
+) -> Result<(), Diagnostic> {
+    let fp = emit::fingerprint(&(global_fp, pages.iter().map(|i| i.hash).collect::<Vec<_>>()));
+    if !out.needs("pagefind/", fp) {
+        out.keep_prefix("pagefind/");
+        return Ok(());
+    }
+    let records: Vec<search::Record> = pages
+        .par_iter()
+        .map(|item| search_record(item, urls::item_url(item), &item.body(&site.content), labels))
+        .collect();
+    for (path, bytes) in search::index(records, &site.config.lang)? {
+        out.needs(&path, fp);
+        out.write(&path, &bytes)?;
+    }
+    Ok(())
+}
+
+/// One item's page, its JSON document and its calendar, if it has one: made again only when the
+/// item, an item it links to or from, or anything global changed.
 fn render_item(
     item: &Item,
     site: &Site,
     index: &Index,
     globals: &JValue,
+    global_fp: u64,
     render: &dyn Fn(&str, JValue) -> Result<String, Diagnostic>,
-    labels: &render::Labels,
-    write: &dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>,
-) -> Result<search::Record, Diagnostic> {
-    let markdown = item.body(&site.content);
-    let body = crate::markdown::to_html(&markdown);
+    out: &emit::Emitter,
+) -> Result<(), Diagnostic> {
+    let url = urls::item_url(item);
+    let file = urls::file_for(&url);
+    let folder = file.trim_end_matches("index.html").to_owned();
+    let json_path = format!("data/{}/{}.json", item.kind.name(), item.id());
+    let ics_path = ical::has_calendar(item).then(|| format!("{folder}calendar.ics"));
+    let neighbours = context::neighbours(item, index);
+    let attachments: Vec<u64> =
+        item.data.envelope().attachments.iter().map(|a| file_stamp(&site.content.join(&a.path))).collect();
+    let fp = emit::fingerprint(&(global_fp, item.hash, neighbours, attachments));
+    let mut needed = out.needs(&file, fp);
+    needed |= out.needs(&json_path, fp);
+    if let Some(ics) = &ics_path {
+        needed |= out.needs(ics, fp);
+    }
+    if !needed {
+        return Ok(());
+    }
+    let body = crate::markdown::to_html(&item.body(&site.content));
     let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, "</" would end the element: escape it.
         ctx["jsonld"] = ld.to_string().replace("</", "<\\/").into();
     }
-    let url = urls::item_url(item);
     let page = json!({"url": url, "title": item.data.envelope().title});
     let html = render("item.html", minijinja::context! { site => globals, item => Serde(&ctx), page => Serde(&page) })?;
-    let file = urls::file_for(&url);
-    write(&file, html.as_bytes())?;
-    write(&format!("data/{}/{}.json", item.kind.name(), item.id()), data::item_json(item, &ctx).as_bytes())?;
-    let folder = file.trim_end_matches("index.html");
+    out.write(&file, html.as_bytes())?;
+    out.write(&json_path, data::item_json(item, &ctx).as_bytes())?;
     for (name, ics) in ical::for_item(item, &site.config) {
-        write(&format!("{folder}{name}"), ics.as_bytes())?;
+        out.write(&format!("{folder}{name}"), ics.as_bytes())?;
     }
-    Ok(search_record(item, url, &markdown, labels))
+    Ok(())
 }
 
 /// The search index's view of an item page.
@@ -336,7 +485,7 @@ fn search_record(item: &Item, url: String, markdown: &str, labels: &render::Labe
 
 /// Register-only dispositions have a line in the register and no page of their own.
 pub fn has_page(item: &Item) -> bool {
-    !matches!(&item.data, Data::MayorDisposition(d) if d.register_only)
+    !matches!(&*item.data, Data::MayorDisposition(d) if d.register_only)
 }
 
 /// The `site` object every template sees.
@@ -357,7 +506,7 @@ fn globals(site: &Site, assets: Value) -> JValue {
     let mut footer: Vec<(&u32, Value)> = site
         .items
         .iter()
-        .filter_map(|i| match &i.data {
+        .filter_map(|i| match &*i.data {
             Data::Page(p) => {
                 p.footer_order.as_ref().map(|o| (o, json!({"title": p.envelope.title, "url": urls::item_url(i)})))
             }

@@ -16,7 +16,7 @@ pub fn release_package(site: &Site) -> Value {
     let mut tenders: Vec<(&Item, &Tender)> = site
         .items
         .iter()
-        .filter_map(|i| match &i.data {
+        .filter_map(|i| match &*i.data {
             Data::Tender(t) => Some((i, t)),
             _ => None,
         })

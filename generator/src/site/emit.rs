@@ -1,0 +1,82 @@
+//! Where rendered files go, and which of them can be skipped. Every output is recorded with a
+//! fingerprint of everything it is made from; an output whose fingerprint matches the previous
+//! build's is not made again. A clean build has no previous fingerprints and makes everything,
+//! so an incremental rebuild and a clean build run the same code and give the same bytes.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Mutex;
+
+use super::output::Staging;
+use crate::diagnostics::Diagnostic;
+
+/// A fast 64-bit hash of anything hashable (XXH3), compared only within one process.
+pub fn fingerprint(value: &impl Hash) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Where bytes go: the staging folder of a full build, or memory (written into place only once
+/// the whole incremental rebuild succeeded).
+pub enum Sink<'a> {
+    Staging(&'a Staging),
+    Memory(Mutex<Vec<(String, Vec<u8>)>>),
+}
+
+pub struct Emitter<'a> {
+    sink: Sink<'a>,
+    previous: &'a HashMap<String, u64>,
+    current: Mutex<HashMap<String, u64>>,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(sink: Sink<'a>, previous: &'a HashMap<String, u64>) -> Emitter<'a> {
+        Emitter { sink, previous, current: Mutex::new(HashMap::new()) }
+    }
+
+    /// Records `path` as made from inputs with fingerprint `fp`; true when it must be (re)made.
+    pub fn needs(&self, path: &str, fp: u64) -> bool {
+        self.current.lock().expect("outputs lock").insert(path.to_owned(), fp);
+        self.previous.get(path) != Some(&fp)
+    }
+
+    /// Keeps every previous output under `prefix` as it is (used when a whole group is unchanged).
+    pub fn keep_prefix(&self, prefix: &str) {
+        let mut current = self.current.lock().expect("outputs lock");
+        for (path, fp) in self.previous.iter().filter(|(p, _)| p.starts_with(prefix)) {
+            current.insert(path.clone(), *fp);
+        }
+    }
+
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        match &self.sink {
+            Sink::Staging(s) => s.write(path, bytes).map_err(|e| super::io_error(Path::new(path), e)),
+            Sink::Memory(m) => {
+                m.lock().expect("memory sink lock").push((path.to_owned(), bytes.to_vec()));
+                Ok(())
+            }
+        }
+    }
+
+    /// Makes and writes `path` unless its inputs are unchanged.
+    pub fn emit(
+        &self,
+        path: &str,
+        fp: u64,
+        make: impl FnOnce() -> Result<Vec<u8>, Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        if self.needs(path, fp) { self.write(path, &make()?) } else { Ok(()) }
+    }
+
+    /// The outputs of this build with their fingerprints, and the bytes kept in memory.
+    pub fn finish(self) -> (HashMap<String, u64>, Vec<(String, Vec<u8>)>) {
+        let current = self.current.into_inner().expect("outputs lock");
+        let files = match self.sink {
+            Sink::Memory(m) => m.into_inner().expect("memory sink lock"),
+            Sink::Staging(_) => Vec::new(),
+        };
+        (current, files)
+    }
+}

@@ -1,0 +1,197 @@
+// Shared helpers for the browser tests: where the built site is, a tiny static file server
+// for it, and a Chromium launcher. Not a test file itself (node --test only runs *.test.mjs
+// here), and it depends on nothing but Node and playwright-core.
+//
+// The site to test is given by SITE_DIR (tests/run.sh builds the sample site into a temp dir
+// and sets it). Nothing here talks to anything but 127.0.0.1.
+
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+/** tests/ (the folder holding package.json and node_modules). */
+export const TESTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where screenshots and other artefacts go (gitignored as /tests/output). */
+export const OUTPUT_DIR = path.join(TESTS_DIR, 'output');
+
+/** The built site, from SITE_DIR; throws (so every test fails loudly) when it is missing. */
+export function siteDir() {
+    const dir = process.env.SITE_DIR;
+    if (!dir) {
+        throw new Error('SITE_DIR is not set: build the site first (bash tests/run.sh does it), '
+            + 'e.g. cargo run --release -p civic-generator -- build --out "$SITE" and SITE_DIR="$SITE"');
+    }
+    const abs = path.resolve(dir);
+    if (!existsSync(path.join(abs, 'index.html'))) {
+        throw new Error(`SITE_DIR=${dir} holds no index.html: is it a built site?`);
+    }
+    return abs;
+}
+
+const TYPES = {
+    '.html': 'text/html; charset=utf-8',
+    '.htm': 'text/html; charset=utf-8',
+    '.css': 'text/css; charset=utf-8',
+    '.js': 'text/javascript; charset=utf-8',
+    '.mjs': 'text/javascript; charset=utf-8',
+    '.json': 'application/json; charset=utf-8',
+    '.xml': 'application/xml; charset=utf-8',
+    '.ics': 'text/calendar; charset=utf-8',
+    '.csv': 'text/csv; charset=utf-8',
+    '.txt': 'text/plain; charset=utf-8',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.gif': 'image/gif',
+    '.webp': 'image/webp',
+    '.avif': 'image/avif',
+    '.ico': 'image/x-icon',
+    '.pdf': 'application/pdf',
+    '.wasm': 'application/wasm',
+    '.woff': 'font/woff',
+    '.woff2': 'font/woff2',
+    // Pagefind's index files.
+    '.pf_meta': 'application/octet-stream',
+    '.pf_fragment': 'application/octet-stream',
+    '.pf_index': 'application/octet-stream',
+};
+
+/** The Content-Type the server sends for a file name. */
+export function contentType(file) {
+    return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+function fileAt(p) {
+    try {
+        const st = statSync(p);
+        return st.isFile() ? st : null;
+    } catch {
+        return null;
+    }
+}
+
+/**
+ * Serves `root` on 127.0.0.1 at a random free port, as a static host would: `/dir/` serves
+ * `dir/index.html`, `/dir` redirects to `/dir/`, a missing path gets `404.html` with status 404.
+ * Every request whose answer was 404 is kept in `server.notFound`.
+ * Returns { origin, url(path), notFound, close() }.
+ */
+export async function startServer(root = siteDir()) {
+    root = path.resolve(root);
+    const notFound = [];
+
+    const server = createServer((req, res) => {
+        const send404 = async () => {
+            notFound.push(req.url);
+            const page = path.join(root, '404.html');
+            const body = fileAt(page) ? await readFile(page) : Buffer.from('404 Not Found\n');
+            res.writeHead(404, {
+                'Content-Type': fileAt(page) ? TYPES['.html'] : TYPES['.txt'],
+                'Content-Length': body.length,
+                'Cache-Control': 'no-store',
+            });
+            res.end(req.method === 'HEAD' ? undefined : body);
+        };
+
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+            res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+            return;
+        }
+        let pathname;
+        try {
+            pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+        } catch {
+            res.writeHead(400).end();
+            return;
+        }
+        const resolved = path.resolve(root, '.' + pathname);
+        if (pathname.includes('\0') || (resolved !== root && !resolved.startsWith(root + path.sep))) {
+            send404();
+            return;
+        }
+
+        let file = resolved;
+        let st = null;
+        try {
+            st = statSync(resolved);
+        } catch {
+            st = null;
+        }
+        if (st?.isDirectory()) {
+            if (!pathname.endsWith('/')) {
+                const u = new URL(req.url, 'http://127.0.0.1');
+                res.writeHead(301, { Location: u.pathname + '/' + u.search }).end();
+                return;
+            }
+            file = path.join(resolved, 'index.html');
+            st = fileAt(file);
+        } else if (st && !st.isFile()) {
+            st = null;
+        }
+        if (!st) {
+            send404();
+            return;
+        }
+        res.writeHead(200, {
+            'Content-Type': contentType(file),
+            'Content-Length': st.size,
+            'Cache-Control': 'no-store',
+        });
+        if (req.method === 'HEAD') {
+            res.end();
+            return;
+        }
+        createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    });
+
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+    });
+    const { port } = server.address();
+    const origin = `http://127.0.0.1:${port}`;
+    return {
+        origin,
+        root,
+        notFound,
+        url: (p = '/') => new URL(p, origin).href,
+        close: () => new Promise((resolve) => {
+            server.closeAllConnections?.();
+            server.close(() => resolve());
+        }),
+    };
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Debian's Chromium, headless; playwright-core never downloads a browser of its own. */
+export function launch() {
+    return chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-sync',
+            '--disable-quic',
+        ],
+    });
+}
+
+/** Site paths (like `/hotarari/`) of every page in the site's sitemap.xml. */
+export async function sitemapPaths(root = siteDir()) {
+    const xml = await readFile(path.join(root, 'sitemap.xml'), 'utf8');
+    return [...xml.matchAll(/<loc>\s*([^<\s]+)\s*<\/loc>/g)].map((m) => {
+        const u = new URL(m[1].replace(/&amp;/g, '&'));
+        return decodeURIComponent(u.pathname);
+    });
+}

@@ -1,0 +1,149 @@
+//! An incremental rebuild (what `civic serve` does after each save) must give exactly the
+//! files of a clean build of the same content, whatever was edited.
+
+use std::path::{Path, PathBuf};
+
+use civic_generator::progress::Progress;
+use civic_generator::site::{self, BuildCache, Options};
+use civic_tests::root;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target)
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn options(content: &Path, theme: &Path, out: PathBuf) -> Options {
+    Options {
+        content: content.to_path_buf(),
+        theme: theme.to_path_buf(),
+        out,
+        base_url: None,
+        now: Some(jiff::civil::date(2026, 11, 26)),
+        check_only: false,
+        // The search index is rebuilt whole on any change (see the serve test); here the
+        // question is which pages are re-rendered.
+        search: false,
+    }
+}
+
+/// Rewrites a file in place, making sure its modification time moves.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", path.display());
+    std::thread::sleep(std::time::Duration::from_millis(15));
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn every_incremental_rebuild_equals_a_clean_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let theme = tmp.path().join("theme");
+    copy_dir(&root().join("content"), &content);
+    copy_dir(&root().join("themes/default"), &theme);
+    let served = tmp.path().join("served");
+    let mut cache = BuildCache::default();
+    let quiet = Progress::quiet();
+    site::build_with(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
+
+    let decisions = content.join("council_decisions");
+    // (what changes, at most which share of the files may be rewritten (1 = all), the change).
+    // An added or deleted item changes the filter counts every list page of its section shows.
+    let steps: Vec<(&str, usize, Box<dyn Fn()>)> = vec![
+        (
+            "title of an amended decision",
+            10,
+            Box::new(|| edit(&decisions.join("hcl-2025-009.md"), "title: ", "title: Modificat — ")),
+        ),
+        (
+            "body of a decision",
+            10,
+            Box::new(|| edit(&decisions.join("hcl-2026-244.md"), "HOTĂRĂȘTE", "HOTĂRĂȘTE (text revizuit)")),
+        ),
+        (
+            "status of a tender",
+            10,
+            Box::new(|| {
+                let f = std::fs::read_dir(content.join("tenders")).unwrap().flatten().map(|e| e.path()).min().unwrap();
+                let text = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, text.replace("title: ", "title: (actualizat) ")).unwrap();
+            }),
+        ),
+        (
+            "a new decision",
+            2,
+            Box::new(|| {
+                let text = std::fs::read_to_string(decisions.join("hcl-2026-244.md")).unwrap();
+                let new = text
+                    .replace("id: hcl-2026-244", "id: hcl-2026-999")
+                    .replace("number: 244", "number: 999")
+                    .replace("slug: 2026/244-", "slug: 2026/999-");
+                std::fs::write(decisions.join("hcl-2026-999.md"), new).unwrap();
+            }),
+        ),
+        (
+            "a deleted news item",
+            2,
+            Box::new(|| {
+                let f = std::fs::read_dir(content.join("news")).unwrap().flatten().map(|e| e.path()).min().unwrap();
+                std::fs::remove_file(f).unwrap();
+            }),
+        ),
+        ("the site configuration", 1, Box::new(|| edit(&content.join("civic.yaml"), "page_size: 50", "page_size: 40"))),
+        (
+            "a template",
+            1,
+            Box::new(|| {
+                edit(&theme.join("templates/partials/row.html"), "<li class=\"row\">", "<li class=\"row item-row\">")
+            }),
+        ),
+        (
+            "a label",
+            1,
+            Box::new(|| edit(&theme.join("labels.yaml"), "in_vigoare: În vigoare", "in_vigoare: În vigoare acum")),
+        ),
+    ];
+    for (what, share, step) in steps {
+        step();
+        let report = site::build_with(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
+        let clean = tmp.path().join("clean");
+        site::build(&options(&content, &theme, clean.clone()), &quiet).unwrap();
+        let (a, b) = (files(&served), files(&clean));
+        let names = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&a), names(&b), "after {what}: the served files differ from a clean build's");
+        for ((name, x), (_, y)) in a.iter().zip(&b) {
+            assert!(x == y, "after {what}: {name} differs from a clean build");
+        }
+        if share > 1 {
+            assert!(
+                report.files * share < b.len(),
+                "after {what}: the rebuild rewrote {} of {} files",
+                report.files,
+                b.len()
+            );
+        }
+    }
+}
