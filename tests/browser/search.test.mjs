@@ -24,10 +24,14 @@ describe('search', () => {
     });
 
     /** Types `query` into the search form and returns the result rows' text. */
-    async function search(query, type = '') {
+    async function search(query, type = '', year = '', state = '') {
         await page.goto(server.url("/cautare/"));
+        // The year and status lists are filled from the index.
+        await page.waitForFunction(() => document.getElementById('an').options.length > 1);
         await page.getByLabel('Ce căutați?').fill(query);
         if (type) await page.getByLabel('Tip').selectOption(type);
+        if (year) await page.getByLabel('An').selectOption({ value: year });
+        if (state) await page.getByLabel('Stare').selectOption({ value: state });
         await page.getByRole('button', { name: 'Caută' }).click();
         const status = page.getByRole('status');
         await page.waitForFunction(() => {
@@ -58,6 +62,13 @@ describe('search', () => {
         const services = await search('parcare', 'Servicii');
         assert.ok(services.rows.length >= 1 && services.rows.length < all.rows.length, `${services.status} / ${all.status}`);
         for (const row of services.rows) assert.match(row, /Serviciu ·/);
+    });
+
+    it('filters by year and status', async () => {
+        const all = await search('hotarare');
+        const filtered = await search('hotarare', 'Hotărâri ale consiliului local', '2025', 'Modificată');
+        assert.ok(filtered.rows.length >= 1 && filtered.rows.length < all.rows.length, `${filtered.status} / ${all.status}`);
+        for (const row of filtered.rows) assert.match(row, /Hotărâre a consiliului local · nr\. \d+\/2025 · [^·]+ · Modificată /);
     });
 
     it('says so when nothing matches', async () => {

@@ -30,6 +30,9 @@ struct Args {
     /// Then edit one decision this many times and time each incremental rebuild (as `civic serve`).
     #[arg(long, default_value_t = 5)]
     edits: usize,
+    /// Then start `civic serve` and time this many saved edits until the browser's reload event.
+    #[arg(long, default_value_t = 5)]
+    serve_edits: usize,
 }
 
 const CATEGORIES: [&str; 12] = [
@@ -89,6 +92,9 @@ fn main() {
     if args.edits > 0 {
         incremental(&content, &theme, &args.dir.join("served"), args.edits);
     }
+    if args.serve_edits > 0 {
+        end_to_end(&content, &theme, &args.dir.join("served-e2e"), args.serve_edits);
+    }
 }
 
 /// What `civic serve` does after a save: one decision edited, then an incremental rebuild
@@ -122,6 +128,60 @@ fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
     }
     times.sort_by(f64::total_cmp);
     println!("serve: median {:.1} ms over {} edits", times[times.len() / 2], times.len());
+}
+
+/// A real `civic serve` (no search index): from writing the file to the `reload` event that a
+/// browser tab receives, notify's latency and the 20 ms debounce included.
+fn end_to_end(content: &Path, theme: &Path, out: &Path, edits: usize) {
+    use std::io::{BufRead, BufReader, Write};
+    let civic = std::env::current_exe().unwrap().with_file_name("civic");
+    let mut child = std::process::Command::new(civic)
+        .args(["serve", "--no-search", "--port", "0", "--content"])
+        .arg(content)
+        .arg("--theme")
+        .arg(theme)
+        .arg("--out")
+        .arg(out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the civic binary sits next to civic-bench");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let port: u16 = loop {
+        let line = lines.next().expect("civic serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET /__civic/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut events = BufReader::new(stream);
+    let file = content.join("council_decisions/hcl-2000-2.md");
+    let mut times = Vec::new();
+    for n in 1..=edits {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let title = text.lines().find(|l| l.starts_with("title: ")).unwrap().to_owned();
+        let start = Instant::now();
+        std::fs::write(&file, text.replacen(&title, &format!("title: privind versiunea {n} a documentației"), 1)).unwrap();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            events.read_line(&mut line).unwrap();
+            if line.trim_end() == "event: reload" {
+                break;
+            }
+            if line.trim_end() == "event: errors" {
+                panic!("civic serve reported content errors");
+            }
+        }
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        println!("serve (end to end): saved edit {n} → reload event in {ms:.1} ms");
+    }
+    let _ = child.kill();
+    times.sort_by(f64::total_cmp);
+    println!("serve (end to end): median {:.1} ms over {} edits", times[times.len() / 2], times.len());
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MB.

@@ -3,6 +3,8 @@
 const form = document.getElementById("cautare");
 const input = document.getElementById("q");
 const type = document.getElementById("tip");
+const year = document.getElementById("an");
+const state = document.getElementById("stare");
 const status = document.getElementById("stare-cautare");
 const list = document.getElementById("rezultate");
 let pagefind;
@@ -34,7 +36,30 @@ function row(result) {
   return li;
 }
 
-async function run(query, kind) {
+// Years and statuses come from the index itself, newest year first.
+async function fillFilters() {
+  const filters = await (await engine()).filters();
+  const fill = (select, values, order) => {
+    for (const value of Object.keys(values ?? {}).sort(order)) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = `${value} (${values[value]})`;
+      select.append(option);
+    }
+  };
+  fill(year, filters.an, (a, b) => b.localeCompare(a));
+  fill(state, filters.stare, (a, b) => a.localeCompare(b, "ro"));
+}
+
+function chosen() {
+  const filters = {};
+  if (type.value) filters.tip = type.value;
+  if (year.value) filters.an = year.value;
+  if (state.value) filters.stare = state.value;
+  return filters;
+}
+
+async function run(query) {
   if (!query.trim()) {
     list.replaceChildren();
     status.textContent = "";
@@ -43,7 +68,7 @@ async function run(query, kind) {
   status.textContent = "Se caută…";
   try {
     const pf = await engine();
-    const search = await pf.search(query, kind ? { filters: { tip: kind } } : {});
+    const search = await pf.search(query, { filters: chosen() });
     const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
     list.replaceChildren(...results.map(row));
     const n = search.results.length;
@@ -56,14 +81,18 @@ async function run(query, kind) {
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  const params = new URLSearchParams();
-  params.set("q", input.value);
-  if (type.value) params.set("tip", type.value);
+  const params = new URLSearchParams({ q: input.value, ...chosen() });
   history.replaceState(null, "", `?${params}`);
-  run(input.value, type.value);
+  run(input.value);
 });
 
 const params = new URLSearchParams(location.search);
 input.value = params.get("q") ?? "";
 type.value = params.get("tip") ?? "";
-run(input.value, type.value);
+fillFilters()
+  .then(() => {
+    year.value = params.get("an") ?? "";
+    state.value = params.get("stare") ?? "";
+  })
+  .catch(() => {})
+  .finally(() => run(input.value));
