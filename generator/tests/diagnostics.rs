@@ -1,6 +1,10 @@
 //! One test per kind of content error: the editor must be told the file, the line, the field
 //! and a fix, for every problem at once, and the previous site must survive.
 
+mod common;
+
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -9,18 +13,6 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
     let content = dir.path().join("content");
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/small"), &content);
     (dir, content)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target)
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn write(content: &Path, rel: &str, text: &str) {

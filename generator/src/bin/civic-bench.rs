@@ -163,7 +163,8 @@ fn end_to_end(content: &Path, theme: &Path, out: &Path, edits: usize) {
         let text = std::fs::read_to_string(&file).unwrap();
         let title = text.lines().find(|l| l.starts_with("title: ")).unwrap().to_owned();
         let start = Instant::now();
-        std::fs::write(&file, text.replacen(&title, &format!("title: privind versiunea {n} a documentației"), 1)).unwrap();
+        std::fs::write(&file, text.replacen(&title, &format!("title: privind versiunea {n} a documentației"), 1))
+            .unwrap();
         let mut line = String::new();
         loop {
             line.clear();
