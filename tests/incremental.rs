@@ -37,7 +37,7 @@ fn every_incremental_rebuild_equals_a_clean_build() {
     copy_dir(&root().join("content"), &content);
     copy_dir(&root().join("themes/default"), &theme);
     let served = tmp.path().join("served");
-    let mut cache = BuildCache::default();
+    let mut cache = BuildCache::for_rebuilds();
     let quiet = Progress::quiet();
     site::build_with(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
 

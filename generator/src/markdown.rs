@@ -20,9 +20,11 @@ pub fn to_html(markdown: &str) -> String {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut needs_cleaning = false;
-    let top = Parser::new_ext(markdown, options)
+    let parsed: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let top = parsed
+        .iter()
         .filter_map(|e| match e {
-            Event::Start(Tag::Heading { level, .. }) => Some(level as usize),
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
             _ => None,
         })
         .min()
@@ -31,7 +33,7 @@ pub fn to_html(markdown: &str) -> String {
         let n = (level as usize + 2).saturating_sub(top).clamp(2, 6);
         pulldown_cmark::HeadingLevel::try_from(n).expect("2..=6 is a heading level")
     };
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    let events = parsed.into_iter().map(|event| match event {
         Event::Html(_) | Event::InlineHtml(_) => {
             needs_cleaning = true;
             event

@@ -109,7 +109,7 @@ fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
         check_only: false,
         search: false,
     };
-    let mut cache = BuildCache::default();
+    let mut cache = BuildCache::for_rebuilds();
     let start = Instant::now();
     site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
     println!("serve: first build {:.3} s", start.elapsed().as_secs_f64());

@@ -47,7 +47,7 @@ struct Shared {
 pub fn run(opts: Options, port: u16) -> std::io::Result<()> {
     let shared = Arc::new(Shared {
         errors: RwLock::new(Vec::new()),
-        cache: Mutex::new(site::BuildCache::default()),
+        cache: Mutex::new(site::BuildCache::for_rebuilds()),
         changes: broadcast::channel(16).0,
     });
     rebuild(&opts, &shared, "initial build");

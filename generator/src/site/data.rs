@@ -34,22 +34,13 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
 /// Writes the files that need no template: lists, registers, schemas, OCDS, calendars,
 /// robots.txt, each as soon as it is made.
 /// Each is made again only when the items of its kind (or anything global) changed.
-pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: &mut JsonRows) -> Result<(), Diagnostic> {
-    let fresh: Vec<(String, u64, std::sync::Arc<Vec<u8>>)> = site
-        .items
-        .par_iter()
-        .map(|i| {
-            let fp = fingerprint(&(global_fp, i.hash));
-            let row = match rows.get(i.id()) {
-                Some((old, row)) if *old == fp => row.clone(),
-                _ => std::sync::Arc::new(json_row(i, site.now)),
-            };
-            (i.id().to_owned(), fp, row)
-        })
-        .collect();
-    rows.clear();
-    rows.extend(fresh.into_iter().map(|(id, fp, row)| (id, (fp, row))));
-    let rows = &*rows;
+/// With `rows` (kept between rebuilds) only changed items are serialised again; without, each
+/// list is written as it is computed.
+pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut JsonRows>) -> Result<(), Diagnostic> {
+    let rows = rows.map(|rows| {
+        refresh_rows(site, global_fp, rows);
+        &*rows
+    });
     let pretty = |v: &Value| serde_json::to_vec_pretty(v).expect("JSON serialises");
     // Fingerprint of the items of a kind, in order.
     let of = |kind: Kind| {
@@ -82,14 +73,35 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: &mut JsonRow
     })
 }
 
+/// Brings the kept JSON rows up to date: only changed items are serialised again.
+fn refresh_rows(site: &Site, global_fp: u64, rows: &mut JsonRows) {
+    let fresh: Vec<(String, u64, std::sync::Arc<Vec<u8>>)> = site
+        .items
+        .par_iter()
+        .map(|i| {
+            let fp = fingerprint(&(global_fp, i.hash));
+            let row = match rows.get(i.id()) {
+                Some((old, row)) if *old == fp => row.clone(),
+                _ => std::sync::Arc::new(json_row(i, site.now)),
+            };
+            (i.id().to_owned(), fp, row)
+        })
+        .collect();
+    rows.clear();
+    rows.extend(fresh.into_iter().map(|(id, fp, row)| (id, (fp, row))));
+}
+
 /// `/data/<type>.json`: every item's summary, one per line, written as it is computed so a
 /// large register never sits in memory twice.
-fn json_list(site: &Site, kind: Kind, rows: &JsonRows) -> Vec<u8> {
+fn json_list(site: &Site, kind: Kind, rows: Option<&JsonRows>) -> Vec<u8> {
     let items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
     let mut buf = format!("{{\"type\": \"{}\", \"count\": {}, \"items\": [", kind.name(), items.len()).into_bytes();
     for (n, item) in items.iter().enumerate() {
         buf.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-        buf.extend_from_slice(&rows[item.id()].1);
+        match rows {
+            Some(rows) => buf.extend_from_slice(&rows[item.id()].1),
+            None => buf.extend_from_slice(&json_row(item, site.now)),
+        }
     }
     buf.extend_from_slice(b"\n]}\n");
     buf

@@ -109,6 +109,8 @@ pub fn load(opts: &Options, cache: Option<&mut load::LoadCache>) -> Result<(Site
 /// re-renders only the outputs that depend on it.
 #[derive(Default)]
 pub struct BuildCache {
+    /// Keep the items read, for the next build (only worth it when there will be one).
+    keep_items: bool,
     load: load::LoadCache,
     /// Output path → fingerprint of what it was made from, as of the last successful build.
     outputs: HashMap<String, u64>,
@@ -116,6 +118,13 @@ pub struct BuildCache {
     rows: lists::Rows,
     /// Item id → (fingerprint, summary JSON), for the open-data lists.
     json_rows: data::JsonRows,
+}
+
+impl BuildCache {
+    /// A cache for a process that rebuilds again and again (`civic serve`).
+    pub fn for_rebuilds() -> BuildCache {
+        BuildCache { keep_items: true, ..BuildCache::default() }
+    }
 }
 
 /// The whole build. On any error the previous output is left untouched.
@@ -129,7 +138,7 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnost
 pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -> Result<Report, Vec<Diagnostic>> {
     let start = Instant::now();
     progress.phase("reading content");
-    let (site, scheduled) = load(opts, Some(&mut cache.load))?;
+    let (site, scheduled) = load(opts, if cache.keep_items { Some(&mut cache.load) } else { None })?;
     let mut report = Report { items: site.items.len(), scheduled, ..Report::default() };
     if opts.check_only {
         report.elapsed = start.elapsed();
@@ -154,6 +163,7 @@ pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -
             &emitter,
             &mut cache.rows,
             &mut cache.json_rows,
+            cache.keep_items,
             progress,
         )?;
         let (outputs, files) = emitter.finish();
@@ -183,6 +193,7 @@ pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -
             &emitter,
             &mut cache.rows,
             &mut cache.json_rows,
+            cache.keep_items,
             progress,
         ) {
             Ok(pages) => {
@@ -245,6 +256,7 @@ fn render_site(
     out: &emit::Emitter,
     rows: &mut lists::Rows,
     json_rows: &mut data::JsonRows,
+    keep_rows: bool,
     progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let index = Index::new(&site.items);
@@ -321,7 +333,7 @@ fn render_site(
                 })
                 .collect::<Vec<Result<(), Diagnostic>>>()
         },
-        || data::site_files(site, global_fp, out, json_rows),
+        || data::site_files(site, global_fp, out, keep_rows.then_some(json_rows)),
     );
     let (list_results, (feed_results, search_result)) = rayon::join(
         || {
