@@ -160,7 +160,8 @@ fn rebuild(opts: &Options, shared: &Shared, why: &str) {
     }
 }
 
-/// Watches the content and the theme; each burst of saves triggers one rebuild.
+/// Watches the content and the theme; each burst of saves (events less than 5 ms apart)
+/// triggers one rebuild.
 fn watch(
     opts: Options,
     shared: Arc<Shared>,
@@ -173,7 +174,7 @@ fn watch(
     let roots: Vec<PathBuf> = vec![opts.content.clone(), opts.theme.clone()];
     let out = opts.out.clone();
     let mut debouncer = notify_debouncer_full::new_debouncer(
-        Duration::from_millis(20),
+        Duration::from_millis(5),
         None,
         move |result: notify_debouncer_full::DebounceEventResult| {
             let Ok(events) = result else { return };
