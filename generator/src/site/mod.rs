@@ -150,65 +150,56 @@ pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -
     })?;
     let env = render::environment(&opts.theme, labels.clone())?;
     let theme_fp = theme_fingerprint(&opts.theme).map_err(|e| vec![io_error(&opts.theme, e)])?;
+    // A warm cache renders only what changed, in memory, then writes it into place; otherwise
+    // everything goes to a staging folder that is swapped in.
     let in_place = !cache.outputs.is_empty() && opts.out.is_dir();
-    if in_place {
-        let emitter = emit::Emitter::new(emit::Sink::Memory(Default::default()), &cache.outputs);
-        let pages = render_site(
-            &site,
-            &env,
-            &opts.theme,
-            theme_fp,
-            &labels,
-            opts.search,
-            &emitter,
-            &mut cache.rows,
-            &mut cache.json_rows,
-            cache.keep_items,
-            progress,
-        )?;
-        let (outputs, files) = emitter.finish();
-        for (path, bytes) in &files {
-            let target = opts.out.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| vec![io_error(parent, e)])?;
-            }
-            std::fs::write(&target, bytes).map_err(|e| vec![io_error(&target, e)])?;
+    let staging = match in_place {
+        true => None,
+        false => Some(output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?),
+    };
+    let sink = staging.as_ref().map_or_else(|| emit::Sink::Memory(Default::default()), emit::Sink::Staging);
+    let emitter = emit::Emitter::new(sink, &cache.outputs);
+    let rendered = render_site(
+        &site,
+        &env,
+        &opts.theme,
+        theme_fp,
+        &labels,
+        opts.search,
+        &emitter,
+        &mut cache.rows,
+        &mut cache.json_rows,
+        cache.keep_items,
+        progress,
+    );
+    let (outputs, files) = emitter.finish();
+    match (rendered, staging) {
+        (Err(e), Some(staging)) => {
+            staging.abandon();
+            return Err(e);
         }
-        for gone in cache.outputs.keys().filter(|p| !outputs.contains_key(*p)) {
-            let _ = std::fs::remove_file(opts.out.join(gone));
+        (Err(e), None) => return Err(e),
+        (Ok(pages), Some(staging)) => {
+            report.files = staging.written();
+            staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
+            report.pages = pages;
         }
-        cache.outputs = outputs;
-        report.pages = pages;
-        report.files = files.len();
-    } else {
-        let staging = output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?;
-        let emitter = emit::Emitter::new(emit::Sink::Staging(&staging), &cache.outputs);
-        match render_site(
-            &site,
-            &env,
-            &opts.theme,
-            theme_fp,
-            &labels,
-            opts.search,
-            &emitter,
-            &mut cache.rows,
-            &mut cache.json_rows,
-            cache.keep_items,
-            progress,
-        ) {
-            Ok(pages) => {
-                report.files = staging.written();
-                let (outputs, _) = emitter.finish();
-                staging.commit().map_err(|e| vec![io_error(&opts.out, e)])?;
-                cache.outputs = outputs;
-                report.pages = pages;
+        (Ok(pages), None) => {
+            for (path, bytes) in &files {
+                let target = opts.out.join(path);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| vec![io_error(parent, e)])?;
+                }
+                std::fs::write(&target, bytes).map_err(|e| vec![io_error(&target, e)])?;
             }
-            Err(e) => {
-                staging.abandon();
-                return Err(e);
+            for gone in cache.outputs.keys().filter(|p| !outputs.contains_key(*p)) {
+                let _ = std::fs::remove_file(opts.out.join(gone));
             }
+            report.files = files.len();
+            report.pages = pages;
         }
     }
+    cache.outputs = outputs;
     report.elapsed = start.elapsed();
     Ok(report)
 }
