@@ -164,3 +164,23 @@ fn edits_reload_errors_show_and_the_result_equals_a_clean_build() {
         assert!(a == b, "{name} differs from a clean build");
     }
 }
+
+#[test]
+fn a_first_build_with_errors_shows_them_in_the_browser_and_recovers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&repo().join("tests/fixtures/small"), &content);
+    let decision = content.join("council_decisions/hcl-2025-10.md");
+    edit(&decision, "number: 10", "number: zece");
+    let server = serve(&content, &tmp.path().join("public"));
+
+    let (status, page) = get(server.port, "/");
+    assert_eq!(status, 404);
+    assert!(page.contains("No site yet") && page.contains("/__civic/reload.js"), "{page}");
+    assert!(get(server.port, "/__civic/status").1.contains("hcl-2025-10.md:5:9"));
+
+    let mut events = Events::open(server.port);
+    edit(&decision, "number: zece", "number: 10");
+    assert_eq!(events.next(), "reload");
+    assert_eq!(get(server.port, "/").0, 200);
+}

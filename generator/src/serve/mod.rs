@@ -19,7 +19,7 @@ use axum::routing::get;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use serde_json::json;
 use tokio::sync::broadcast;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
@@ -27,6 +27,7 @@ use crate::site::{self, Options};
 
 const RELOAD_JS: &str = include_str!("reload.js");
 const RELOAD_TAG: &str = "<script src=\"/__civic/reload.js\"></script>";
+const NOT_BUILT: &str = "<!DOCTYPE html><html lang=\"en\"><title>civic serve</title><body><h1>No site yet</h1><p>The first build has not succeeded: fix the problems listed in the terminal; this page reloads by itself.</p></body></html>";
 
 /// What browsers are told after a rebuild.
 #[derive(Clone)]
@@ -71,7 +72,20 @@ pub fn run(opts: Options, port: u16) -> std::io::Result<()> {
 
 /// The preview's routes: the live-reload endpoints, then the built site.
 fn router(out: &Path, shared: Arc<Shared>) -> Router {
-    let site = ServeDir::new(out).not_found_service(ServeFile::new(out.join("404.html")));
+    // The site's own 404 page; before any build succeeded, a stand-in that still gets the reload
+    // script, so the first errors show in the browser too.
+    let missing = out.join("404.html");
+    let not_found = tower::service_fn(move |_request: Request<Body>| {
+        let missing = missing.clone();
+        async move {
+            let body = std::fs::read(&missing).unwrap_or_else(|_| NOT_BUILT.as_bytes().to_vec());
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            Ok::<_, std::convert::Infallible>(response)
+        }
+    });
+    let site = ServeDir::new(out).not_found_service(not_found);
     Router::new()
         .route(
             "/__civic/reload.js",
