@@ -29,6 +29,9 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// What changes, at most which share of the files may be rewritten (1 = all), the change.
+type Step<'a> = (&'a str, usize, Box<dyn Fn() + 'a>);
+
 #[test]
 fn every_incremental_rebuild_equals_a_clean_build() {
     let tmp = tempfile::tempdir().unwrap();
@@ -44,7 +47,7 @@ fn every_incremental_rebuild_equals_a_clean_build() {
     let decisions = content.join("council_decisions");
     // (what changes, at most which share of the files may be rewritten (1 = all), the change).
     // An added or deleted item changes the filter counts every list page of its section shows.
-    let steps: Vec<(&str, usize, Box<dyn Fn()>)> = vec![
+    let steps: Vec<Step> = vec![
         (
             "title of an amended decision",
             10,

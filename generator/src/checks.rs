@@ -70,15 +70,15 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                     ("published_on", d.published_on),
                     ("in_force_from", d.in_force_from),
                 ] {
-                    if let Some(date) = date {
-                        if date < d.adopted_on {
-                            out.push(Finding::new(
-                                &item.file,
-                                &format!("/{field}"),
-                                format!("{field} {date} is before adopted_on {}", d.adopted_on),
-                                "a decision is communicated and published after it is adopted",
-                            ));
-                        }
+                    if let Some(date) = date
+                        && date < d.adopted_on
+                    {
+                        out.push(Finding::new(
+                            &item.file,
+                            &format!("/{field}"),
+                            format!("{field} {date} is before adopted_on {}", d.adopted_on),
+                            "a decision is communicated and published after it is adopted",
+                        ));
                     }
                 }
                 if published.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
@@ -92,21 +92,21 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                     ));
                 }
                 for (field, id) in [("session", &d.session), ("draft", &d.draft)] {
-                    if let Some(id) = id {
-                        if !ids.contains_key(id.as_str()) {
-                            out.push(unknown_ref(&item.file, &format!("/{field}"), id, &ids));
-                        }
+                    if let Some(id) = id
+                        && !ids.contains_key(id.as_str())
+                    {
+                        out.push(unknown_ref(&item.file, &format!("/{field}"), id, &ids));
                     }
                 }
-                if let Some(v) = &d.vote {
-                    if v.in_favour + v.against + v.abstain + v.absent == 0 {
-                        out.push(Finding::new(
-                            &item.file,
-                            "/vote",
-                            "the vote has no votes",
-                            "fill in for, against, abstain and absent",
-                        ));
-                    }
+                if let Some(v) = &d.vote
+                    && v.in_favour + v.against + v.abstain + v.absent == 0
+                {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/vote",
+                        "the vote has no votes",
+                        "fill in for, against, abstain and absent",
+                    ));
                 }
             }
             Data::MayorDisposition(d) => {
@@ -167,21 +167,21 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                     out.push(unknown_ref(&item.file, "/convened_by", id, &ids));
                 }
                 for (i, a) in s.agenda.iter().enumerate() {
-                    if let Some(id) = &a.draft {
-                        if !ids.contains_key(id.as_str()) {
-                            out.push(unknown_ref(&item.file, &format!("/agenda/{i}/draft"), id, &ids));
-                        }
+                    if let Some(id) = &a.draft
+                        && !ids.contains_key(id.as_str())
+                    {
+                        out.push(unknown_ref(&item.file, &format!("/agenda/{i}/draft"), id, &ids));
                     }
                 }
-                if let Some(end) = s.ends_at {
-                    if end < s.starts_at {
-                        out.push(Finding::new(
-                            &item.file,
-                            "/ends_at",
-                            "the session ends before it starts",
-                            "check ends_at",
-                        ));
-                    }
+                if let Some(end) = s.ends_at
+                    && end < s.starts_at
+                {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/ends_at",
+                        "the session ends before it starts",
+                        "check ends_at",
+                    ));
                 }
             }
             Data::Tender(t) => {

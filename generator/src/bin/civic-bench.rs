@@ -181,6 +181,7 @@ fn end_to_end(content: &Path, theme: &Path, out: &Path, edits: usize) {
         println!("serve (end to end): saved edit {n} → reload event in {ms:.1} ms");
     }
     let _ = child.kill();
+    let _ = child.wait();
     times.sort_by(f64::total_cmp);
     println!("serve (end to end): median {:.1} ms over {} edits", times[times.len() / 2], times.len());
 }

@@ -87,7 +87,7 @@ impl Finding {
 /// Reads and validates the configuration file.
 pub fn config(content: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let schema = TypeSchema::from_schema(SiteConfig::schema());
-    read_typed(content, Path::new(CONFIG_FILE), &schema, |v| serde_json::from_value::<SiteConfig>(v)).map(|(c, _)| c)
+    read_typed(content, Path::new(CONFIG_FILE), &schema, serde_json::from_value::<SiteConfig>).map(|(c, _)| c)
 }
 
 /// Reads any YAML data file under the content folder into `T`, with located errors.
@@ -110,6 +110,12 @@ pub fn data_file<T: DeserializeOwned>(content: &Path, relative: &str) -> Result<
 static SCHEMAS: std::sync::LazyLock<Vec<(Kind, TypeSchema)>> =
     std::sync::LazyLock::new(|| Kind::ALL.iter().map(|&k| (k, TypeSchema::new(k))).collect());
 
+/// A file's modification time and size.
+type Stamp = (SystemTime, u64);
+
+/// One file's item, or its problems.
+type Loaded = Result<Item, Vec<Diagnostic>>;
+
 /// Items already read, keyed by file, with the modification time and size they were read at:
 /// `civic serve` re-reads only the files that changed.
 #[derive(Default)]
@@ -124,14 +130,14 @@ pub fn items(content: &Path, cache: Option<&mut LoadCache>) -> Result<Vec<Item>,
     let schemas = &*SCHEMAS;
     let empty = LoadCache::default();
     let known = cache.as_deref().unwrap_or(&empty);
-    let results: Vec<(PathBuf, Option<(SystemTime, u64)>, Result<Item, Vec<Diagnostic>>)> = files
+    let results: Vec<(PathBuf, Option<Stamp>, Loaded)> = files
         .par_iter()
         .map(|(kind, rel)| {
             let stamp = std::fs::metadata(content.join(rel)).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
-            if let (Some(stamp), Some((time, len, item))) = (stamp, known.files.get(rel)) {
-                if stamp == (*time, *len) {
-                    return (rel.clone(), Some(stamp), Ok(item.clone()));
-                }
+            if let (Some(stamp), Some((time, len, item))) = (stamp, known.files.get(rel))
+                && stamp == (*time, *len)
+            {
+                return (rel.clone(), Some(stamp), Ok(item.clone()));
             }
             let schema = &schemas.iter().find(|(k, _)| k == kind).expect("every kind has a schema").1;
             (rel.clone(), stamp, load_item(content, *kind, rel, schema))
@@ -193,14 +199,14 @@ fn rel_name(rel: &Path) -> String {
 fn load_item(content: &Path, kind: Kind, rel: &Path, schema: &TypeSchema) -> Result<Item, Vec<Diagnostic>> {
     let file = rel_name(rel);
     let (data, hash) = read_typed(content, rel, schema, |value| {
-        if let Some(t) = value.get("type").and_then(Value::as_str) {
-            if t != kind.name() {
-                return Err(format!(
-                    "`type: {t}` does not match the folder `{}/`, which holds `{}` items",
-                    kind.folder(),
-                    kind.name()
-                ));
-            }
+        if let Some(t) = value.get("type").and_then(Value::as_str)
+            && t != kind.name()
+        {
+            return Err(format!(
+                "`type: {t}` does not match the folder `{}/`, which holds `{}` items",
+                kind.folder(),
+                kind.name()
+            ));
         }
         Data::from_value(kind, value).map_err(|e| e.to_string())
     })?;

@@ -31,10 +31,10 @@ impl<'a> Index<'a> {
                     incoming.entry(r.id.as_str()).or_default().push((r.rel, item));
                 }
             }
-            if let Data::CouncilDecision(d) = &*item.data {
-                if let Some(draft) = d.draft.as_deref().filter(|id| by_id.contains_key(id)) {
-                    incoming.entry(draft).or_default().push((Rel::AdoptedFrom, item));
-                }
+            if let Data::CouncilDecision(d) = &*item.data
+                && let Some(draft) = d.draft.as_deref().filter(|id| by_id.contains_key(id))
+            {
+                incoming.entry(draft).or_default().push((Rel::AdoptedFrom, item));
             }
         }
         for links in incoming.values_mut() {

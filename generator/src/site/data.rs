@@ -132,7 +132,7 @@ fn enum_text<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn sorted<'a>(site: &'a Site, kind: Kind) -> Vec<&'a Item> {
+fn sorted(site: &Site, kind: Kind) -> Vec<&Item> {
     let mut v: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
     v.sort_by_key(|i| match &*i.data {
         Data::CouncilDecision(d) => (d.year, d.number),

@@ -22,8 +22,11 @@ pub fn fingerprint(value: &impl Hash) -> u64 {
 /// the whole incremental rebuild succeeded).
 pub enum Sink<'a> {
     Staging(&'a Staging),
-    Memory(Mutex<Vec<(String, Vec<u8>)>>),
+    Memory(Mutex<Files>),
 }
+
+/// Files kept in memory: (path, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
 
 pub struct Emitter<'a> {
     sink: Sink<'a>,
@@ -71,7 +74,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// The outputs of this build with their fingerprints, and the bytes kept in memory.
-    pub fn finish(self) -> (HashMap<String, u64>, Vec<(String, Vec<u8>)>) {
+    pub fn finish(self) -> (HashMap<String, u64>, Files) {
         let current = self.current.into_inner().expect("outputs lock");
         let files = match self.sink {
             Sink::Memory(m) => m.into_inner().expect("memory sink lock"),
