@@ -160,3 +160,26 @@ fn the_sitemap_robots_and_404_exist() {
     assert!(site.read("robots.txt").contains("Sitemap: https://example.test/sitemap.xml"));
     assert!(site.read("404.html").contains("Pagina nu a fost găsită"));
 }
+
+#[test]
+fn titles_cannot_break_out_of_the_json_ld_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    civic_tests::copy_dir(&root().join("tests/fixtures/small"), &content);
+    let file = content.join("council_decisions/hcl-2025-10.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "title: privind aprobarea Regulamentului de parcare",
+            "title: \"privind <!--<script> aprobarea Regulamentului de parcare\"",
+        ),
+    )
+    .unwrap();
+    let site = build(&content, "2026-11-26");
+    let page = site.read("hotarari/hcl-2025-10/index.html");
+    let script = &page[page.find("application/ld+json").unwrap()..];
+    let script = &script[..script.find("</script>").unwrap()];
+    assert!(!script.contains("<!--") && script.contains("\\u003c!--\\u003cscript\\u003e"), "{script}");
+    assert!(page.contains("<h1>privind &lt;!--&lt;script&gt; aprobarea Regulamentului de parcare</h1>"), "{page}");
+}

@@ -14,6 +14,14 @@ use crate::model::{Data, Kind};
 /// Every cross-item problem in `items`.
 pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
+    if let Some(logo) = config.city.logo.as_deref().filter(|l| !is_content_path(l)) {
+        out.push(Finding::new(
+            crate::load::CONFIG_FILE,
+            "/city/logo",
+            format!("`{logo}` is not a path inside the content folder"),
+            "write a relative path such as files/stema.svg",
+        ));
+    }
     let mut ids: HashMap<&str, &Item> = HashMap::new();
     for item in items {
         if let Some(first) = ids.insert(item.id(), item) {
@@ -99,7 +107,7 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                     }
                 }
                 if let Some(v) = &d.vote
-                    && v.in_favour + v.against + v.abstain + v.absent == 0
+                    && [v.in_favour, v.against, v.abstain, v.absent].iter().map(|n| u64::from(*n)).sum::<u64>() == 0
                 {
                     out.push(Finding::new(
                         &item.file,
@@ -285,13 +293,22 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                 }
             }
             Data::News(n) => {
-                if let Some(h) = n.hero_image.as_ref().filter(|h| !content.join(&h.path).is_file()) {
-                    out.push(Finding::new(
-                        &item.file,
-                        "/hero_image/path",
-                        format!("the image `{}` does not exist", h.path),
-                        "add the file under content/, or fix the path",
-                    ));
+                if let Some(h) = &n.hero_image {
+                    if !is_content_path(&h.path) {
+                        out.push(Finding::new(
+                            &item.file,
+                            "/hero_image/path",
+                            format!("`{}` is not a path inside the content folder", h.path),
+                            "write a relative path such as files/stiri/imagine.jpg",
+                        ));
+                    } else if !content.join(&h.path).is_file() {
+                        out.push(Finding::new(
+                            &item.file,
+                            "/hero_image/path",
+                            format!("the image `{}` does not exist", h.path),
+                            "add the file under content/, or fix the path",
+                        ));
+                    }
                 }
             }
         }
@@ -300,7 +317,12 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
 }
 
 /// First URL segments the generator writes itself.
-const RESERVED: [&str; 5] = ["data", "schemas", "assets", "files", "monitorul-oficial-local"];
+const RESERVED: [&str; 7] = ["data", "schemas", "assets", "files", "monitorul-oficial-local", "cautare", "pagefind"];
+
+/// A plain relative path inside the content folder: no leading `/`, no `..`, no empty segment.
+pub fn is_content_path(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && s != ".." && s != ".")
+}
 
 fn unknown_ref(file: &str, pointer: &str, id: &str, ids: &HashMap<&str, &Item>) -> Finding {
     let fix = match crate::diagnostics::did_you_mean(id, ids.keys().copied()) {
@@ -312,7 +334,7 @@ fn unknown_ref(file: &str, pointer: &str, id: &str, ids: &HashMap<&str, &Item>) 
 
 fn check_attachment(file: &str, i: usize, path: &str, sha256: Option<&str>, content: &Path, out: &mut Vec<Finding>) {
     let pointer = format!("/attachments/{i}/path");
-    if path.split('/').any(|s| s == ".." || s.is_empty()) {
+    if !is_content_path(path) {
         out.push(Finding::new(
             file,
             &pointer,

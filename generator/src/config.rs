@@ -12,7 +12,7 @@ pub struct SiteConfig {
     /// The institution, as named on every page.
     pub city: City,
     /// The public address of the site, e.g. https://www.primariatm.ro (overridden by `--base-url`).
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub base_url: String,
     /// The site's language (BCP 47); the theme's labels are in this language.
     #[serde(default = "default_lang")]
@@ -67,9 +67,9 @@ pub struct Ocds {
     /// The OCID prefix registered with the Open Contracting Partnership, e.g. `ocds-abc123`.
     #[schemars(regex(pattern = r"^ocds-[a-z0-9]{6}$"))]
     pub ocid_prefix: String,
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub license: String,
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub publication_policy: String,
 }
 
@@ -84,7 +84,7 @@ pub struct DirectPurchaseLimits {
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub title: String,
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub url: String,
 }
 

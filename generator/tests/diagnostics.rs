@@ -260,3 +260,31 @@ fn a_page_cannot_take_a_section_address() {
         "{err}"
     );
 }
+
+#[test]
+fn script_links_and_paths_outside_the_content_are_refused() {
+    let (_d, content) = fixture();
+    write(
+        &content,
+        "news/imagine.md",
+        "---\nid: imagine\ntitle: Știre cu imagine\npublished_at: 2026-01-05T10:00:00+02:00\nauthor: Direcția Comunicare\nhero_image: {path: /etc/passwd, alt: O imagine}\n---\nText.\n",
+    );
+    let (_, err) = check(&content);
+    assert!(
+        err.contains(
+            "news/imagine.md:6:14: error in `hero_image.path`: `/etc/passwd` is not a path inside the content folder"
+        ),
+        "{err}"
+    );
+    write(
+        &content,
+        "services/taxe.md",
+        "---\nid: taxe\ntitle: Plata taxelor\npublished_at: 2026-01-05T10:00:00+02:00\ndepartment: Direcția Fiscală\naudience: [cetateni]\nonline_url: \"javascript:alert(1)\"\n---\nText.\n",
+    );
+    let (_, err) = check(&content);
+    assert!(
+        err.contains("services/taxe.md:7:13: error in `online_url`: `javascript:alert(1)` has the wrong shape"),
+        "{err}"
+    );
+    assert!(err.contains("fix: write a web address starting with https://"), "{err}");
+}

@@ -123,8 +123,11 @@ impl TypeSchema {
             }
             ValidationErrorKind::Pattern { pattern } => {
                 let hint = self.at(pointer).and_then(|s| s.get("description")).and_then(Value::as_str);
-                let fix =
-                    hint.map_or_else(|| format!("it must match {pattern}"), |d| format!("{d} (pattern {pattern})"));
+                let fix = if pattern.starts_with("^https?") {
+                    "write a web address starting with https://".to_owned()
+                } else {
+                    hint.map_or_else(|| format!("it must match {pattern}"), |d| format!("{d} (pattern {pattern})"))
+                };
                 one(here(format!("`{}` has the wrong shape", short(instance))).fix(fix))
             }
             ValidationErrorKind::MinItems { limit } => {

@@ -18,7 +18,7 @@ pub struct Service {
     pub audience: Vec<Audience>,
     /// Where the request is made online, when another system handles it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub online_url: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents_required: Vec<String>,

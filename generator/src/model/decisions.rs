@@ -229,7 +229,7 @@ pub struct CouncilSession {
     pub ends_at: Option<DateTime>,
     pub location: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub livestream_url: Option<String>,
     /// The id of the disposition that convened it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -139,6 +139,17 @@ pub fn without_null(mut schema: serde_json::Value) -> serde_json::Value {
                         map.insert("type".into(), only);
                     }
                 }
+                // JSON Schema validators ignore schemars' integer formats: state the bounds.
+                match map.get("format").and_then(Value::as_str) {
+                    Some("uint32") => {
+                        map.entry("maximum").or_insert(u32::MAX.into());
+                    }
+                    Some("int16") => {
+                        map.entry("minimum").or_insert(i16::MIN.into());
+                        map.entry("maximum").or_insert(i16::MAX.into());
+                    }
+                    _ => {}
+                }
                 if let Some(Value::Array(any)) = map.get("anyOf") {
                     let rest: Vec<Value> =
                         any.iter().filter(|s| s.get("type") != Some(&Value::from("null"))).cloned().collect();

@@ -41,7 +41,7 @@ pub struct SicapNotice {
     /// CN (contract notice), SCN, PIN, CAN (award notice), ADV.
     pub notice_type: NoticeType,
     pub notice_no: String,
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub url: String,
 }
 

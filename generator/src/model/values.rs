@@ -134,7 +134,7 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(url)]
+    #[schemars(url, regex(pattern = r"^https?://"))]
     pub url: Option<String>,
 }
 

@@ -50,9 +50,13 @@ pub fn neighbours<'a>(item: &'a Item, index: &Index<'a>) -> Vec<(&'static str, &
     let mut out = Vec::new();
     let env = item.data.envelope();
     let mut targets: Vec<&str> = env.related.iter().map(|r| r.id.as_str()).collect();
-    if let Data::CouncilDecision(d) = &*item.data {
-        targets.extend(d.draft.as_deref());
-        targets.extend(d.session.as_deref());
+    match &*item.data {
+        Data::CouncilDecision(d) => {
+            targets.extend(d.draft.as_deref());
+            targets.extend(d.session.as_deref());
+        }
+        Data::CouncilSession(s) => targets.extend(s.agenda.iter().filter_map(|a| a.draft.as_deref())),
+        _ => {}
     }
     for id in targets {
         out.push(("out", id, index.by_id.get(id).map_or(0, |i| i.hash)));
@@ -204,6 +208,18 @@ pub fn detail(item: &Item, index: &Index, calendar: &Calendar, content: &Path, n
         })
         .collect();
     obj.insert("attachments".into(), attachments.into());
+    if let Data::CouncilSession(s) = &*item.data {
+        // Agenda entries link to their drafts' pages, wherever their slugs put them.
+        let agenda: Vec<Value> = s
+            .agenda
+            .iter()
+            .map(|a| {
+                let url = a.draft.as_deref().and_then(|id| index.by_id.get(id)).map(|d| urls::item_url(d));
+                json!({"title": a.title, "draft": a.draft, "url": url})
+            })
+            .collect();
+        obj.insert("agenda".into(), agenda.into());
+    }
     obj.insert("deadlines".into(), deadlines(item, calendar, now).into());
     v
 }

@@ -54,6 +54,11 @@ impl<'a> Emitter<'a> {
     }
 
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        // Every output stays inside the output folder, whatever the content says.
+        if !crate::checks::is_content_path(path) {
+            return Err(Diagnostic::new(path, 0, 0, "refusing to write outside the output folder")
+                .fix("use relative paths inside content/ for attachments and images"));
+        }
         match &self.sink {
             Sink::Staging(s) => s.write(path, bytes).map_err(|e| super::io_error(Path::new(path), e)),
             Sink::Memory(m) => {

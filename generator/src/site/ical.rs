@@ -168,7 +168,14 @@ fn stamp(when: &When) -> String {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect::<String>()
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
 }
 
 /// Writes `NAME:value`, folded at 75 octets without splitting a UTF-8 character.
@@ -204,5 +211,6 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a, b; c\nd"), "a\\, b\\; c\\nd");
+        assert_eq!(escape("Sedinta\rATTACH:x\u{7}"), "Sedinta\\nATTACH:x");
     }
 }

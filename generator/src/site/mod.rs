@@ -158,7 +158,9 @@ pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -
         false => Some(output::Staging::new(&opts.out).map_err(|e| vec![io_error(&opts.out, e)])?),
     };
     let sink = staging.as_ref().map_or_else(|| emit::Sink::Memory(Default::default()), emit::Sink::Staging);
-    let emitter = emit::Emitter::new(sink, &cache.outputs);
+    // Without the previous output in place, nothing of it can be reused.
+    let nothing = HashMap::new();
+    let emitter = emit::Emitter::new(sink, if in_place { &cache.outputs } else { &nothing });
     let rendered = render_site(
         &site,
         &env,
@@ -192,7 +194,8 @@ pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -
                 }
                 std::fs::write(&target, bytes).map_err(|e| vec![io_error(&target, e)])?;
             }
-            for gone in cache.outputs.keys().filter(|p| !outputs.contains_key(*p)) {
+            for gone in cache.outputs.keys().filter(|p| !outputs.contains_key(*p) && crate::checks::is_content_path(p))
+            {
                 let _ = std::fs::remove_file(opts.out.join(gone));
             }
             report.files = files.len();
@@ -434,8 +437,9 @@ fn render_item(
     let body = crate::markdown::to_html(&item.body(&site.content));
     let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
-        // Inside <script>, "</" would end the element: escape it.
-        ctx["jsonld"] = ld.to_string().replace("</", "<\\/").into();
+        // Inside <script>, `</` ends the element and `<!--` changes how it is parsed: no `<`,
+        // `>` or `&` may appear raw (JSON allows them as \u escapes).
+        ctx["jsonld"] = ld.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026").into();
     }
     let page = json!({"url": url, "title": item.data.envelope().title});
     let html = render("item.html", minijinja::context! { site => globals, item => Serde(&ctx), page => Serde(&page) })?;
