@@ -100,6 +100,14 @@ fn every_incremental_rebuild_equals_a_clean_build() {
             1,
             Box::new(|| edit(&theme.join("labels.yaml"), "in_vigoare: În vigoare", "in_vigoare: În vigoare acum")),
         ),
+        (
+            "the output folder deleted, then an edit",
+            1,
+            Box::new(|| {
+                std::fs::remove_dir_all(&served).unwrap();
+                edit(&decisions.join("hcl-2026-244.md"), "(text revizuit)", "(text revizuit din nou)");
+            }),
+        ),
     ];
     for (what, share, step) in steps {
         step();

@@ -116,3 +116,23 @@ fn every_page_has_one_title_a_language_and_a_skip_link() {
         assert!(page.contains("href=\"#continut\""), "{f}");
     }
 }
+
+#[test]
+fn every_internal_link_leads_to_a_page() {
+    let site = sample();
+    let mut broken = Vec::new();
+    for f in site.files().into_iter().filter(|f| f.ends_with(".html")) {
+        let page = site.read(&f);
+        for href in page.split("href=\"").skip(1).filter_map(|s| s.split('"').next()) {
+            if !href.starts_with('/') || href.starts_with("//") {
+                continue;
+            }
+            let path = href.split(['#', '?']).next().unwrap_or(href);
+            let file = if path.ends_with('/') { format!("{}index.html", &path[1..]) } else { path[1..].to_owned() };
+            if !site.exists(&file) {
+                broken.push(format!("{f} → {href}"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{} broken links, e.g. {:?}", broken.len(), &broken[..broken.len().min(10)]);
+}

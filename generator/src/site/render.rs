@@ -80,6 +80,7 @@ pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>,
     env.add_filter("money", money);
     env.add_filter("filesize", filesize);
     env.add_filter("plural_days", plural_days);
+    env.add_filter("segment", |text: &str| super::urls::segment(text));
     env.add_filter("markdown", |text: &str| Value::from_safe_string(crate::markdown::to_html(text)));
     env.add_function("label", move |group: &str, value: &Value| -> Value {
         let key = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
