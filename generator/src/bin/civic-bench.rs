@@ -65,15 +65,7 @@ fn main() {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
     for run in 0..args.runs * 2 {
         let search = run % 2 == 1;
-        let opts = Options {
-            content: content.clone(),
-            theme: theme.clone(),
-            out: out.clone(),
-            base_url: None,
-            now: Some(jiff::civil::date(2026, 11, 26)),
-            check_only: false,
-            search,
-        };
+        let opts = options(&content, &theme, &out, search);
         let start = Instant::now();
         let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{}", e[0]));
         let secs = start.elapsed().as_secs_f64();
@@ -97,18 +89,23 @@ fn main() {
     }
 }
 
-/// What `civic serve` does after a save: one decision edited, then an incremental rebuild
-/// (without the search index). Prints each rebuild's time and how many files it rewrote.
-fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
-    let opts = Options {
+/// A build of the synthetic content, "today" fixed so every run builds the same site.
+fn options(content: &Path, theme: &Path, out: &Path, search: bool) -> Options {
+    Options {
         content: content.to_path_buf(),
         theme: theme.to_path_buf(),
         out: out.to_path_buf(),
         base_url: None,
         now: Some(jiff::civil::date(2026, 11, 26)),
         check_only: false,
-        search: false,
-    };
+        search,
+    }
+}
+
+/// What `civic serve` does after a save: one decision edited, then an incremental rebuild
+/// (without the search index). Prints each rebuild's time and how many files it rewrote.
+fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
+    let opts = options(content, theme, out, false);
     let mut cache = BuildCache::for_rebuilds();
     let start = Instant::now();
     site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
