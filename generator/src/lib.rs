@@ -7,7 +7,6 @@ pub mod checks;
 pub mod config;
 pub mod diagnostics;
 pub mod load;
-pub mod markdown;
 pub mod model;
 pub mod progress;
 pub mod serve;

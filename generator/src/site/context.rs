@@ -136,9 +136,7 @@ pub fn local_date(t: jiff::Timestamp) -> Date {
     t.to_zoned_datetime(bucharest()).date()
 }
 
-pub fn bucharest() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Europe/Bucharest").expect("the bundled tz database has Europe/Bucharest")
-}
+pub use civic_workdays::bucharest;
 
 /// The summary used in lists, feeds and the JSON lists: every field but the body.
 pub fn summary(item: &Item, now: Date) -> Value {

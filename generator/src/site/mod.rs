@@ -144,10 +144,7 @@ pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -
         report.elapsed = start.elapsed();
         return Ok(report);
     }
-    let labels: render::Labels = load::data_file(&opts.theme, "labels.yaml").map_err(|mut e| {
-        e.iter_mut().for_each(|d| d.file = format!("{}/{}", opts.theme.display(), d.file));
-        e
-    })?;
+    let labels = render::labels(&opts.theme)?;
     let env = render::environment(&opts.theme, labels.clone())?;
     let theme_fp = theme_fingerprint(&opts.theme).map_err(|e| vec![io_error(&opts.theme, e)])?;
     // A warm cache renders only what changed, in memory, then writes it into place; otherwise
@@ -270,7 +267,11 @@ fn render_site(
         out.emit(&hashed, emit::fingerprint(&bytes), || Ok(bytes.clone())).map_err(one)?;
         assets.insert(name, format!("/{hashed}").into());
     }
-    let globals = globals(site, Value::Object(assets));
+    let shared = shared_globals(site, Value::Object(assets));
+    // The API renders its pages with the same theme; this is all it knows of the site's frame.
+    out.emit("data/site.json", emit::fingerprint(&shared), || Ok(serde_json::to_vec_pretty(&shared).expect("json")))
+        .map_err(one)?;
+    let globals = with_today(shared, site.now);
     // Everything every page depends on: the theme, the configuration, "today", the globals.
     let global_fp = emit::fingerprint(&(
         theme_fp,
@@ -434,7 +435,7 @@ fn render_item(
     if !needed {
         return Ok(());
     }
-    let body = crate::markdown::to_html(&item.body(&site.content));
+    let body = civic_theme::markdown::to_html(&item.body(&site.content));
     let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, `</` ends the element and `<!--` changes how it is parsed: no `<`,
@@ -496,7 +497,9 @@ pub fn has_page(item: &Item) -> bool {
 }
 
 /// The `site` object every template sees.
-fn globals(site: &Site, assets: Value) -> JValue {
+/// What every page of the theme sees as `site`, except "today" (`now`, `year`): published as
+/// `/data/site.json` so the API's pages share the site's header, menus and footer.
+fn shared_globals(site: &Site, assets: Value) -> Value {
     let c = &site.config;
     let nav: Vec<Value> = [
         Kind::Service,
@@ -521,17 +524,22 @@ fn globals(site: &Site, assets: Value) -> JValue {
         })
         .collect();
     footer.sort_by_key(|(o, _)| **o);
-    JValue::from(Serde(json!({
+    json!({
         "city": c.city,
         "base_url": c.base_url,
         "lang": c.lang,
         "contact": c.contact,
         "external_links": c.external_links,
         "colors": c.colors,
-        "now": site.now.to_string(),
-        "year": site.now.year(),
         "assets": assets,
         "nav": nav,
         "footer": footer.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-    })))
+    })
+}
+
+/// The theme's `site` global: the shared part plus "today".
+fn with_today(mut shared: Value, now: jiff::civil::Date) -> JValue {
+    shared["now"] = now.to_string().into();
+    shared["year"] = now.year().into();
+    JValue::from(Serde(shared))
 }

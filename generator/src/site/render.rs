@@ -1,196 +1,32 @@
-//! The theme: minijinja templates plus the labels file that names every enum value in the
-//! site's language. Templates are semi-strict: printing a misspelt variable fails the build with its line, while `{% if x %}` on an absent optional field is simply false.
+//! The theme as the generator sees it: `civic_theme` errors become located diagnostics.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use civic_workdays::format_date_ro;
-use minijinja::value::Value;
-use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{Environment, Error};
+
+pub use civic_theme::Labels;
 
 use crate::diagnostics::Diagnostic;
 
-/// enum group → value → label, e.g. `status.in_vigoare` → "În vigoare".
-pub type Labels = BTreeMap<String, BTreeMap<String, String>>;
+fn diagnostic(e: civic_theme::ThemeError, theme: Option<&Path>) -> Diagnostic {
+    let file = match theme {
+        Some(t) if e.file == "labels.yaml" => format!("{}/{}", t.display(), e.file),
+        _ => e.file,
+    };
+    Diagnostic::new(file, e.line, 0, e.message).fix(e.fix)
+}
 
-/// Loads every template under `<theme>/templates` and the theme's labels.
+/// The theme's labels, or a diagnostic naming `labels.yaml`.
+pub fn labels(theme: &Path) -> Result<Labels, Vec<Diagnostic>> {
+    civic_theme::load_labels(theme).map_err(|e| vec![diagnostic(e, Some(theme))])
+}
+
+/// Every template of the theme, with the site's filters and `label()`.
 pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>, Vec<Diagnostic>> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
-    env.set_debug(true);
-    env.set_auto_escape_callback(|name| {
-        if name.ends_with(".html") || name.ends_with(".xml") {
-            minijinja::AutoEscape::Html
-        } else {
-            minijinja::AutoEscape::None
-        }
-    });
-    // Escape what HTML needs (& < > " ') and leave `/` readable in URLs.
-    env.set_formatter(|out, state, value| {
-        if *state.auto_escape() == minijinja::AutoEscape::None || value.is_safe() || value.as_str().is_none() {
-            return minijinja::escape_formatter(out, state, value);
-        }
-        let text = value.as_str().unwrap_or_default();
-        let mut last = 0;
-        for (i, c) in text.char_indices() {
-            let rep = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                _ => continue,
-            };
-            out.write_str(&text[last..i]).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))?;
-            out.write_str(rep).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))?;
-            last = i + 1;
-        }
-        out.write_str(&text[last..]).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
-    });
-    let root = theme.join("templates");
-    let mut errors = Vec::new();
-    let mut stack = vec![root.clone()];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() { stack.push(p) } else { files.push(p) }
-        }
-    }
-    if files.is_empty() {
-        errors.push(
-            Diagnostic::new(root.display().to_string(), 0, 0, "the theme has no templates")
-                .fix("pass the theme folder with --theme (it holds templates/)"),
-        );
-    }
-    files.sort();
-    for p in files {
-        let name = p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
-        match std::fs::read_to_string(&p) {
-            Ok(src) => {
-                if let Err(e) = env.add_template_owned(name.clone(), src) {
-                    errors.push(template_error(&format!("templates/{name}"), &e));
-                }
-            }
-            Err(e) => errors.push(Diagnostic::new(format!("templates/{name}"), 0, 0, e.to_string())),
-        }
-    }
-    env.add_filter("date_ro", date_ro);
-    env.add_filter("datetime_ro", datetime_ro);
-    env.add_filter("money", money);
-    env.add_filter("filesize", filesize);
-    env.add_filter("plural_days", plural_days);
-    env.add_filter("segment", |text: &str| super::urls::segment(text));
-    env.add_filter("markdown", |text: &str| Value::from_safe_string(crate::markdown::to_html(text)));
-    env.add_function("label", move |group: &str, value: &Value| -> Value {
-        let key = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
-        labels
-            .get(group)
-            .and_then(|g| g.get(&key))
-            .map_or_else(|| Value::from(key.replace('_', " ")), |l| Value::from(l.as_str()))
-    });
-    if errors.is_empty() { Ok(env) } else { Err(errors) }
+    civic_theme::environment(theme, labels).map_err(|e| e.into_iter().map(|e| diagnostic(e, None)).collect())
 }
 
 /// A template error as a diagnostic naming the template file and line.
 pub fn template_error(file: &str, e: &Error) -> Diagnostic {
-    let name = e.name().map_or_else(|| file.to_owned(), |n| format!("templates/{n}"));
-    Diagnostic::new(
-        name,
-        e.line().unwrap_or(0),
-        0,
-        format!("template: {}", e.detail().unwrap_or(&e.kind().to_string())),
-    )
-    .fix("fix the template; `civic build` shows the first failing page with the variables in scope")
-}
-
-fn parse_date(v: &str) -> Result<jiff::civil::Date, Error> {
-    v.get(..10)
-        .unwrap_or(v)
-        .parse()
-        .map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("`{v}` is not a date")))
-}
-
-/// "2025-03-27" → "27 martie 2025".
-fn date_ro(v: &str) -> Result<String, Error> {
-    Ok(format_date_ro(parse_date(v)?))
-}
-
-/// An RFC 3339 instant → "27 martie 2025, ora 10:00", in Romanian time.
-fn datetime_ro(v: &str) -> Result<String, Error> {
-    let t: jiff::Timestamp =
-        v.parse().map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("`{v}` is not a date-time")))?;
-    let z = t.to_zoned_datetime(super::context::bucharest());
-    Ok(format!("{}, ora {:02}:{:02}", format_date_ro(z.date()), z.hour(), z.minute()))
-}
-
-/// 12500000 → "12.500.000 lei"; 1234.5 → "1.234,50 lei".
-pub fn money(v: &Value) -> Result<String, Error> {
-    let (amount, currency) = match v.get_attr("amount") {
-        Ok(a) if !a.is_undefined() => (a, v.get_attr("currency").ok().and_then(|c| c.as_str().map(str::to_owned))),
-        _ => (v.clone(), None),
-    };
-    let amount = f64::try_from(amount).map_err(|_| Error::new(ErrorKind::InvalidOperation, "money needs a number"))?;
-    let cents = (amount * 100.0).round() as i64;
-    let (whole, frac) = (cents / 100, cents % 100);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    if frac != 0 {
-        grouped.push_str(&format!(",{frac:02}"));
-    }
-    let unit = match currency.as_deref() {
-        None | Some("RON") => "lei".to_owned(),
-        Some(other) => other.to_owned(),
-    };
-    Ok(format!("{grouped} {unit}"))
-}
-
-/// 123456 → "121 KB".
-fn filesize(bytes: u64) -> String {
-    match bytes {
-        0..1024 => format!("{bytes} B"),
-        1024..1_048_576 => format!("{} KB", bytes.div_ceil(1024)),
-        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0).replace('.', ","),
-    }
-}
-
-/// 1 → "1 zi", 5 → "5 zile", 25 → "25 de zile" (Romanian plural with "de" from 20).
-fn plural_days(n: i64) -> String {
-    match n {
-        1 => "1 zi".into(),
-        n if n % 100 >= 20 || n % 100 == 0 && n != 0 => format!("{n} de zile"),
-        n => format!("{n} zile"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_is_written_the_romanian_way() {
-        assert_eq!(money(&Value::from(12_500_000)).unwrap(), "12.500.000 lei");
-        assert_eq!(money(&Value::from(1234.5)).unwrap(), "1.234,50 lei");
-        assert_eq!(money(&Value::from(950)).unwrap(), "950 lei");
-    }
-
-    #[test]
-    fn days_take_de_from_twenty() {
-        assert_eq!(plural_days(1), "1 zi");
-        assert_eq!(plural_days(7), "7 zile");
-        assert_eq!(plural_days(25), "25 de zile");
-        assert_eq!(plural_days(101), "101 zile");
-    }
-
-    #[test]
-    fn dates_read_as_romanian_text() {
-        assert_eq!(date_ro("2025-03-27").unwrap(), "27 martie 2025");
-        assert_eq!(datetime_ro("2025-03-27T10:00:00+02:00").unwrap(), "27 martie 2025, ora 10:00");
-    }
+    diagnostic(civic_theme::template_error(file, e), None)
 }

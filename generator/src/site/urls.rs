@@ -29,32 +29,7 @@ pub fn file_for(url: &str) -> String {
     if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_owned() }
 }
 
-/// A URL path segment from free text: lower case, ASCII, dashes ("Educație" → "educatie").
-pub fn segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(fold_diacritic) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
-}
-
-fn fold_diacritic(c: char) -> Option<char> {
-    Some(match c {
-        'ă' | 'â' | 'Ă' | 'Â' => 'a',
-        'î' | 'Î' => 'i',
-        'ș' | 'ş' | 'Ș' | 'Ş' => 's',
-        'ț' | 'ţ' | 'Ț' | 'Ţ' => 't',
-        'é' | 'è' | 'É' => 'e',
-        'ö' | 'ő' | 'Ö' => 'o',
-        'ü' | 'ű' | 'Ü' => 'u',
-        'á' | 'Á' => 'a',
-        other => other,
-    })
-}
+pub use civic_theme::segment;
 
 #[cfg(test)]
 mod tests {

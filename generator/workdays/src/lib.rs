@@ -305,6 +305,12 @@ fn in_years(year: i16, from_year: Option<i16>, until_year: Option<i16>) -> bool 
 
 /// Orthodox Easter Sunday of `year`, as a (Gregorian) civil date.
 ///
+/// Romanian civil time (Europe/Bucharest, from the tz database bundled in the binary): legal
+/// days begin and end here, whatever the server's own time zone.
+pub fn bucharest() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Bucharest").expect("the bundled tz database has Europe/Bucharest")
+}
+
 /// The Orthodox churches compute Easter on the Julian calendar. This uses
 /// Meeus' Julian algorithm, then converts the Julian date to the Gregorian
 /// calendar by adding the difference between the two calendars in that year
