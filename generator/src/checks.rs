@@ -1,5 +1,7 @@
 //! Checks across items and against the files beside them: what a schema alone cannot see.
 
+mod forms;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -8,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::SiteConfig;
 use crate::load::{Finding, Item};
+use crate::model::forms::FormKind;
 use crate::model::procurement::ProcurementCategory;
 use crate::model::{Data, Kind};
 
@@ -34,6 +37,8 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
         }
     }
     let mut numbers: HashMap<(u8, i16, u32), &str> = HashMap::new();
+    let mut comment_form: Option<&str> = None;
+    let mut prefix_reported = false;
     let mut urls: HashMap<String, &str> = HashMap::new();
     for item in items {
         let env = item.data.envelope();
@@ -268,7 +273,20 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                 }
             }
             Data::Service(s) => {
+                if let Some(id) = &s.form {
+                    match ids.get(id.as_str()) {
+                        None => out.push(unknown_ref(&item.file, "/form", id, &ids)),
+                        Some(other) if other.kind != Kind::Form => out.push(Finding::new(
+                            &item.file,
+                            "/form",
+                            format!("`{id}` is a {}, not a form", other.kind.name()),
+                            "use the id of a file in forms/",
+                        )),
+                        Some(_) => {}
+                    }
+                }
                 if s.online_url.is_none()
+                    && s.form.is_none()
                     && s.channels.phone.is_none()
                     && s.channels.email.is_none()
                     && s.channels.address.is_none()
@@ -277,7 +295,29 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                         &item.file,
                         "/channels",
                         "the service says nowhere how to ask for it",
-                        "add `online_url`, or a phone, e-mail or address under `channels`",
+                        "add `online_url`, `form`, or a phone, e-mail or address under `channels`",
+                    ));
+                }
+            }
+            Data::Form(f) => {
+                forms::check(&item.file, f, &mut out);
+                if f.kind == FormKind::DraftComment
+                    && let Some(first) = comment_form.replace(&item.file)
+                {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/kind",
+                        format!("{first} is already the form for comments on drafts"),
+                        "keep one `kind: draft_comment` form: every draft in consultation shows it",
+                    ));
+                }
+                if config.registration_prefix.is_none() && !prefix_reported {
+                    prefix_reported = true;
+                    out.push(Finding::new(
+                        crate::load::CONFIG_FILE,
+                        "",
+                        "there are forms, but no `registration_prefix` for their registration numbers",
+                        "add `registration_prefix: TM` (capital letters or digits) to civic.yaml",
                     ));
                 }
             }

@@ -38,6 +38,16 @@ pub struct SiteConfig {
     /// Brand colours; the theme checks none of them, so pick AA-contrast ones.
     #[serde(default)]
     pub colors: Colors,
+    /// The prefix of the registration numbers the API gives submissions (`TM` → `TM-2026-000123`);
+    /// required when there are forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Z0-9]{1,10}$"))]
+    pub registration_prefix: Option<String>,
+    /// Where the API answers, e.g. `https://api.primariatm.ro`; empty (the default) when it is on
+    /// the same origin as the site. Forms post to `<api_url>/api/forms/<id>`.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^(https?://[^/\s]+(/[^\s]*)?)?$"))]
+    pub api_url: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::envelope::Envelope;
-use super::values::{Contact, DateTime};
+use super::values::{Contact, DateTime, ItemRef};
 
 /// A service the city offers; where another system handles the request, the page links out.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -32,6 +32,9 @@ pub struct Service {
     pub channels: Contact,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal_basis: Vec<String>,
+    /// The id of the civic form that takes the request on this site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<ItemRef>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]

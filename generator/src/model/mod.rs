@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod decisions;
 pub mod envelope;
+pub mod forms;
 pub mod jobs;
 pub mod procurement;
 pub mod values;
@@ -13,6 +14,7 @@ use serde::Serialize;
 pub use catalogue::{News, Page, Service};
 pub use decisions::{CouncilDecision, CouncilSession, DraftDecision, MayorDisposition};
 pub use envelope::Envelope;
+pub use forms::Form;
 pub use jobs::JobContest;
 pub use procurement::{DirectPurchase, Tender};
 
@@ -28,12 +30,13 @@ pub enum Kind {
     DirectPurchase,
     JobContest,
     Service,
+    Form,
     News,
     Page,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::CouncilDecision,
         Kind::DraftDecision,
         Kind::MayorDisposition,
@@ -42,6 +45,7 @@ impl Kind {
         Kind::DirectPurchase,
         Kind::JobContest,
         Kind::Service,
+        Kind::Form,
         Kind::News,
         Kind::Page,
     ];
@@ -57,6 +61,7 @@ impl Kind {
             Kind::DirectPurchase => "direct_purchase",
             Kind::JobContest => "job_contest",
             Kind::Service => "service",
+            Kind::Form => "form",
             Kind::News => "news",
             Kind::Page => "page",
         }
@@ -73,6 +78,7 @@ impl Kind {
             Kind::DirectPurchase => "direct_purchases",
             Kind::JobContest => "job_contests",
             Kind::Service => "services",
+            Kind::Form => "forms",
             Kind::News => "news",
             Kind::Page => "pages",
         }
@@ -89,6 +95,7 @@ impl Kind {
             Kind::DirectPurchase => "achizitii-directe",
             Kind::JobContest => "cariere",
             Kind::Service => "servicii",
+            Kind::Form => "formulare",
             Kind::News => "stiri",
             Kind::Page => "",
         }
@@ -110,6 +117,7 @@ impl Kind {
             Kind::DirectPurchase => generator.into_root_schema_for::<DirectPurchase>(),
             Kind::JobContest => generator.into_root_schema_for::<JobContest>(),
             Kind::Service => generator.into_root_schema_for::<Service>(),
+            Kind::Form => generator.into_root_schema_for::<Form>(),
             Kind::News => generator.into_root_schema_for::<News>(),
             Kind::Page => generator.into_root_schema_for::<Page>(),
         };
@@ -186,6 +194,7 @@ pub enum Data {
     DirectPurchase(DirectPurchase),
     JobContest(JobContest),
     Service(Service),
+    Form(Form),
     News(News),
     Page(Page),
 }
@@ -203,6 +212,7 @@ impl Data {
             Kind::DirectPurchase => Data::DirectPurchase(v(value)?),
             Kind::JobContest => Data::JobContest(v(value)?),
             Kind::Service => Data::Service(v(value)?),
+            Kind::Form => Data::Form(v(value)?),
             Kind::News => Data::News(v(value)?),
             Kind::Page => Data::Page(v(value)?),
         })
@@ -218,6 +228,7 @@ impl Data {
             Data::DirectPurchase(x) => &x.envelope,
             Data::JobContest(x) => &x.envelope,
             Data::Service(x) => &x.envelope,
+            Data::Form(x) => &x.envelope,
             Data::News(x) => &x.envelope,
             Data::Page(x) => &x.envelope,
         }

@@ -2,23 +2,29 @@
 //! generator works out (URL, reverse links, legal deadlines, attachment sizes).
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use civic_workdays::{Calendar, Deadline, format_date_ro};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use super::urls;
+use super::{forms, urls};
 use crate::load::Item;
-use crate::model::Data;
 use crate::model::decisions::{DraftStatus, LegalCharacter};
 use crate::model::envelope::Rel;
+use crate::model::forms::FormKind;
+use crate::model::{Data, Kind};
 
 /// Everything an item's context needs to know about the rest of the site.
 pub struct Index<'a> {
     pub by_id: HashMap<&'a str, &'a Item>,
     /// id → links pointing at it, as (rel, source item).
     pub incoming: HashMap<&'a str, Vec<(Rel, &'a Item)>>,
+    /// Every draft decision, by id: the comment form lists those open.
+    pub drafts: Vec<&'a Item>,
+    /// The form for comments on drafts, when there is one.
+    pub comment_form: Option<&'a Item>,
+    /// Form id → the services whose requests it takes.
+    pub form_services: HashMap<&'a str, Vec<&'a Item>>,
 }
 
 impl<'a> Index<'a> {
@@ -40,7 +46,24 @@ impl<'a> Index<'a> {
         for links in incoming.values_mut() {
             links.sort_by(|a, b| (a.0, a.1.id()).cmp(&(b.0, b.1.id())));
         }
-        Index { by_id, incoming }
+        let mut drafts: Vec<&Item> = items.iter().filter(|i| i.kind == Kind::DraftDecision).collect();
+        drafts.sort_by_key(|i| i.id());
+        let comment_form = items
+            .iter()
+            .filter(|i| matches!(&*i.data, Data::Form(f) if f.kind == FormKind::DraftComment))
+            .min_by_key(|i| i.id());
+        let mut form_services: HashMap<&str, Vec<&Item>> = HashMap::new();
+        for item in items {
+            if let Data::Service(s) = &*item.data
+                && let Some(form) = s.form.as_deref().filter(|id| by_id.contains_key(id))
+            {
+                form_services.entry(form).or_default().push(item);
+            }
+        }
+        for services in form_services.values_mut() {
+            services.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title));
+        }
+        Index { by_id, incoming, drafts, comment_form, form_services }
     }
 }
 
@@ -56,7 +79,14 @@ pub fn neighbours<'a>(item: &'a Item, index: &Index<'a>) -> Vec<(&'static str, &
             targets.extend(d.session.as_deref());
         }
         Data::CouncilSession(s) => targets.extend(s.agenda.iter().filter_map(|a| a.draft.as_deref())),
+        Data::Service(s) => targets.extend(s.form.as_deref()),
+        // The comment form lists the drafts open today: any draft may change it.
+        Data::Form(f) if f.kind == FormKind::DraftComment => targets.extend(index.drafts.iter().map(|i| i.id())),
+        Data::DraftDecision(_) => targets.extend(index.comment_form.map(|i| i.id())),
         _ => {}
+    }
+    for service in index.form_services.get(item.id()).into_iter().flatten() {
+        out.push(("service", service.id(), service.hash));
     }
     for id in targets {
         out.push(("out", id, index.by_id.get(id).map_or(0, |i| i.hash)));
@@ -173,7 +203,8 @@ pub fn days_left(item: &Item, now: Date) -> Option<i64> {
 }
 
 /// The full context of an item's own page.
-pub fn detail(item: &Item, index: &Index, calendar: &Calendar, content: &Path, now: Date, body_html: String) -> Value {
+pub fn detail(item: &Item, index: &Index, site: &super::Site, body_html: String) -> Value {
+    let (calendar, content, now) = (&site.calendar, site.content.as_path(), site.now);
     let mut v = summary(item, now);
     let obj = v.as_object_mut().expect("object");
     obj.insert("body_html".into(), body_html.into());
@@ -219,6 +250,35 @@ pub fn detail(item: &Item, index: &Index, calendar: &Calendar, content: &Path, n
         obj.insert("agenda".into(), agenda.into());
     }
     obj.insert("deadlines".into(), deadlines(item, calendar, now).into());
+    match &*item.data {
+        Data::Form(f) => {
+            let open = forms::open_drafts(&index.drafts, now);
+            obj.insert("form".into(), forms::view(item, f, &site.config, &open, None));
+            obj.insert("response".into(), forms::deadline_view(f, calendar, now));
+            obj.insert("privacy_notice_html".into(), civic_theme::markdown::to_html(&f.privacy_notice).into());
+            obj.insert("schema_url".into(), forms::schema_url(item.id()).into());
+            let services: Vec<Value> =
+                index.form_services.get(item.id()).into_iter().flatten().map(|s| reference(s)).collect();
+            obj.insert("services".into(), services.into());
+        }
+        Data::Service(s) => {
+            if let Some(form) = s.form.as_deref().and_then(|id| index.by_id.get(id)) {
+                obj.insert("form_link".into(), reference(form));
+            }
+        }
+        Data::DraftDecision(d) if forms::consultation_open(d, now) => {
+            if let Some(form_item) = index.comment_form
+                && let Data::Form(f) = &*form_item.data
+            {
+                let mut view = forms::view(form_item, f, &site.config, &[], Some(item.id()));
+                view["title"] = f.envelope.title.clone().into();
+                view["url"] = urls::item_url(form_item).into();
+                view["privacy_notice_html"] = civic_theme::markdown::to_html(&f.privacy_notice).into();
+                obj.insert("comment_form".into(), view);
+            }
+        }
+        _ => {}
+    }
     v
 }
 

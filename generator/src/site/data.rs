@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::summary;
-use super::{Site, has_page, ical, ocds, urls};
+use super::{Site, forms, has_page, ical, ocds, urls};
 use crate::config::SiteConfig;
 use rayon::prelude::*;
 
@@ -55,6 +55,18 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut 
         out.emit(&format!("schemas/{}.schema.json", kind.name()), global_fp, || Ok(pretty(&kind.schema())))?;
     }
     out.emit("schemas/civic.schema.json", global_fp, || Ok(pretty(&SiteConfig::schema())))?;
+    // The forms' definitions and submission schemas list the drafts open today.
+    let forms_fp = fingerprint(&(of(Kind::Form), of(Kind::DraftDecision)));
+    out.emit("data/forms.json", forms_fp, || Ok(pretty(&forms::forms_json(site))))?;
+    let (all_forms, open) = forms::forms(site);
+    for (item, form) in all_forms {
+        let path = forms::schema_url(item.id());
+        out.emit(path.trim_start_matches('/'), forms_fp, || Ok(pretty(&forms::submission_schema(item, form, &open))))?;
+    }
+    // The working-day calendar of every legal deadline on the site; the API counts with it too.
+    out.emit("data/calendar.json", global_fp, || {
+        Ok(serde_json::to_vec_pretty(site.calendar.rules()).expect("JSON serialises"))
+    })?;
     out.emit("data/council_decision.csv", of(Kind::CouncilDecision), || Ok(decisions_csv(site)))?;
     out.emit("data/mayor_disposition.csv", of(Kind::MayorDisposition), || Ok(dispositions_csv(site)))?;
     out.emit("data/ocds/release-package.json", of(Kind::Tender), || Ok(pretty(&ocds::release_package(site))))?;

@@ -85,6 +85,10 @@ fn filters(kind: Kind) -> Vec<Filter> {
                 _ => vec![],
             }),
         ],
+        Kind::Form => vec![f("tip", "form_kind", |i| match &*i.data {
+            Data::Form(x) => vec![enum_name(&x.kind)],
+            _ => vec![],
+        })],
         Kind::News => vec![f("categorie", "category", category), f("an", "year", year), f("eticheta", "tag", tags)],
         Kind::Page => vec![],
     }
@@ -93,7 +97,7 @@ fn filters(kind: Kind) -> Vec<Filter> {
 /// Newest first for dated records; by number within a year for acts; by title for services.
 fn sort(kind: Kind, items: &mut [&Item]) {
     match kind {
-        Kind::Service => items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title)),
+        Kind::Service | Kind::Form => items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title)),
         Kind::CouncilSession => items.sort_by_key(|i| match &*i.data {
             Data::CouncilSession(s) => std::cmp::Reverse(s.starts_at),
             _ => unreachable!("sorted per kind"),
@@ -113,7 +117,9 @@ fn sort(kind: Kind, items: &mut [&Item]) {
 }
 
 /// Fields lists never show; leaving them out keeps every list row small in memory.
-const NOT_IN_LISTS: [&str; 22] = [
+const NOT_IN_LISTS: [&str; 24] = [
+    "fields",
+    "privacy_notice",
     "legal_basis",
     "recitals",
     "attachments",

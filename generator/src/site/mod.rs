@@ -4,6 +4,7 @@
 pub mod context;
 pub mod data;
 pub mod emit;
+pub mod forms;
 pub mod ical;
 pub mod jsonld;
 pub mod lists;
@@ -436,7 +437,7 @@ fn render_item(
         return Ok(());
     }
     let body = civic_theme::markdown::to_html(&item.body(&site.content));
-    let mut ctx = context::detail(item, index, &site.calendar, &site.content, site.now, body);
+    let mut ctx = context::detail(item, index, site, body);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, `</` ends the element and `<!--` changes how it is parsed: no `<`,
         // `>` or `&` may appear raw (JSON allows them as \u escapes).
