@@ -41,6 +41,104 @@ enum Command {
     ///
     /// Every problem in every file is listed, each with file:line:column, the field, and a fix.
     Check(CommonArgs),
+    /// Run the API alone (production: the site itself is on a CDN), or manage its accounts.
+    ///
+    /// The API reads only what `civic build` published (--site) and keeps all its state in one
+    /// SQLite file (--data/civic.db). Put it behind a reverse proxy that terminates TLS and
+    /// forwards `Host` and `Origin` unchanged; list the site's address with --trusted-origin so
+    /// its forms may post here.
+    Api(ApiArgs),
+}
+
+#[derive(Args)]
+struct ApiOptions {
+    /// The folder holding the API's state: civic.db (created on first run) and mail/ when no
+    /// SMTP server is configured.
+    #[arg(long, default_value = "data", value_name = "DIR")]
+    data: PathBuf,
+    /// Deliver e-mail through this SMTP server: smtp://host:port (no TLS; loopback only),
+    /// smtp+starttls://host:587 or smtps://host:465. Credentials come from CIVIC_SMTP_USER and
+    /// CIVIC_SMTP_PASSWORD. Without it, each e-mail is written to DIR/mail/ as an .eml file.
+    #[arg(long, value_name = "URL", value_parser = parse_smtp)]
+    smtp: Option<civic_api::Smtp>,
+    /// The sender of every e-mail.
+    #[arg(long, value_name = "MAILBOX", default_value = "civic <no-reply@localhost>")]
+    mail_from: String,
+}
+
+#[derive(Args)]
+struct ApiArgs {
+    #[command(subcommand)]
+    command: Option<ApiCommand>,
+    #[command(flatten)]
+    options: ApiOptions,
+    /// The published site (the output of `civic build`): forms, drafts, calendar, site frame.
+    #[arg(long, default_value = "public", value_name = "DIR")]
+    site: PathBuf,
+    /// The theme whose templates render the API's pages.
+    #[arg(long, default_value = "themes/default", value_name = "DIR")]
+    theme: PathBuf,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8001", value_name = "ADDR")]
+    listen: std::net::SocketAddr,
+    /// The address people reach the API at (links in e-mails); https turns on Secure cookies and HSTS.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// An origin whose pages may post to the API (the CDN-hosted site), e.g. https://www.primariatm.ro.
+    /// Repeatable.
+    #[arg(long, value_name = "ORIGIN")]
+    trusted_origin: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum ApiCommand {
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff or admin account, or give an existing account a role.
+    ///
+    /// The password, if any, is read from standard input (one line); without it, the person logs
+    /// in with a link sent by e-mail. Example: `echo "$PW" | civic api user add --email ana@primariatm.ro --role staff --password-stdin`
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["citizen", "staff", "admin"], default_value = "staff")]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read a password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_smtp(s: &str) -> Result<civic_api::Smtp, String> {
+    let (scheme, rest) = s.split_once("://").ok_or("write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port")?;
+    let security = match scheme {
+        "smtp" => civic_api::SmtpSecurity::None,
+        "smtp+starttls" => civic_api::SmtpSecurity::StartTls,
+        "smtps" => civic_api::SmtpSecurity::Tls,
+        other => return Err(format!("unknown scheme `{other}`: use smtp, smtp+starttls or smtps")),
+    };
+    let (host, port) = match rest.trim_end_matches('/').rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().map_err(|_| format!("`{p}` is not a port number"))?),
+        None => (rest.trim_end_matches('/'), if security == civic_api::SmtpSecurity::Tls { 465 } else { 587 }),
+    };
+    let credentials = std::env::var("CIVIC_SMTP_USER").ok().zip(std::env::var("CIVIC_SMTP_PASSWORD").ok());
+    Ok(civic_api::Smtp { host: host.to_owned(), port, security, credentials })
+}
+
+impl ApiOptions {
+    fn config(&self, site: PathBuf, theme: PathBuf, public_url: String) -> civic_api::ApiConfig {
+        let mut c = civic_api::ApiConfig::new(self.data.clone(), site, theme, public_url);
+        c.smtp = self.smtp.clone();
+        c.mail_from = self.mail_from.clone();
+        c
+    }
 }
 
 #[derive(Args)]
@@ -85,6 +183,11 @@ struct ServeArgs {
     /// The port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    #[command(flatten)]
+    api: ApiOptions,
+    /// Serve the site only, without the API under /api/.
+    #[arg(long)]
+    no_api: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -112,14 +215,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut serve_port = None;
+    let mut api = None;
     let (common, theme, out, base_url, check_only, search) = match cli.command {
         Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search),
         Command::Serve(s) => {
             serve_port = Some(s.port);
             let b = s.build;
+            if !s.no_api {
+                api = Some(s.api.config(b.out.clone(), b.theme.clone(), String::new()));
+            }
             (b.common, b.theme, b.out, b.base_url, false, !b.no_search)
         }
         Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false),
+        Command::Api(a) => return api_command(a),
     };
     let opts = Options {
         content: common.content,
@@ -131,7 +239,11 @@ fn main() -> ExitCode {
         search,
     };
     if let Some(port) = serve_port {
-        return match civic_generator::serve::run(opts, port) {
+        // The preview's API counts legal deadlines from the same "today" as the pages it serves.
+        if let Some(api) = &mut api {
+            api.today = opts.now.or_else(|| civic_generator::load::config(&opts.content).ok().and_then(|c| c.now).map(|d| d.civil()));
+        }
+        return match civic_generator::serve::run(opts, port, api) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("civic: cannot serve on port {port}: {e}");
@@ -168,6 +280,61 @@ fn main() -> ExitCode {
         Err(diagnostics) => {
             report_errors(&diagnostics, common.format, check_only);
             ExitCode::from(1)
+        }
+    }
+}
+
+fn api_command(a: ApiArgs) -> ExitCode {
+    let public_url = a.public_url.clone().unwrap_or_else(|| format!("http://{}", a.listen));
+    let mut config = a.options.config(a.site, a.theme, public_url);
+    config.trusted_origins = a.trusted_origin;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    match a.command {
+        None => match runtime.block_on(civic_api::serve(config, a.listen)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("civic api: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Some(ApiCommand::User(UserCommand::Add { email, role, name, password_stdin })) => {
+            let hash = if password_stdin {
+                let mut line = String::new();
+                if std::io::stdin().read_line(&mut line).is_err() || line.trim_end().chars().count() < civic_api::accounts::password::MIN_LENGTH {
+                    eprintln!(
+                        "civic api user add: the password (one line on standard input) needs at least {} characters",
+                        civic_api::accounts::password::MIN_LENGTH
+                    );
+                    return ExitCode::from(2);
+                }
+                match civic_api::users::hash_password(line.trim_end()) {
+                    Ok(h) => Some(h),
+                    Err(e) => {
+                        eprintln!("civic api user add: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                None
+            };
+            if let Err(e) = civic_api::accounts::normalise_email(&email) {
+                eprintln!("civic api user add: --email {email}: {}", e.message);
+                return ExitCode::from(2);
+            }
+            let result = runtime.block_on(async {
+                let db = civic_api::db::Db::open(&config.db)?;
+                civic_api::users::add(&db, &email, &name, &role, hash).await
+            });
+            match result {
+                Ok(id) => {
+                    eprintln!("civic api: account {id} <{email}> has the role {role} ({})", config.db.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("civic api user add: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }

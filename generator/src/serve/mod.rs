@@ -2,10 +2,12 @@
 //! content and the theme, rebuilds on every saved change and reloads open tabs (server-sent
 //! events). A content error is shown in the terminal and over the page, and the last good site
 //! keeps being served. The reload script is injected into responses only, never into files.
+//! With an API configuration, the API is served on the same port under `/api/`, reading the
+//! site as it is rebuilt.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -19,6 +21,7 @@ use axum::routing::get;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use serde_json::json;
 use tokio::sync::broadcast;
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::diagnostics::Diagnostic;
@@ -44,8 +47,12 @@ struct Shared {
     changes: broadcast::Sender<Change>,
 }
 
-/// Builds, serves and watches until interrupted.
-pub fn run(opts: Options, port: u16) -> std::io::Result<()> {
+/// The API, once the site it reads has been built.
+type ApiSlot = Arc<OnceLock<Router>>;
+
+/// Builds, serves and watches until interrupted. With `api`, the API answers under `/api/` on
+/// the same port, as soon as a build has published what it reads.
+pub fn run(opts: Options, port: u16, api: Option<civic_api::ApiConfig>) -> std::io::Result<()> {
     let shared = Arc::new(Shared {
         errors: RwLock::new(Vec::new()),
         cache: Mutex::new(site::BuildCache::for_rebuilds()),
@@ -56,22 +63,66 @@ pub fn run(opts: Options, port: u16) -> std::io::Result<()> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let addr = listener.local_addr()?;
+        let slot: ApiSlot = Arc::new(OnceLock::new());
+        if let Some(mut config) = api {
+            if config.public_url.is_empty() {
+                config.public_url = format!("http://{addr}");
+            }
+            tokio::spawn(start_api(config, Arc::clone(&slot)));
+        }
         eprintln!(
             "civic: serving http://{addr}/ — watching {} and {} (Ctrl+C stops)",
             opts.content.display(),
             opts.theme.display()
         );
         let _watcher = watch(opts.clone(), Arc::clone(&shared)).map_err(std::io::Error::other)?;
-        axum::serve(listener, router(&opts.out, Arc::clone(&shared)))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        axum::serve(
+            listener,
+            router(&opts.out, Arc::clone(&shared), slot).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
     })
 }
 
-/// The preview's routes: the live-reload endpoints, then the built site.
-fn router(out: &Path, shared: Arc<Shared>) -> Router {
+/// Opens the API when the site it reads exists (retrying while the first build has not
+/// succeeded), then starts its mail sender.
+async fn start_api(config: civic_api::ApiConfig, slot: ApiSlot) {
+    let mut told = false;
+    loop {
+        match civic_api::Api::open(config.clone()).and_then(|api| Ok((api.router()?, api))) {
+            Ok((router, api)) => {
+                api.spawn_workers();
+                eprintln!("civic: API on the same port under /api/ — database {}", config.db.display());
+                let _ = slot.set(router);
+                return;
+            }
+            Err(e) if !told => {
+                eprintln!("civic: the API waits for a successful build: {e}");
+                told = true;
+            }
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// `/api/…`: the API, or a 503 that says why while it is not open yet.
+async fn api(State(slot): State<ApiSlot>, request: Request<Body>) -> Response {
+    match slot.get() {
+        Some(router) => router.clone().oneshot(request).await.unwrap_or_else(|e| match e {}),
+        None => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "The API starts after the first successful build; see the terminal.",
+        )
+            .into_response(),
+    }
+}
+
+/// The preview's routes: the live-reload endpoints, the API, then the built site.
+fn router(out: &Path, shared: Arc<Shared>, slot: ApiSlot) -> Router {
     // The site's own 404 page; before any build succeeded, a stand-in that still gets the reload
     // script, so the first errors show in the browser too.
     let missing = out.join("404.html");
@@ -86,6 +137,7 @@ fn router(out: &Path, shared: Arc<Shared>) -> Router {
         }
     });
     let site = ServeDir::new(out).not_found_service(not_found);
+    let api_routes = Router::new().route("/api", axum::routing::any(api)).route("/api/{*rest}", axum::routing::any(api)).with_state(slot);
     Router::new()
         .route(
             "/__civic/reload.js",
@@ -93,9 +145,10 @@ fn router(out: &Path, shared: Arc<Shared>) -> Router {
         )
         .route("/__civic/events", get(events))
         .route("/__civic/status", get(status))
+        .with_state(shared)
+        .merge(api_routes)
         .fallback_service(site)
         .layer(middleware::from_fn(inject_reload))
-        .with_state(shared)
 }
 
 /// A stream of `reload` and `errors` events for one browser tab.

@@ -1,0 +1,453 @@
+//! The embedded default identity: accounts by e-mail, with a password (argon2id) and/or magic
+//! links, e-mail verification, sessions, "my account" with my submissions, export of my data and
+//! deletion of my account. An account can hold several identities (its e-mail, later OpenID
+//! Connect subjects), each with an assurance level.
+
+pub mod password;
+pub mod session;
+pub mod tokens;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::{App, Input, local_next, see_other, wants_json};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::mail;
+use crate::published::Assurance;
+use session::{SignedIn, Viewer};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/cont/autentificare", get(login_page))
+        .route("/api/cont/inregistrare", get(signup_page))
+        .route("/api/cont/verificati-emailul", get(check_mail_page))
+        .route("/api/auth/signup", post(signup))
+        .route("/api/auth/login", post(login))
+        .route("/api/auth/magic-link", post(request_link))
+        .route("/api/auth/link", get(link_page).post(use_link))
+        .route("/api/auth/logout", post(logout))
+        .route("/api/cont", get(account_page))
+        .route("/api/cont/export", get(export))
+        .route("/api/cont/sterge", post(delete_account))
+}
+
+/// How long a magic link and an e-mail verification link stay valid.
+const MAGIC_LINK_MINUTES: i64 = 30;
+const VERIFY_LINK_HOURS: i64 = 48;
+
+/// An e-mail address as stored: trimmed, lower-cased, and valid.
+pub fn normalise_email(raw: &str) -> Result<String, FieldError> {
+    let email = raw.trim().to_lowercase();
+    let problem = |message: &str| FieldError { field: "email".into(), label: "E-mail".into(), message: message.into() };
+    if email.is_empty() {
+        return Err(problem("este obligatoriu"));
+    }
+    if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
+        return Err(problem("nu este o adresă de e-mail validă (de forma nume@domeniu.ro)"));
+    }
+    Ok(email)
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(State(app): State<App>, Query(q): Query<NextQuery>, Viewer(user): Viewer) -> ApiResult<Response> {
+    let next = local_next(q.next.as_deref());
+    if user.is_some() && q.next.is_none() {
+        return Ok(see_other("/api/cont"));
+    }
+    Ok(app.page("api/login.html", "Autentificare", "/api/cont/autentificare", json!({"next": next}))?.into_response())
+}
+
+async fn signup_page(State(app): State<App>, Query(q): Query<NextQuery>) -> ApiResult<Response> {
+    let ctx = json!({"next": local_next(q.next.as_deref()), "min_password": password::MIN_LENGTH});
+    Ok(app.page("api/signup.html", "Creare cont", "/api/cont/inregistrare", ctx)?.into_response())
+}
+
+async fn check_mail_page(State(app): State<App>) -> ApiResult<Response> {
+    Ok(app
+        .page("api/check_mail.html", "Verificați e-mailul", "/api/cont/verificati-emailul", json!({}))?
+        .into_response())
+}
+
+/// "We sent you a link": the same answer whether or not the address has an account.
+fn link_sent(headers: &HeaderMap) -> Response {
+    if wants_json(headers) {
+        (StatusCode::ACCEPTED, axum::Json(json!({"status": "check_your_email"}))).into_response()
+    } else {
+        see_other("/api/cont/verificati-emailul")
+    }
+}
+
+/// Queues a one-time link to `account` in the caller's transaction.
+fn queue_link(conn: &Connection, app: &App, account: i64, to: &str, purpose: &str, next: &str) -> ApiResult<()> {
+    let (token, hash) = tokens::new_token();
+    let now = Timestamp::now();
+    let valid = match purpose {
+        "magic_link" => SignedDuration::from_mins(MAGIC_LINK_MINUTES),
+        _ => SignedDuration::from_hours(VERIFY_LINK_HOURS),
+    };
+    conn.prepare_cached(
+        "INSERT INTO login_token (token_sha256, purpose, account_id, created_at, expires_at, next)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![hash, purpose, account, now.to_string(), (now + valid).to_string(), next])?;
+    let url = format!("{}/api/auth/link?token={token}", app.config.public_url);
+    let m = mail::compose(
+        &app.published(),
+        purpose,
+        to,
+        json!({"url": url, "minutes": MAGIC_LINK_MINUTES, "hours": VERIFY_LINK_HOURS}),
+    )?;
+    mail::enqueue(conn, &m, &now.to_string())?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Input<SignupForm>) -> ApiResult<Response> {
+    let mut problems = Vec::new();
+    let email = normalise_email(&form.email).map_err(|e| problems.push(e)).ok();
+    let name = form.name.trim().to_owned();
+    if name.chars().count() > 200 {
+        problems.push(FieldError {
+            field: "name".into(),
+            label: "Nume".into(),
+            message: "are cel mult 200 de caractere".into(),
+        });
+    }
+    let pw_len = form.password.chars().count();
+    if pw_len > 0 && !(password::MIN_LENGTH..=1024).contains(&pw_len) {
+        problems.push(FieldError {
+            field: "password".into(),
+            label: "Parolă".into(),
+            message: format!("trebuie să aibă între {} și 1024 de caractere (sau lăsați-o goală și folosiți linkul primit pe e-mail)", password::MIN_LENGTH),
+        });
+    }
+    let Some(email) = email.filter(|_| problems.is_empty()) else {
+        return Err(
+            ApiError::unprocessable("Corectați câmpurile marcate.", problems).with_back("/api/cont/inregistrare")
+        );
+    };
+    app.limits.email(&email)?;
+    let hash = if pw_len > 0 { Some(password::hash(&app, form.password).await?) } else { None };
+    let next = local_next(form.next.as_deref());
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let now = Timestamp::now().to_string();
+            let existing: Option<i64> =
+                c.query_row("SELECT id FROM account WHERE email = ?1", [&email], |r| r.get(0)).optional()?;
+            match existing {
+                // Say nothing on the page about who has an account; tell the owner by e-mail.
+                Some(id) => queue_link(c, &a, id, &email, "magic_link", &next),
+                None => {
+                    c.execute(
+                        "INSERT INTO account (email, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![email, name, hash, now],
+                    )?;
+                    queue_link(c, &a, c.last_insert_rowid(), &email, "verify_email", &next)
+                }
+            }
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(link_sent(&headers))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Input(form): Input<LoginForm>,
+) -> ApiResult<Response> {
+    let wrong = || {
+        ApiError::unauthorized(
+            "Adresa de e-mail sau parola nu sunt corecte. Puteți cere și un link de autentificare pe e-mail.",
+        )
+        .with_back("/api/cont/autentificare")
+    };
+    let email = normalise_email(&form.email).map_err(|_| wrong())?;
+    let found: Option<(i64, Option<String>, bool)> = app
+        .db
+        .read(move |c| {
+            c.query_row(
+                "SELECT id, password_hash, email_verified_at IS NOT NULL FROM account WHERE email = ?1",
+                [&email],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(ApiError::from)
+        })
+        .await?;
+    let stored = found.as_ref().and_then(|f| f.1.clone());
+    if !password::verify(&app, form.password, stored).await? {
+        return Err(wrong());
+    }
+    let (id, _, verified) = found.ok_or_else(wrong)?;
+    let assurance = if verified { Assurance::EmailVerified } else { Assurance::None };
+    let https = app.config.https();
+    let cookie = app.db.write(move |c| session::start(c, id, assurance, https).map_err(ApiError::from)).await?;
+    let jar = jar.add(cookie);
+    if wants_json(&headers) {
+        return Ok((jar, axum::Json(json!({"status": "signed_in"}))).into_response());
+    }
+    Ok((jar, see_other(&local_next(form.next.as_deref()))).into_response())
+}
+
+#[derive(Deserialize)]
+struct LinkRequest {
+    email: String,
+    next: Option<String>,
+}
+
+/// Sends a magic link; an unknown address gets a new account, verified when the link is used.
+async fn request_link(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Input(form): Input<LinkRequest>,
+) -> ApiResult<Response> {
+    let email = normalise_email(&form.email).map_err(|e| {
+        ApiError::unprocessable("Corectați adresa de e-mail.", vec![e]).with_back("/api/cont/autentificare")
+    })?;
+    app.limits.email(&email)?;
+    let next = local_next(form.next.as_deref());
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let id = match c.query_row("SELECT id FROM account WHERE email = ?1", [&email], |r| r.get(0)).optional()? {
+                Some(id) => id,
+                None => {
+                    c.execute(
+                        "INSERT INTO account (email, created_at) VALUES (?1, ?2)",
+                        params![email, Timestamp::now().to_string()],
+                    )?;
+                    c.last_insert_rowid()
+                }
+            };
+            queue_link(c, &a, id, &email, "magic_link", &next)
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(link_sent(&headers))
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The page a link in an e-mail opens: a button that POSTs. Mail scanners open links; only a
+/// person pressing the button uses the token.
+async fn link_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
+    let token = q
+        .token
+        .filter(|t| !t.is_empty() && t.len() < 100)
+        .ok_or_else(|| ApiError::bad_request("Linkul nu este complet. Copiați în browser toată adresa din e-mail."))?;
+    Ok(app.page("api/link.html", "Confirmați", "/api/auth/link", json!({"token": token}))?.into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    token: String,
+}
+
+async fn use_link(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Input(form): Input<TokenForm>,
+) -> ApiResult<Response> {
+    let hash = tokens::hash(&form.token);
+    let https = app.config.https();
+    let (cookie, next) = app
+        .db
+        .write(move |c| {
+            let now = Timestamp::now().to_string();
+            let row: Option<(i64, String, Option<String>)> = c
+                .query_row(
+                    "SELECT t.account_id, a.email, t.next FROM login_token t JOIN account a ON a.id = t.account_id
+                     WHERE t.token_sha256 = ?1 AND t.used_at IS NULL AND t.expires_at > ?2",
+                    params![hash, now],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((account, email, next)) = row else {
+                return Err(ApiError::bad_request(
+                    "Linkul a expirat sau a fost deja folosit. Cereți unul nou de pe pagina de autentificare.",
+                )
+                .with_back("/api/cont/autentificare"));
+            };
+            c.execute("UPDATE login_token SET used_at = ?2 WHERE token_sha256 = ?1", params![hash, now])?;
+            // Using a link sent to the address proves the address.
+            c.execute(
+                "UPDATE account SET email_verified_at = ?2 WHERE id = ?1 AND email_verified_at IS NULL",
+                params![account, now],
+            )?;
+            c.execute(
+                "INSERT INTO identity (account_id, provider, subject, assurance, created_at)
+                 VALUES (?1, 'email', ?2, 'email_verified', ?3) ON CONFLICT (provider, subject) DO NOTHING",
+                params![account, email, now],
+            )?;
+            Ok((session::start(c, account, Assurance::EmailVerified, https)?, next))
+        })
+        .await?;
+    let jar = jar.add(cookie);
+    if wants_json(&headers) {
+        return Ok((jar, axum::Json(json!({"status": "signed_in"}))).into_response());
+    }
+    Ok((jar, see_other(&local_next(next.as_deref()))).into_response())
+}
+
+async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<Response> {
+    let https = app.config.https();
+    if let Some(token) = session::token(&jar, https) {
+        let hash = tokens::hash(&token);
+        app.db
+            .write(move |c| c.execute("DELETE FROM session WHERE token_sha256 = ?1", [hash]).map_err(ApiError::from))
+            .await?;
+    }
+    Ok((jar.add(session::removal(https)), see_other("/")).into_response())
+}
+
+/// My submissions, newest first.
+pub fn submissions_of(c: &Connection, account: i64) -> rusqlite::Result<Vec<Value>> {
+    let mut s = c.prepare_cached(
+        "SELECT number, form_title, registered_at, COALESCE(extended_due_on, due_on), status, fields
+         FROM submission WHERE account_id = ?1 ORDER BY id DESC",
+    )?;
+    s.query_map([account], |r| {
+        Ok(json!({
+            "number": r.get::<_, String>(0)?,
+            "form": r.get::<_, String>(1)?,
+            "registered_at": r.get::<_, String>(2)?,
+            "due_on": r.get::<_, Option<String>>(3)?,
+            "status": r.get::<_, String>(4)?,
+            "fields": serde_json::from_str::<Value>(&r.get::<_, String>(5)?).unwrap_or(Value::Null),
+        }))
+    })?
+    .collect()
+}
+
+async fn account_page(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
+    let id = user.id;
+    let (submissions, identities) = app
+        .db
+        .read(move |c| {
+            let subs = submissions_of(c, id)?;
+            let ids = c
+                .prepare_cached("SELECT provider, subject, assurance, created_at FROM identity WHERE account_id = ?1")?
+                .query_map([id], |r| {
+                    Ok(json!({"provider": r.get::<_, String>(0)?, "subject": r.get::<_, String>(1)?,
+                              "assurance": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?}))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, ApiError>((subs, ids))
+        })
+        .await?;
+    let ctx = json!({"user": user, "submissions": submissions, "identities": identities});
+    Ok(app.page("api/account.html", "Contul meu", "/api/cont", ctx)?.into_response())
+}
+
+/// Everything stored about me, as JSON (GDPR art. 15 and 20).
+async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
+    let id = user.id;
+    let data = app
+        .db
+        .read(move |c| {
+            let account = c.query_row(
+                "SELECT email, name, role, created_at, email_verified_at, password_hash IS NOT NULL FROM account WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(json!({"email": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                              "role": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?,
+                              "email_verified_at": r.get::<_, Option<String>>(4)?,
+                              "has_password": r.get::<_, bool>(5)?}))
+                },
+            )?;
+            let identities = c
+                .prepare_cached("SELECT provider, subject, assurance, created_at FROM identity WHERE account_id = ?1")?
+                .query_map([id], |r| {
+                    Ok(json!({"provider": r.get::<_, String>(0)?, "subject": r.get::<_, String>(1)?,
+                              "assurance": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?}))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let sessions: i64 = c.query_row("SELECT count(*) FROM session WHERE account_id = ?1", [id], |r| r.get(0))?;
+            Ok::<_, ApiError>(json!({
+                "account": account,
+                "identities": identities,
+                "active_sessions": sessions,
+                "submissions": submissions_of(c, id)?,
+            }))
+        })
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"datele-mele-civic.json\""),
+        ],
+        serde_json::to_vec_pretty(&data).map_err(ApiError::internal)?,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Deletes the account, its identities, sessions and links. Submissions stay in the registry
+/// (the city must keep them by law) without the link to the account.
+async fn delete_account(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    SignedIn(user): SignedIn,
+    Input(form): Input<DeleteForm>,
+) -> ApiResult<Response> {
+    if form.confirm.trim().to_lowercase() != user.email {
+        return Err(ApiError::unprocessable(
+            "Pentru a șterge contul, scrieți adresa de e-mail a contului în câmpul de confirmare.",
+            vec![FieldError {
+                field: "confirm".into(),
+                label: "Confirmare".into(),
+                message: "nu este adresa contului".into(),
+            }],
+        )
+        .with_back("/api/cont"));
+    }
+    let id = user.id;
+    app.db.write(move |c| c.execute("DELETE FROM account WHERE id = ?1", [id]).map_err(ApiError::from)).await?;
+    let jar = jar.add(session::removal(app.config.https()));
+    if wants_json(&headers) {
+        return Ok((jar, axum::Json(json!({"status": "deleted"}))).into_response());
+    }
+    let page = app.page("api/deleted.html", "Cont șters", "/api/cont", json!({}))?;
+    Ok((jar, page).into_response())
+}

@@ -1,0 +1,367 @@
+//! Case handling for staff: the list (overdue first), a case's page, and the changes allowed on
+//! it — status, forwarding (the law allows 5 days), one extension with a reason, the answer
+//! (e-mailed to the submitter). Every change is written to the case's audit log in the same
+//! transaction.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use rusqlite::params;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::accounts::session::Staff;
+use crate::app::{App, Input, see_other};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::mail;
+use crate::submissions::registry::{Case, audit, count, load_case};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/admin/dosare", get(list))
+        .route("/api/admin/dosare/{number}", get(show))
+        .route("/api/admin/dosare/{number}/stare", post(set_status))
+        .route("/api/admin/dosare/{number}/redirectionare", post(forward))
+        .route("/api/admin/dosare/{number}/prelungire", post(extend))
+        .route("/api/admin/dosare/{number}/raspuns", post(answer))
+        .route("/api/admin/dosare/{number}/fisiere/{id}", get(download))
+}
+
+/// Statuses staff can set by hand (answering has its own action).
+const MANUAL_STATUSES: [&str; 3] = ["registered", "in_progress", "filed"];
+/// Days from registration within which a misdirected petition is forwarded (OG 27/2002 art. 6¹).
+const FORWARD_DAYS: i32 = 5;
+
+#[derive(Deserialize, Default)]
+struct Filters {
+    stare: Option<String>,
+    formular: Option<String>,
+    departament: Option<String>,
+}
+
+async fn list(State(app): State<App>, Staff(user): Staff, Query(f): Query<Filters>) -> ApiResult<Response> {
+    let today = app.clock.today().to_string();
+    let (status, form, department) = (
+        f.stare.clone().filter(|s| !s.is_empty()),
+        f.formular.clone().filter(|s| !s.is_empty()),
+        f.departament.clone().filter(|s| !s.is_empty()),
+    );
+    let t = today.clone();
+    let (cases, forms, departments) = app
+        .db
+        .read(move |c| {
+            let mut s = c.prepare_cached(
+                "SELECT number, form_title, department, status, registered_at, COALESCE(extended_due_on, due_on) AS due
+                 FROM submission
+                 WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR form_id = ?2) AND (?3 IS NULL OR department = ?3)
+                 ORDER BY (status NOT IN ('answered', 'filed') AND due < ?4) DESC,
+                          (status IN ('answered', 'filed')), due IS NULL, due, id
+                 LIMIT 500",
+            )?;
+            let cases = s
+                .query_map(params![status, form, department, t], |r| {
+                    let due: Option<String> = r.get(5)?;
+                    let status: String = r.get(3)?;
+                    let open = !matches!(status.as_str(), "answered" | "filed");
+                    let overdue = open && due.as_ref().is_some_and(|d| *d < t);
+                    Ok(json!({"number": r.get::<_, String>(0)?, "form": r.get::<_, String>(1)?,
+                              "department": r.get::<_, String>(2)?, "status": status,
+                              "registered_at": r.get::<_, String>(4)?, "overdue": overdue, "due_on": due}))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let distinct = |sql: &str| -> rusqlite::Result<Vec<Value>> {
+                c.prepare_cached(sql)?
+                    .query_map([], |r| Ok(json!([r.get::<_, String>(0)?, r.get::<_, String>(1)?])))?
+                    .collect()
+            };
+            Ok::<_, ApiError>((
+                cases,
+                distinct("SELECT DISTINCT form_id, form_title FROM submission ORDER BY form_title")?,
+                distinct("SELECT DISTINCT department, department FROM submission ORDER BY department")?,
+            ))
+        })
+        .await?;
+    let ctx = json!({
+        "user": user, "cases": cases, "forms": forms, "departments": departments, "today": today,
+        "filters": {"stare": f.stare, "formular": f.formular, "departament": f.departament},
+        "statuses": ["registered", "in_progress", "forwarded", "answered", "filed"],
+    });
+    Ok(app.page("api/cases.html", "Cereri înregistrate", "/api/admin/dosare", ctx)?.into_response())
+}
+
+async fn find(app: &App, number: String) -> ApiResult<Case> {
+    app.db
+        .read(move |c| load_case(c, &number))
+        .await?
+        .ok_or_else(|| ApiError::not_found("Nu există o cerere cu acest număr de înregistrare."))
+}
+
+fn forward_by(case: &Case) -> Option<Date> {
+    let registered: Timestamp = case.registered_at.parse().ok()?;
+    Some(registered.to_zoned_datetime(civic_workdays::bucharest()).date().saturating_add(FORWARD_DAYS.days()))
+}
+
+async fn show(State(app): State<App>, Staff(user): Staff, Path(number): Path<String>) -> ApiResult<Response> {
+    let case = find(&app, number).await?;
+    let mut view = case.public_view(&app);
+    view["email"] = case.email.clone().into();
+    view["history"] = Value::Array(case.history.clone());
+    view["forward_by"] = forward_by(&case).map(|d| d.to_string()).into();
+    view["can_extend"] = (case.extended_due_on.is_none()
+        && case.is_open()
+        && case.rule.as_ref().is_some_and(|r| r.extension_days.is_some() || r.complex_days.is_some()))
+    .into();
+    let ctx = json!({"user": user, "case": view, "statuses": MANUAL_STATUSES});
+    let title = format!("Cererea nr. {}", case.number);
+    let url = format!("/api/admin/dosare/{}", case.number);
+    Ok(app.page("api/case.html", &title, &url, ctx)?.into_response())
+}
+
+fn back(number: &str) -> Response {
+    see_other(&format!("/api/admin/dosare/{number}"))
+}
+
+fn refuse(number: &str, field: &str, label: &str, message: impl Into<String>) -> ApiError {
+    ApiError::unprocessable(
+        "Modificarea nu a fost făcută.",
+        vec![FieldError { field: field.into(), label: label.into(), message: message.into() }],
+    )
+    .with_back(format!("/api/admin/dosare/{number}"))
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+}
+
+async fn set_status(
+    State(app): State<App>,
+    Staff(user): Staff,
+    Path(number): Path<String>,
+    Input(form): Input<StatusForm>,
+) -> ApiResult<Response> {
+    if !MANUAL_STATUSES.contains(&form.status.as_str()) {
+        return Err(refuse(
+            &number,
+            "status",
+            "Stare",
+            "alegeți una dintre stările din listă; răspunsul se dă cu formularul de răspuns",
+        ));
+    }
+    let case = find(&app, number.clone()).await?;
+    if case.status == "answered" {
+        return Err(refuse(&number, "status", "Stare", "cererea are deja răspuns"));
+    }
+    let id = case.id;
+    app.db
+        .write(move |c| {
+            c.execute("UPDATE submission SET status = ?2 WHERE id = ?1", params![id, form.status])?;
+            audit(c, id, &user.email, "status", &form.status)?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    Ok(back(&number))
+}
+
+#[derive(Deserialize)]
+struct ForwardForm {
+    to: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn forward(
+    State(app): State<App>,
+    Staff(user): Staff,
+    Path(number): Path<String>,
+    Input(form): Input<ForwardForm>,
+) -> ApiResult<Response> {
+    let to = form.to.trim().to_owned();
+    if to.is_empty() || to.chars().count() > 300 {
+        return Err(refuse(
+            &number,
+            "to",
+            "Instituția",
+            "scrieți instituția sau compartimentul (cel mult 300 de caractere)",
+        ));
+    }
+    let case = find(&app, number.clone()).await?;
+    if !case.is_open() {
+        return Err(refuse(&number, "to", "Instituția", "cererea este închisă"));
+    }
+    let late = forward_by(&case).is_some_and(|d| app.clock.today() > d);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            c.execute(
+                "UPDATE submission SET status = 'forwarded', forwarded_to = ?2 WHERE id = ?1",
+                params![case.id, to],
+            )?;
+            let detail = format!(
+                "{to}{}{}",
+                if late { " (după termenul de 5 zile)" } else { "" },
+                if form.note.is_empty() { String::new() } else { format!(": {}", form.note) }
+            );
+            audit(c, case.id, &user.email, "forwarded", &detail)?;
+            let m = mail::compose(
+                &a.published(),
+                "forwarded",
+                &case.email,
+                json!({"number": case.number, "form": case.form_title, "to": to}),
+            )?;
+            mail::enqueue(c, &m, &Timestamp::now().to_string())?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(back(&number))
+}
+
+#[derive(Deserialize)]
+struct ExtendForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn extend(
+    State(app): State<App>,
+    Staff(user): Staff,
+    Path(number): Path<String>,
+    Input(form): Input<ExtendForm>,
+) -> ApiResult<Response> {
+    let reason = form.reason.trim().to_owned();
+    if reason.chars().count() < 10 || reason.chars().count() > 2000 {
+        return Err(refuse(
+            &number,
+            "reason",
+            "Motivul",
+            "motivul prelungirii se comunică petentului: scrieți-l (10–2000 de caractere)",
+        ));
+    }
+    let case = find(&app, number.clone()).await?;
+    if case.extended_due_on.is_some() {
+        return Err(refuse(&number, "reason", "Motivul", "termenul a fost deja prelungit o dată"));
+    }
+    if !case.is_open() {
+        return Err(refuse(&number, "reason", "Motivul", "cererea este închisă"));
+    }
+    let published = app.published();
+    let registered: Date = case
+        .registered_at
+        .parse::<Timestamp>()
+        .map_err(ApiError::internal)?
+        .to_zoned_datetime(civic_workdays::bucharest())
+        .date();
+    let no_extension =
+        || refuse(&number, "reason", "Motivul", "legea nu prevede prelungirea termenului pentru acest tip de cerere");
+    let (Some(rule), Some(original)) = (&case.rule, case.due_on.as_deref().and_then(|d| d.parse::<Date>().ok())) else {
+        return Err(no_extension());
+    };
+    // Law 544/2001: a complex request is answered within its longer term from registration;
+    // OG 27/2002: the term is extended by at most `extension_days`.
+    let new_due = match (rule.complex_days, rule.extension_days) {
+        (Some(days), _) => count(&published.calendar, registered, days, rule.unit),
+        (None, Some(days)) => count(&published.calendar, original, days, rule.unit),
+        (None, None) => return Err(no_extension()),
+    };
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let n = c.execute(
+                "UPDATE submission SET extended_due_on = ?2, extension_reason = ?3 WHERE id = ?1 AND extended_due_on IS NULL",
+                params![case.id, new_due.due.to_string(), reason],
+            )?;
+            if n == 0 {
+                return Err(refuse(&case.number, "reason", "Motivul", "termenul a fost deja prelungit o dată"));
+            }
+            audit(c, case.id, &user.email, "extended", &format!("{}: {reason}", new_due.due))?;
+            let m = mail::compose(&a.published(), "extended", &case.email, json!({
+                "number": case.number, "form": case.form_title, "due_on": new_due.due.to_string(),
+                "deadline": new_due.explain_ro(), "reason": reason}))?;
+            mail::enqueue(c, &m, &Timestamp::now().to_string())?;
+            Ok(())
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(back(&number))
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    text: String,
+}
+
+async fn answer(
+    State(app): State<App>,
+    Staff(user): Staff,
+    Path(number): Path<String>,
+    Input(form): Input<AnswerForm>,
+) -> ApiResult<Response> {
+    let text = form.text.trim().to_owned();
+    if text.chars().count() < 10 || text.chars().count() > 50_000 {
+        return Err(refuse(&number, "text", "Răspunsul", "scrieți răspunsul (10–50.000 de caractere)"));
+    }
+    let case = find(&app, number.clone()).await?;
+    if case.status == "answered" {
+        return Err(refuse(&number, "text", "Răspunsul", "cererea are deja răspuns"));
+    }
+    let a = app.clone();
+    let status_url = format!("{}/api/dosar/{}", app.config.public_url, case.number);
+    app.db
+        .write(move |c| {
+            let now = Timestamp::now().to_string();
+            c.execute(
+                "UPDATE submission SET status = 'answered', answer = ?2, answered_at = ?3 WHERE id = ?1",
+                params![case.id, text, now],
+            )?;
+            audit(c, case.id, &user.email, "answered", "")?;
+            let m = mail::compose(
+                &a.published(),
+                "answer",
+                &case.email,
+                json!({
+                "number": case.number, "form": case.form_title, "answer": text, "department": case.department,
+                "status_url": status_url}),
+            )?;
+            mail::enqueue(c, &m, &now)?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(back(&number))
+}
+
+/// An attached file, for staff, with the type it was sniffed as.
+async fn download(
+    State(app): State<App>,
+    Staff(_): Staff,
+    Path((number, id)): Path<(String, i64)>,
+) -> ApiResult<Response> {
+    let file = app
+        .db
+        .read(move |c| {
+            c.query_row(
+                "SELECT a.file_name, a.media_type, a.content FROM attachment a JOIN submission s ON s.id = a.submission_id
+                 WHERE s.number = ?1 AND a.id = ?2",
+                params![number, id],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?)),
+            )
+            .map_err(|_| ApiError::not_found("Fișierul nu există."))
+        })
+        .await?;
+    let safe_name: String =
+        file.0.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.1),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe_name}\"")),
+        ],
+        file.2,
+    )
+        .into_response())
+}

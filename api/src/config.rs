@@ -1,0 +1,80 @@
+//! How the API is set up: where its database and the published site are, how it sends mail,
+//! which origins may post to it.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+/// SMTP relay settings. Without them, mail is written as `.eml` files.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    /// `none` (loopback test servers only), `starttls` or `tls`.
+    pub security: SmtpSecurity,
+    pub credentials: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    None,
+    StartTls,
+    Tls,
+}
+
+/// Requests allowed per client address: a burst, refilled at a steady rate.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// The SQLite file (created with its folder on first run).
+    pub db: PathBuf,
+    /// The published site (`civic build --out`): forms, drafts, calendar, the site's frame.
+    pub site: PathBuf,
+    /// The theme whose templates render the API's pages.
+    pub theme: PathBuf,
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// The address people reach the API at, for links in e-mails (`http://127.0.0.1:8000`).
+    pub public_url: String,
+    pub smtp: Option<Smtp>,
+    /// The sender of every e-mail, e.g. `Primăria Timișoara <no-reply@primariatm.ro>`.
+    pub mail_from: String,
+    /// Origins (besides the API's own) whose pages may post forms here: the CDN-hosted site.
+    pub trusted_origins: Vec<String>,
+    /// Pins the legal "today" (tests, demos); otherwise the date in Romanian time.
+    pub today: Option<Date>,
+    /// Limits on state-changing requests per client address; `None` turns them off (load
+    /// benchmarks, where every client shares one address).
+    pub post_limit: Option<RateLimit>,
+    /// The wait before retrying a failed e-mail, doubled on every further failure.
+    pub mail_retry: std::time::Duration,
+}
+
+impl ApiConfig {
+    /// Defaults for a data folder and a published site, as `civic serve` uses them.
+    pub fn new(data: PathBuf, site: PathBuf, theme: PathBuf, public_url: String) -> ApiConfig {
+        ApiConfig {
+            db: data.join("civic.db"),
+            mail_dir: data.join("mail"),
+            site,
+            theme,
+            public_url,
+            smtp: None,
+            mail_from: "civic <no-reply@localhost>".into(),
+            trusted_origins: vec![],
+            today: None,
+            post_limit: Some(RateLimit { burst: 30, per_minute: 60 }),
+            mail_retry: std::time::Duration::from_secs(60),
+        }
+    }
+
+    /// Cookies get `Secure` (and responses HSTS) when the API is reached over https.
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

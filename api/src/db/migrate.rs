@@ -1,0 +1,41 @@
+//! Schema migrations: SQL files applied in order, each in its own transaction, the version kept
+//! in `PRAGMA user_version`. A database newer than this program is refused, never downgraded.
+
+use rusqlite::Connection;
+
+use super::DbError;
+
+/// Every migration, oldest first; the database's version is how many have been applied.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_accounts_and_mail", include_str!("../../migrations/001_accounts_and_mail.sql")),
+    ("002_submissions", include_str!("../../migrations/002_submissions.sql")),
+];
+
+/// Brings the schema to the latest version.
+pub fn migrate(conn: &Connection) -> Result<(), DbError> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Brings the schema to `target` (tests start from each earlier version).
+pub fn migrate_to(conn: &Connection, target: usize) -> Result<(), DbError> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    if current > MIGRATIONS.len() {
+        return Err(DbError::Commit(format!(
+            "the database is at schema version {current}, newer than this civic ({}): use a newer civic or restore a backup",
+            MIGRATIONS.len()
+        )));
+    }
+    for (version, (name, sql)) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
+        let run = || -> rusqlite::Result<()> {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+            conn.execute_batch(sql)?;
+            conn.pragma_update(None, "user_version", (version + 1) as i64)?;
+            conn.execute_batch("COMMIT")
+        };
+        if let Err(e) = run() {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(DbError::Commit(format!("migration {name}: {e}")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The one SQLite file, which is all the API's state. One writer thread owns the only writable
+//! connection and commits queued writes in batches (group commit: a request's answer waits for
+//! its batch to be durable); reads go to a small pool of read-only connections.
+
+mod migrate;
+mod readers;
+mod writer;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use migrate::{MIGRATIONS, migrate, migrate_to};
+
+/// What can go wrong below the request: SQLite itself, or the writer being gone.
+#[derive(Debug)]
+pub enum DbError {
+    Sqlite(rusqlite::Error),
+    /// The batch this write was part of did not commit; nothing of it was stored.
+    Commit(String),
+    /// The writer thread stopped (the server is shutting down).
+    Closed,
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbError::Sqlite(e) => write!(f, "database: {e}"),
+            DbError::Commit(e) => write!(f, "database commit failed: {e}"),
+            DbError::Closed => write!(f, "the database writer has stopped"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> Self {
+        DbError::Sqlite(e)
+    }
+}
+
+/// Handle to the database, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    writer: writer::Writer,
+    readers: Arc<readers::Readers>,
+}
+
+/// Writes in one batch at most (one commit, one fsync).
+const MAX_BATCH: usize = 256;
+
+impl Db {
+    /// Opens (creating when missing) the database file, brings its schema up to date and starts
+    /// the writer thread.
+    pub fn open(path: &Path) -> Result<Db, DbError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| DbError::Commit(format!("{}: {e}", parent.display())))?;
+        }
+        let conn = Connection::open(path)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )?;
+        migrate(&conn)?;
+        let readers = readers::Readers::open(path, 4)?;
+        Ok(Db { writer: writer::Writer::start(conn, MAX_BATCH), readers: Arc::new(readers) })
+    }
+
+    /// Runs `f` on the writer's connection inside its own savepoint, as part of the next batch,
+    /// and answers once that batch committed. An error from `f` rolls back only `f`'s changes.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        self.writer.write(f).await
+    }
+
+    /// Runs `f` on a read-only connection (on a blocking thread).
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        self.readers.read(f).await
+    }
+}
+
+/// Opens a read-only connection (the readers' kind).
+fn open_read_only(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.execute_batch("PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;")?;
+    Ok(conn)
+}

@@ -1,0 +1,116 @@
+//! civic's API: the small dynamic half of the site, over one SQLite file. Accounts and
+//! sessions, the contact portal's forms with registration numbers and legal deadlines, case
+//! handling for staff, and the mail outbox. It knows the site only from what `civic build`
+//! published (`/data/forms.json`, the drafts, the holiday calendar, `/data/site.json`) and renders
+//! its few pages with the same theme. See ARCHITECTURE.md.
+
+pub mod accounts;
+mod app;
+mod cases;
+mod clock;
+pub mod config;
+pub mod db;
+mod error;
+pub mod mail;
+mod openapi;
+mod published;
+mod security;
+mod submissions;
+pub mod users;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use tokio::sync::{Notify, Semaphore};
+use tower_http::timeout::TimeoutLayer;
+
+pub use app::App;
+pub use config::{ApiConfig, RateLimit, Smtp, SmtpSecurity};
+
+use crate::app::AppState;
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::published::Live;
+
+/// Password hashes computed at once; with argon2id at ~25 ms each, two keep both cores busy
+/// at ~80 logins/s while every other request still finds a thread.
+const HASHING_SLOTS: usize = 2;
+
+/// The API, opened: its database and the published site it reads.
+pub struct Api {
+    app: App,
+}
+
+impl Api {
+    /// Opens the database (creating and migrating it) and reads the published site.
+    pub fn open(config: ApiConfig) -> anyhow::Result<Api> {
+        let db = Db::open(&config.db).map_err(|e| anyhow::anyhow!("{}: {e}", config.db.display()))?;
+        let live = Live::open(&config.site, &config.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let clock = Clock { pinned_today: config.today };
+        let limits = security::Limits::new(config.post_limit);
+        let app = Arc::new(AppState {
+            db,
+            live,
+            config,
+            clock,
+            hashing: Semaphore::new(HASHING_SLOTS),
+            mail_queued: Notify::new(),
+            limits,
+        });
+        Ok(Api { app })
+    }
+
+    /// Every API route with its layers; `civic serve` merges it with the static site.
+    pub fn router(&self) -> anyhow::Result<Router> {
+        let app = self.app.clone();
+        let upload_limit = app
+            .published()
+            .forms
+            .iter()
+            .filter_map(|f| f.attachments.as_ref().map(|a| a.max_files * a.max_bytes))
+            .max()
+            .unwrap_or(0)
+            + 1024 * 1024;
+        let routes = Router::new()
+            .merge(accounts::routes())
+            .merge(submissions::routes().layer(DefaultBodyLimit::max(upload_limit)))
+            .merge(cases::routes())
+            .merge(openapi::routes())
+            .layer(DefaultBodyLimit::max(64 * 1024))
+            .layer(from_fn_with_state(app.clone(), security::rate_limit))
+            .layer(security::csrf(&app.config)?)
+            .layer(from_fn_with_state(app.clone(), app::render_errors))
+            .layer(from_fn_with_state(app.clone(), security::headers))
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
+        Ok(routes.with_state(app))
+    }
+
+    /// Starts the background work: the mail sender.
+    pub fn spawn_workers(&self) {
+        tokio::spawn(mail::sender::run(self.app.clone()));
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+}
+
+/// `civic api`: the API alone (the site itself is on a CDN), until Ctrl-C.
+pub async fn serve(config: ApiConfig, addr: SocketAddr) -> anyhow::Result<()> {
+    let api = Api::open(config)?;
+    let router = api.router()?;
+    api.spawn_workers();
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    eprintln!("civic api: listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

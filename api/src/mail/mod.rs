@@ -1,0 +1,45 @@
+//! E-mail: every message is written to the `outbox` table in the same transaction as the action
+//! that causes it ([`enqueue`]); the [`sender`] task delivers it later over SMTP (or as an `.eml`
+//! file when no SMTP server is configured), with retries and backoff. Messages are the theme's
+//! `templates/mail/*.txt`: the first line is the subject, the rest the body.
+
+pub mod sender;
+
+use rand::RngCore;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::published::Published;
+
+/// One message, ready to queue.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Renders `templates/mail/<template>.txt` for `to`.
+pub fn compose(published: &Published, template: &str, to: &str, mut ctx: Value) -> ApiResult<Mail> {
+    ctx["site"] = published.frame.clone();
+    let text = published
+        .env
+        .get_template(&format!("mail/{template}.txt"))
+        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
+        .map_err(ApiError::internal)?;
+    let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
+    Ok(Mail { to: to.to_owned(), subject: subject.trim().to_owned(), body: body.trim_start_matches('\n').to_owned() })
+}
+
+/// Queues `mail` in the caller's transaction: it is sent only if that transaction commits.
+pub fn enqueue(conn: &Connection, mail: &Mail, now: &str) -> rusqlite::Result<()> {
+    let mut id = [0u8; 16];
+    rand::rng().fill_bytes(&mut id);
+    conn.prepare_cached(
+        "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![format!("<{}@civic>", hex::encode(id)), mail.to, mail.subject, mail.body, now])?;
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! Delivers queued e-mails. Each message is claimed before it is sent (its next attempt pushed
+//! back by the backoff), so one message is never in two deliveries at once; a successful send
+//! marks it sent. A crash between sending and marking can repeat a message after the backoff;
+//! it keeps its Message-ID, so mail systems recognise the repeat.
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use rusqlite::params;
+
+use crate::app::App;
+use crate::config::{ApiConfig, SmtpSecurity};
+use crate::db::DbError;
+
+/// After this many failed attempts a message is left with its error for an administrator.
+const MAX_ATTEMPTS: i64 = 10;
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+fn transport(config: &ApiConfig) -> anyhow::Result<Transport> {
+    let Some(smtp) = &config.smtp else {
+        std::fs::create_dir_all(&config.mail_dir)?;
+        return Ok(Transport::Files(AsyncFileTransport::new(&config.mail_dir)));
+    };
+    let mut builder = match smtp.security {
+        SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
+        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+    }
+    .port(smtp.port)
+    .timeout(Some(Duration::from_secs(20)));
+    if let Some((user, password)) = &smtp.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(Transport::Smtp(builder.build()))
+}
+
+struct Queued {
+    id: i64,
+    attempts: i64,
+    message_id: String,
+    recipient: String,
+    subject: String,
+    body: String,
+}
+
+/// Runs until the process ends: delivers what is due, then sleeps until woken by a new
+/// message or until the next retry is due.
+pub async fn run(app: App) {
+    let transport = match transport(&app.config) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("civic api: mail is off: {e}");
+            return;
+        }
+    };
+    if app.config.smtp.is_none() {
+        eprintln!("civic api: no SMTP server configured; e-mails are written to {}", app.config.mail_dir.display());
+    }
+    loop {
+        let delivered = deliver_due(&app, &transport).await.unwrap_or_else(|e| {
+            eprintln!("civic api: mail: {e}");
+            0
+        });
+        if delivered == 0 {
+            let _ = tokio::time::timeout(Duration::from_secs(5), app.mail_queued.notified()).await;
+        }
+    }
+}
+
+/// The wait before attempt `n + 1` (n ≥ 1): the base, doubled each time, at most six hours.
+fn backoff(base: Duration, attempts: i64) -> SignedDuration {
+    let secs = base.as_secs_f64() * 2f64.powi((attempts - 1).clamp(0, 20) as i32);
+    SignedDuration::from_secs_f64(secs.min(6.0 * 3600.0))
+}
+
+async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError> {
+    let now = Timestamp::now();
+    let due: Vec<Queued> = app
+        .db
+        .read(move |c| {
+            let mut s = c.prepare_cached(
+                "SELECT id, attempts, message_id, recipient, subject, body FROM outbox
+                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT 100",
+            )?;
+            let rows = s.query_map(params![MAX_ATTEMPTS, now.to_string()], |r| {
+                Ok(Queued {
+                    id: r.get(0)?,
+                    attempts: r.get(1)?,
+                    message_id: r.get(2)?,
+                    recipient: r.get(3)?,
+                    subject: r.get(4)?,
+                    body: r.get(5)?,
+                })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(DbError::from)
+        })
+        .await?;
+    let mut delivered = 0;
+    for mail in due {
+        // Claim it: the next attempt moves to after the backoff, only if nobody else did.
+        let next = (Timestamp::now() + backoff(app.config.mail_retry, mail.attempts + 1)).to_string();
+        let claimed = app
+            .db
+            .write(move |c| {
+                let n = c
+                    .prepare_cached(
+                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?3
+                         WHERE id = ?1 AND attempts = ?2 AND sent_at IS NULL",
+                    )?
+                    .execute(params![mail.id, mail.attempts, next])?;
+                Ok::<_, DbError>((n == 1).then_some(mail))
+            })
+            .await?;
+        let Some(mail) = claimed else { continue };
+        let id = mail.id;
+        let result = send(app, transport, &mail).await;
+        let error = result.err();
+        if error.is_none() {
+            delivered += 1;
+        }
+        app.db
+            .write(move |c| {
+                match &error {
+                    None => c.execute(
+                        "UPDATE outbox SET sent_at = ?2, last_error = NULL WHERE id = ?1",
+                        params![id, Timestamp::now().to_string()],
+                    )?,
+                    Some(e) => c.execute("UPDATE outbox SET last_error = ?2 WHERE id = ?1", params![id, e])?,
+                };
+                Ok::<_, DbError>(())
+            })
+            .await?;
+    }
+    Ok(delivered)
+}
+
+async fn send(app: &App, transport: &Transport, mail: &Queued) -> Result<(), String> {
+    let from: Mailbox = app.config.mail_from.parse().map_err(|e| format!("sender address: {e}"))?;
+    let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
+    let message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(mail.subject.clone())
+        .message_id(Some(mail.message_id.clone()))
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.body.clone())
+        .map_err(|e| e.to_string())?;
+    match transport {
+        Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+        Transport::Files(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+    }
+}

@@ -1,0 +1,300 @@
+//! What the API knows of the site: only what `civic build` published (the same files citizens
+//! download). Forms and their submission schemas, drafts in consultation, the holiday calendar,
+//! the site's frame for pages. Reloaded when the published files change.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Instant, SystemTime};
+
+use civic_workdays::{Calendar, CalendarRules};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `/data/forms.json`.
+#[derive(Debug, Deserialize)]
+pub struct FormsFile {
+    pub registration_prefix: String,
+    pub forms: Vec<Form>,
+}
+
+/// One form as published: what it asks, who answers, by when.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Form {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+    pub assurance: Assurance,
+    pub department: Department,
+    /// None: the law sets no individual answer term (comments on drafts).
+    pub deadline: Option<DeadlineRule>,
+    pub attachments: Option<AttachmentRules>,
+    pub fields: Vec<Field>,
+    pub schema: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Department {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct DeadlineRule {
+    pub days: u32,
+    pub unit: DayUnit,
+    #[serde(default)]
+    pub extension_days: Option<u32>,
+    #[serde(default)]
+    pub complex_days: Option<u32>,
+    #[serde(default)]
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum DayUnit {
+    CalendarDays,
+    WorkingDays,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AttachmentRules {
+    pub max_files: usize,
+    pub max_bytes: usize,
+    pub types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// How sure we are of who someone is, in increasing order.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Assurance {
+    None,
+    EmailVerified,
+    EidSubstantial,
+    EidHigh,
+}
+
+impl Assurance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assurance::None => "none",
+            Assurance::EmailVerified => "email_verified",
+            Assurance::EidSubstantial => "eid_substantial",
+            Assurance::EidHigh => "eid_high",
+        }
+    }
+
+    pub fn parse(s: &str) -> Assurance {
+        match s {
+            "email_verified" => Assurance::EmailVerified,
+            "eid_substantial" => Assurance::EidSubstantial,
+            "eid_high" => Assurance::EidHigh,
+            _ => Assurance::None,
+        }
+    }
+}
+
+/// A draft decision's comment window, from `/data/draft_decision.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Consultation {
+    pub id: String,
+    pub title: String,
+    pub number: String,
+    pub url: String,
+    pub opens_on: Date,
+    pub closes_on: Date,
+}
+
+/// Everything published that the API uses, read at one moment.
+pub struct Published {
+    pub prefix: String,
+    pub forms: Vec<Form>,
+    validators: HashMap<String, jsonschema::Validator>,
+    pub consultations: Vec<Consultation>,
+    pub calendar: Calendar,
+    /// `/data/site.json`: the theme's `site` global without "today".
+    pub frame: Value,
+    /// The theme's templates, to render the API's pages in the site's look.
+    pub env: minijinja::Environment<'static>,
+}
+
+/// A published file that is missing or not what the API expects.
+#[derive(Debug)]
+pub struct PublishedError(pub String);
+
+impl std::fmt::Display for PublishedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(site: &Path, relative: &str) -> Result<T, PublishedError> {
+    let path = site.join(relative);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        PublishedError(format!(
+            "{}: {e} — build the site first (`civic build --out {}`)",
+            path.display(),
+            site.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| PublishedError(format!("{}: {e}", path.display())))
+}
+
+impl Published {
+    pub fn load(site: &Path, theme: &Path) -> Result<Published, PublishedError> {
+        let labels = civic_theme::load_labels(theme).map_err(|e| PublishedError(format!("{}/{e}", theme.display())))?;
+        let env = civic_theme::environment(theme, labels).map_err(|errors| {
+            PublishedError(errors.iter().map(|e| format!("{}/{e}", theme.display())).collect::<Vec<_>>().join("\n"))
+        })?;
+        let file: FormsFile = read_json(site, "data/forms.json")?;
+        let mut validators = HashMap::new();
+        for form in &file.forms {
+            let schema: Value = read_json(site, form.schema.trim_start_matches('/'))?;
+            let validator = jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .map_err(|e| PublishedError(format!("{}: not a valid JSON Schema: {e}", form.schema)))?;
+            validators.insert(form.id.clone(), validator);
+        }
+        let rules: CalendarRules = read_json(site, "data/calendar.json")?;
+        let calendar = Calendar::new(rules).map_err(|e| PublishedError(format!("data/calendar.json: {e}")))?;
+        let drafts: Value = read_json(site, "data/draft_decision.json")?;
+        let consultations = drafts["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                let c = &d["consultation"];
+                Some(Consultation {
+                    id: d["id"].as_str()?.to_owned(),
+                    title: d["title"].as_str()?.to_owned(),
+                    number: d["display_number"].as_str().unwrap_or_default().to_owned(),
+                    url: d["url"].as_str()?.to_owned(),
+                    opens_on: c["announced_on"].as_str()?.parse().ok()?,
+                    closes_on: c["comments_deadline"].as_str()?.parse().ok()?,
+                })
+            })
+            .collect();
+        let frame: Value = read_json(site, "data/site.json")?;
+        Ok(Published {
+            prefix: file.registration_prefix,
+            forms: file.forms,
+            validators,
+            consultations,
+            calendar,
+            frame,
+            env,
+        })
+    }
+
+    pub fn form(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    /// The submission's problems against the form's published schema, one message per field.
+    pub fn validate(&self, form: &str, submission: &Value) -> Vec<(String, String)> {
+        let Some(v) = self.validators.get(form) else { return vec![] };
+        v.iter_errors(submission).map(|e| field_problem(e.kind(), &e.instance_path().to_string())).collect()
+    }
+
+    /// The consultation of a draft, if it is published.
+    pub fn consultation(&self, draft: &str) -> Option<&Consultation> {
+        self.consultations.iter().find(|c| c.id == draft)
+    }
+}
+
+/// The published site, re-read when its files change (at most once a second), so `civic serve`
+/// rebuilds and a CDN deployment's new data reach the API without a restart.
+pub struct Live {
+    site: PathBuf,
+    theme: PathBuf,
+    state: RwLock<(Arc<Published>, Option<SystemTime>, Instant)>,
+}
+
+/// The latest modification among the published files and the theme's templates.
+fn stamp(site: &Path, theme: &Path) -> Option<SystemTime> {
+    let published = ["data/forms.json", "data/site.json", "data/draft_decision.json", "data/calendar.json"]
+        .iter()
+        .map(|f| site.join(f))
+        .collect::<Vec<_>>();
+    let mut stack = vec![theme.join("templates")];
+    let mut files = published;
+    files.push(theme.join("labels.yaml"));
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) { stack.push(e.path()) } else { files.push(e.path()) }
+        }
+    }
+    files.iter().filter_map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok()).max()
+}
+
+impl Live {
+    pub fn open(site: &Path, theme: &Path) -> Result<Live, PublishedError> {
+        let published = Published::load(site, theme)?;
+        let stamp = stamp(site, theme);
+        Ok(Live {
+            site: site.to_owned(),
+            theme: theme.to_owned(),
+            state: RwLock::new((Arc::new(published), stamp, Instant::now())),
+        })
+    }
+
+    pub fn get(&self) -> Arc<Published> {
+        {
+            let s = self.state.read().expect("published lock");
+            if s.2.elapsed().as_secs() < 1 {
+                return s.0.clone();
+            }
+        }
+        let mut s = self.state.write().expect("published lock");
+        s.2 = Instant::now();
+        let now = stamp(&self.site, &self.theme);
+        if now != s.1 {
+            // A half-written rebuild is skipped; the previous data stays until the next check.
+            if let Ok(p) = Published::load(&self.site, &self.theme) {
+                *s = (Arc::new(p), now, Instant::now());
+            }
+        }
+        s.0.clone()
+    }
+}
+
+/// A schema violation as (field, what is wrong in Romanian), for the form page's error summary.
+fn field_problem(kind: &jsonschema::error::ValidationErrorKind, pointer: &str) -> (String, String) {
+    use jsonschema::error::ValidationErrorKind as K;
+    let field = pointer.trim_start_matches('/').to_owned();
+    match kind {
+        K::Required { property } => (property.as_str().unwrap_or_default().to_owned(), "este obligatoriu".into()),
+        K::AdditionalProperties { unexpected } => (unexpected.join(", "), "nu este un câmp al acestui formular".into()),
+        K::MaxLength { limit } => (field, format!("poate avea cel mult {limit} caractere")),
+        K::MinLength { limit } => (field, format!("trebuie să aibă cel puțin {limit} caractere")),
+        K::Pattern { .. } => (field, "nu are forma cerută".into()),
+        K::Format { format } if format == "email" => (field, "nu este o adresă de e-mail validă".into()),
+        K::Format { format } if format == "date" => (field, "nu este o dată de forma AAAA-LL-ZZ".into()),
+        K::Format { .. } => (field, "nu are forma cerută".into()),
+        K::Enum { .. } | K::Constant { .. } => (field, "nu este una dintre opțiunile date".into()),
+        K::AnyOf { .. } | K::OneOfNotValid { .. } => (field, "nu are forma cerută".into()),
+        K::Type { .. } => (field, "trebuie să fie text".into()),
+        _ => (field, "nu este valid".into()),
+    }
+}

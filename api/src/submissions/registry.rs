@@ -1,0 +1,258 @@
+//! The registry itself: numbers, deadlines, the stored case and its history.
+
+use civic_workdays::{Calendar, Deadline};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Value, json};
+
+use super::Receipt;
+use super::intake::Upload;
+use crate::app::App;
+use crate::error::{ApiError, ApiResult};
+use crate::mail;
+use crate::published::{DayUnit, DeadlineRule, Form};
+
+pub struct Registration {
+    pub form: Form,
+    pub fields: Value,
+    pub email: String,
+    pub account: Option<i64>,
+    pub files: Vec<Upload>,
+    pub token: String,
+    pub token_hash: Vec<u8>,
+}
+
+/// `n` days of `unit` after `start`, on the published calendar.
+pub fn count(calendar: &Calendar, start: Date, n: u32, unit: DayUnit) -> Deadline {
+    match unit {
+        DayUnit::CalendarDays => calendar.add_calendar_days(start, n),
+        DayUnit::WorkingDays => calendar.add_working_days(start, n),
+    }
+}
+
+/// `TM-2026-000123`.
+pub fn number(prefix: &str, year: i16, seq: i64) -> String {
+    format!("{prefix}-{year}-{seq:06}")
+}
+
+/// Registers the submission in one write: the next number of the year (gapless: the number and
+/// the submission commit together or not at all), the deadline, the files, the first audit
+/// entry and the acknowledgement e-mail.
+pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
+    let published = app.published();
+    let today = app.clock.today();
+    let deadline = r.form.deadline.as_ref().map(|d| count(&published.calendar, today, d.days, d.unit));
+    let prefix = published.prefix.clone();
+    let status_base = format!("{}/api/dosar", app.config.public_url);
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let now = Timestamp::now().to_string();
+            let year = today.year();
+            let seq: i64 = c
+                .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM submission WHERE year = ?1")?
+                .query_row([year], |row| row.get(0))?;
+            let number = number(&prefix, year, seq);
+            c.prepare_cached(
+                "INSERT INTO submission (year, seq, number, form_id, form_title, account_id, email, fields, department,
+                    status, registered_at, due_on, deadline_rule, status_token_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'registered', ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                year,
+                seq,
+                number,
+                r.form.id,
+                r.form.title,
+                r.account,
+                r.email,
+                r.fields.to_string(),
+                r.form.department.name,
+                now,
+                deadline.as_ref().map(|d| d.due.to_string()),
+                r.form.deadline.as_ref().map(|d| serde_json::to_string(d).expect("JSON")),
+                r.token_hash,
+            ])?;
+            let id = c.last_insert_rowid();
+            for f in &r.files {
+                c.prepare_cached(
+                    "INSERT INTO attachment (submission_id, file_name, media_type, size, sha256, content)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![id, f.file_name, f.media_type, f.bytes.len() as i64, f.sha256, f.bytes])?;
+            }
+            audit(c, id, "cetățean", "registered", &format!("{} fișiere atașate", r.files.len()))?;
+            let status_url = format!("{status_base}/{number}?cheie={}", r.token);
+            let m = mail::compose(
+                &a.published(),
+                "receipt",
+                &r.email,
+                json!({
+                    "number": number, "form": r.form.title, "department": r.form.department.name,
+                    "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| d.due.to_string()),
+                    "deadline": deadline.as_ref().map(|d| d.explain_ro()), "status_url": status_url,
+                    "files": r.files.iter().map(|f| json!({"name": f.file_name, "sha256": f.sha256})).collect::<Vec<_>>(),
+                }),
+            )?;
+            mail::enqueue(c, &m, &now)?;
+            Ok::<_, ApiError>(Receipt {
+                number: number.clone(),
+                registered_at: now,
+                due_on: deadline.map(|d| d.due.to_string()),
+                status_url: format!("/api/dosar/{number}?cheie={}", r.token),
+            })
+        })
+        .await
+}
+
+/// Adds an entry to a case's history.
+pub fn audit(c: &Connection, submission: i64, actor: &str, action: &str, detail: &str) -> rusqlite::Result<()> {
+    c.prepare_cached("INSERT INTO audit (submission_id, at, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![submission, Timestamp::now().to_string(), actor, action, detail])?;
+    Ok(())
+}
+
+/// A stored submission with its files (without their bytes) and history.
+pub struct Case {
+    pub id: i64,
+    pub number: String,
+    pub form_id: String,
+    pub form_title: String,
+    pub account: Option<i64>,
+    pub email: String,
+    pub fields: Value,
+    pub department: String,
+    pub status: String,
+    pub registered_at: String,
+    pub due_on: Option<String>,
+    pub rule: Option<DeadlineRule>,
+    pub extended_due_on: Option<String>,
+    pub extension_reason: Option<String>,
+    pub forwarded_to: Option<String>,
+    pub answer: Option<String>,
+    pub answered_at: Option<String>,
+    pub token_hash: Vec<u8>,
+    pub attachments: Vec<Value>,
+    pub history: Vec<Value>,
+}
+
+pub fn load_case(c: &Connection, number: &str) -> ApiResult<Option<Case>> {
+    let case = c
+        .prepare_cached(
+            "SELECT id, number, form_id, form_title, account_id, email, fields, department, status, registered_at,
+                    due_on, deadline_rule, extended_due_on, extension_reason, forwarded_to, answer, answered_at,
+                    status_token_sha256
+             FROM submission WHERE number = ?1",
+        )?
+        .query_row([number], |r| {
+            Ok(Case {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                form_id: r.get(2)?,
+                form_title: r.get(3)?,
+                account: r.get(4)?,
+                email: r.get(5)?,
+                fields: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or(Value::Null),
+                department: r.get(7)?,
+                status: r.get(8)?,
+                registered_at: r.get(9)?,
+                due_on: r.get(10)?,
+                rule: r.get::<_, Option<String>>(11)?.and_then(|s| serde_json::from_str(&s).ok()),
+                extended_due_on: r.get(12)?,
+                extension_reason: r.get(13)?,
+                forwarded_to: r.get(14)?,
+                answer: r.get(15)?,
+                answered_at: r.get(16)?,
+                token_hash: r.get(17)?,
+                attachments: vec![],
+                history: vec![],
+            })
+        })
+        .optional()?;
+    let Some(mut case) = case else { return Ok(None) };
+    case.attachments = c
+        .prepare_cached(
+            "SELECT id, file_name, media_type, size, sha256 FROM attachment WHERE submission_id = ?1 ORDER BY id",
+        )?
+        .query_map([case.id], |r| {
+            Ok(json!({"id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?, "media_type": r.get::<_, String>(2)?,
+                      "size": r.get::<_, i64>(3)?, "sha256": r.get::<_, String>(4)?}))
+        })?
+        .collect::<Result<_, _>>()?;
+    case.history = c
+        .prepare_cached("SELECT at, actor, action, detail FROM audit WHERE submission_id = ?1 ORDER BY id")?
+        .query_map([case.id], |r| {
+            Ok(json!({"at": r.get::<_, String>(0)?, "actor": r.get::<_, String>(1)?,
+                      "action": r.get::<_, String>(2)?, "detail": r.get::<_, String>(3)?}))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(case))
+}
+
+impl Case {
+    /// The deadline in force (extended or not), if the law sets one.
+    pub fn due(&self) -> Option<&str> {
+        self.extended_due_on.as_deref().or(self.due_on.as_deref())
+    }
+
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status.as_str(), "answered" | "filed")
+    }
+
+    /// The submitted fields as (label, value), in the form's order, then any the form no longer has.
+    fn labelled_fields(&self, app: &App) -> Vec<Value> {
+        let published = app.published();
+        let form = published.form(&self.form_id);
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let obj = self.fields.as_object().cloned().unwrap_or_default();
+        for f in form.map(|f| f.fields.as_slice()).unwrap_or_default() {
+            for name in [f.name.clone(), format!("{}_lat", f.name), format!("{}_lon", f.name)] {
+                if let Some(v) = obj.get(&name) {
+                    let v = f
+                        .options
+                        .iter()
+                        .find(|o| Some(o.value.as_str()) == v.as_str())
+                        .map_or(v.clone(), |o| Value::from(o.label.clone()));
+                    let label = if name == f.name {
+                        f.label.clone()
+                    } else {
+                        format!("{} ({})", f.label, &name[f.name.len() + 1..])
+                    };
+                    out.push(json!({"label": label, "value": v}));
+                    seen.insert(name);
+                }
+            }
+        }
+        for (k, v) in obj.iter().filter(|(k, _)| !seen.contains(*k)) {
+            out.push(json!({"label": k, "value": v}));
+        }
+        out
+    }
+
+    /// What the submitter sees: no internal actors, no staff e-mails.
+    pub fn public_view(&self, app: &App) -> Value {
+        let today = app.clock.today();
+        let due: Option<Date> = self.due().and_then(|d| d.parse().ok());
+        json!({
+            "number": self.number,
+            "form": self.form_title,
+            "form_id": self.form_id,
+            "department": self.department,
+            "status": self.status,
+            "registered_at": self.registered_at,
+            "due_on": self.due(),
+            "original_due_on": self.due_on,
+            "extended": self.extended_due_on.is_some(),
+            "extension_reason": self.extension_reason,
+            "forwarded_to": self.forwarded_to,
+            "overdue": self.is_open() && due.is_some_and(|d| d < today),
+            "answer": self.answer,
+            "answered_at": self.answered_at,
+            "fields": self.labelled_fields(app),
+            "attachments": self.attachments,
+            "history": self.history.iter().map(|h| json!({"at": h["at"], "action": h["action"]})).collect::<Vec<_>>(),
+        })
+    }
+}
