@@ -87,6 +87,30 @@ fn every_incremental_rebuild_equals_a_clean_build() {
                 std::fs::remove_file(f).unwrap();
             }),
         ),
+        (
+            // The comment form's page lists the drafts open today by title.
+            "title of a draft in consultation",
+            10,
+            Box::new(|| edit(&content.join("draft_decisions/ph-2026-481.md"), "title: ", "title: (revizuit) ")),
+        ),
+        (
+            // Drafts in consultation show the comment form.
+            "a label of the comment form",
+            10,
+            Box::new(|| {
+                edit(
+                    &content.join("forms/recomandari-proiecte.md"),
+                    "label: Recomandarea",
+                    "label: Recomandarea dumneavoastră",
+                )
+            }),
+        ),
+        (
+            // A service's page shows the title of its form.
+            "title of a form a service links to",
+            10,
+            Box::new(|| edit(&content.join("forms/petitie.md"), "title: Petiție", "title: Petiția")),
+        ),
         ("the site configuration", 1, Box::new(|| edit(&content.join("civic.yaml"), "page_size: 50", "page_size: 40"))),
         (
             "a template",

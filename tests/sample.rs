@@ -136,3 +136,72 @@ fn every_internal_link_leads_to_a_page() {
     }
     assert!(broken.is_empty(), "{} broken links, e.g. {:?}", broken.len(), &broken[..broken.len().min(10)]);
 }
+
+#[test]
+fn the_sample_forms_cover_the_four_legal_routes_and_their_schemas_take_a_filled_form() {
+    let site = sample();
+    let forms: serde_json::Value = serde_json::from_str(&site.read("data/forms.json")).unwrap();
+    assert_eq!(forms["registration_prefix"], "TM");
+    let list = forms["forms"].as_array().unwrap();
+    let kind = |k: &str| list.iter().find(|f| f["kind"] == k).unwrap_or_else(|| panic!("no {k} form"));
+    let petition = kind("petition");
+    assert_eq!(
+        (petition["deadline"]["days"].as_u64(), petition["deadline"]["extension_days"].as_u64()),
+        (Some(30), Some(15))
+    );
+    let request = kind("information_request");
+    assert_eq!(
+        (request["deadline"]["days"].as_u64(), request["deadline"]["complex_days"].as_u64()),
+        (Some(10), Some(30))
+    );
+    let report = kind("report");
+    assert!(report["fields"].as_array().unwrap().iter().any(|f| f["type"] == "location" && f["required"] == false));
+    let comments = kind("draft_comment");
+    let names: Vec<&str> = comments["fields"].as_array().unwrap().iter().filter_map(|f| f["name"].as_str()).collect();
+    assert!(names.contains(&"draft") && names.contains(&"articles") && names.contains(&"text"), "{names:?}");
+    for f in [petition, request, report] {
+        assert!(f["attachments"]["max_files"].as_u64().unwrap() >= 1, "{} takes attachments", f["id"]);
+    }
+    // A submission made from each form's own definition (first option, shortest valid text)
+    // passes its published schema; without a required field it does not.
+    for f in list {
+        let schema: serde_json::Value =
+            serde_json::from_str(&site.read(f["schema"].as_str().unwrap().trim_start_matches('/'))).unwrap();
+        let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+        let mut submission = serde_json::Map::new();
+        for field in f["fields"].as_array().unwrap().iter().filter(|x| x["required"] == true) {
+            let value = match field["type"].as_str().unwrap() {
+                "email" => "cetatean@example.test".to_owned(),
+                "select" | "radio" => field["options"][0]["value"].as_str().expect("an option").to_owned(),
+                "checkbox" => "on".to_owned(),
+                "date" => "2026-11-20".to_owned(),
+                "number" => "1".to_owned(),
+                _ => "x".repeat(field["min_length"].as_u64().unwrap_or(1) as usize),
+            };
+            submission.insert(field["name"].as_str().unwrap().to_owned(), value.into());
+        }
+        let submission = serde_json::Value::Object(submission);
+        let errors: Vec<String> =
+            validator.iter_errors(&submission).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", f["id"]);
+        let mut without_email = submission.clone();
+        without_email.as_object_mut().unwrap().remove("email");
+        assert!(!validator.is_valid(&without_email), "{}: accepted without the reply address", f["id"]);
+    }
+}
+
+#[test]
+fn drafts_in_consultation_take_comments_on_their_page_and_closed_ones_do_not() {
+    let site = sample();
+    let drafts: serde_json::Value = serde_json::from_str(&site.read("data/draft_decision.json")).unwrap();
+    let mut open = 0;
+    for d in drafts["items"].as_array().unwrap() {
+        let page = site.read(&format!("{}index.html", d["url"].as_str().unwrap().trim_start_matches('/')));
+        let deadline = d["consultation"]["comments_deadline"].as_str().unwrap();
+        let takes_comments = d["status"] == "in_consultare" && deadline >= "2026-11-26";
+        let hidden = format!(r#"<input type="hidden" name="draft" value="{}">"#, d["id"].as_str().unwrap());
+        assert_eq!(page.contains(&hidden), takes_comments, "{}", d["id"]);
+        open += usize::from(takes_comments);
+    }
+    assert!(open >= 1, "the sample has a draft in consultation");
+}

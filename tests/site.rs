@@ -183,3 +183,235 @@ fn titles_cannot_break_out_of_the_json_ld_script() {
     assert!(!script.contains("<!--") && script.contains("\\u003c!--\\u003cscript\\u003e"), "{script}");
     assert!(page.contains("<h1>privind &lt;!--&lt;script&gt; aprobarea Regulamentului de parcare</h1>"), "{page}");
 }
+
+/// The forms of the small fixture as `/data/forms.json` lists them, by id.
+fn forms_json(site: &Built) -> serde_json::Value {
+    serde_json::from_str(&site.read("data/forms.json")).unwrap()
+}
+
+fn form<'a>(forms: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    forms["forms"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap_or_else(|| panic!("no form {id}"))
+}
+
+#[test]
+fn a_form_page_renders_every_field_with_its_label_and_rules() {
+    let page = small().read("formulare/cerere/index.html");
+    assert!(
+        page.contains(r#"<form class="civic-form" method="post" action="https://api.example.test/api/forms/cerere" enctype="multipart/form-data">"#),
+        "{page}"
+    );
+    for expected in [
+        // Text, with its hint tied to it, length limits, pattern and autocomplete; the hint is escaped.
+        r#"<label for="f-nume">Numele și prenumele <span class="req">(obligatoriu)</span></label>"#,
+        r#"<p class="hint" id="f-nume-hint">Scrieți &lt;b&gt;clar&lt;/b&gt; &amp; complet</p>"#,
+        r#"<input type="text" id="f-nume" name="nume" required aria-describedby="f-nume-hint" autocomplete="name" maxlength="80" minlength="3" pattern="[A-Za-zĂÂÎȘȚăâîșț .\-]+">"#,
+        // The reply address, bounded by default.
+        r#"<input type="email" id="f-email" name="email" required autocomplete="email" maxlength="254">"#,
+        r#"<input type="tel" id="f-telefon" name="telefon" autocomplete="tel" maxlength="30">"#,
+        r#"<textarea id="f-continut" name="continut" required maxlength="4000" minlength="20" rows="8"></textarea>"#,
+        r#"<input type="date" id="f-data_nasterii" name="data_nasterii" autocomplete="bday">"#,
+        r#"<input type="number" id="f-persoane" name="persoane" step="any">"#,
+        r#"<select id="f-cartier" name="cartier" required><option value="">Alegeți…</option><option value="centru">Centru</option><option value="fabric">Fabric</option></select>"#,
+        r#"<legend>Cum doriți răspunsul</legend>"#,
+        r#"<input type="radio" id="f-raspuns-2" name="raspuns" value="posta"> <label for="f-raspuns-2">Prin poștă</label>"#,
+        r#"<input type="checkbox" id="f-acord" name="acord" value="on" required>"#,
+        r#"<label for="f-acord">Confirm că datele sunt corecte <span class="req">(obligatoriu)</span></label>"#,
+        // A location: the address, and optional coordinates.
+        r#"<legend>Locul</legend>"#,
+        r#"<input type="text" id="f-loc" name="loc" maxlength="300" autocomplete="street-address">"#,
+        r#"<input type="number" id="f-loc-lat" name="loc_lat" min="-90" max="90" step="any""#,
+        r#"<input type="number" id="f-loc-lon" name="loc_lon" min="-180" max="180" step="any""#,
+        // Files, as the form's uploads allow.
+        r#"<input type="file" id="f-attachments" name="attachments" multiple accept="application/pdf,image/png" aria-describedby="f-attachments-hint">"#,
+        "Cel mult 2 fișiere (PDF, PNG), fiecare de cel mult 2,0 MB.",
+    ] {
+        assert!(page.contains(expected), "missing {expected}\n{page}");
+    }
+    // The legal frame around the form: basis, term with a computed example, identity, department.
+    assert!(page.contains(r#"<a href="https://example.test/og-27-2002">OG nr. 27/2002</a>, art. 8"#), "{page}");
+    assert!(page.contains("30 de zile calendaristice, cu o prelungire posibilă de cel mult 15 zile"), "{page}");
+    assert!(
+        page.contains("De exemplu, pentru o solicitare înregistrată astăzi, 26 noiembrie 2026: 30 de zile"),
+        "{page}"
+    );
+    assert!(page.contains("termen: 28 decembrie 2026"), "{page}");
+    assert!(page.contains("adresa de e-mail trebuie confirmată"), "{page}");
+    assert!(page.contains("Registratura Orașului Test (<a href=\"mailto:registratura@example.test\">"), "{page}");
+    assert!(page.contains("Datele se prelucrează pentru soluționarea cererii"), "{page}");
+    assert!(page.contains("<p>Explicația formularului de test.</p>"), "{page}");
+}
+
+#[test]
+fn forms_json_has_the_shape_the_api_reads() {
+    let forms = forms_json(&small());
+    assert_eq!(forms["type"], "form");
+    assert_eq!(forms["registration_prefix"], "OT");
+    assert_eq!(forms["count"], 2);
+    let f = form(&forms, "cerere");
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    // In the order of the agreed shape.
+    let expected = vec![
+        "id",
+        "title",
+        "summary",
+        "url",
+        "action",
+        "kind",
+        "assurance",
+        "legal_basis",
+        "department",
+        "deadline",
+        "attachments",
+        "fields",
+        "privacy_notice_html",
+        "schema",
+    ];
+    assert_eq!(keys(f), expected);
+    assert_eq!(f["url"], "/formulare/cerere/");
+    assert_eq!(f["action"], "https://api.example.test/api/forms/cerere");
+    assert_eq!(f["kind"], "petition");
+    assert_eq!(f["assurance"], "email_verified");
+    assert_eq!(
+        f["legal_basis"],
+        serde_json::json!([{"act": "OG nr. 27/2002", "article": "art. 8", "url": "https://example.test/og-27-2002"}])
+    );
+    assert_eq!(
+        f["department"],
+        serde_json::json!({"name": "Registratura Orașului Test", "email": "registratura@example.test"})
+    );
+    assert_eq!(
+        f["deadline"],
+        serde_json::json!({"days": 30, "unit": "calendar_days", "extension_days": 15, "complex_days": null, "basis": "art. 8 din OG nr. 27/2002"})
+    );
+    assert_eq!(
+        f["attachments"],
+        serde_json::json!({"max_files": 2, "max_bytes": 2097152, "types": ["application/pdf", "image/png"]})
+    );
+    assert_eq!(f["schema"], "/schemas/forms/cerere.schema.json");
+    assert!(f["privacy_notice_html"].as_str().unwrap().starts_with("<p>Datele se prelucrează"));
+    let fields = f["fields"].as_array().unwrap();
+    assert_eq!(fields.len(), 10);
+    assert_eq!(
+        fields[1],
+        serde_json::json!({"name": "email", "label": "Adresa de e-mail", "type": "email", "required": true,
+            "max_length": 254, "min_length": null, "pattern": null, "options": [], "hint": null, "autocomplete": "email"})
+    );
+    assert_eq!(
+        fields[6]["options"],
+        serde_json::json!([{"value": "centru", "label": "Centru"}, {"value": "fabric", "label": "Fabric"}])
+    );
+    // No uploads, no deadline: both null. The drafts open today are the `draft` field's options.
+    let c = form(&forms, "recomandari");
+    assert_eq!(c["attachments"], serde_json::Value::Null);
+    assert_eq!(c["deadline"], serde_json::Value::Null);
+    assert_eq!(c["fields"][0]["options"][0]["value"], "ph-2026-5");
+    assert_eq!(c["fields"][0]["options"].as_array().unwrap().len(), 1);
+}
+
+/// A validator for a form's published submission schema.
+fn submission_validator(site: &Built, id: &str) -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&site.read(&format!("schemas/forms/{id}.schema.json"))).unwrap();
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
+}
+
+#[test]
+fn the_submission_schema_accepts_a_good_submission_and_rejects_bad_ones() {
+    let site = small();
+    let v = submission_validator(&site, "cerere");
+    let good = serde_json::json!({
+        "nume": "Ana Popescu", "email": "ana@example.test", "telefon": "", "continut": "O cerere suficient de lungă.",
+        "data_nasterii": "1990-05-17", "persoane": "3", "cartier": "fabric", "raspuns": "posta", "acord": "on",
+        "loc": "Str. Exemplu nr. 1", "loc_lat": "45.7537", "loc_lon": "21.2257",
+    });
+    let errors: Vec<String> = v.iter_errors(&good).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // Only the required fields, the optional ones left empty as a browser posts them.
+    let minimal = serde_json::json!({
+        "nume": "Ana Popescu", "email": "ana@example.test", "continut": "O cerere suficient de lungă.",
+        "cartier": "centru", "acord": "on", "data_nasterii": "", "persoane": "", "loc_lat": "",
+    });
+    assert!(v.is_valid(&minimal), "{:?}", v.iter_errors(&minimal).map(|e| e.to_string()).collect::<Vec<_>>());
+    let bad = |field: &str, value: serde_json::Value| {
+        let mut b = good.clone();
+        match value {
+            serde_json::Value::Null => {
+                b.as_object_mut().unwrap().remove(field);
+            }
+            other => b[field] = other,
+        }
+        assert!(!v.is_valid(&b), "{field} = {} was accepted", b.get(field).unwrap_or(&serde_json::Value::Null));
+    };
+    bad("nume", serde_json::Value::Null); // required
+    bad("nume", "".into()); // required, posted empty
+    bad("nume", "Ana123".into()); // pattern
+    bad("nume", "A".repeat(81).into()); // max_length
+    bad("email", "nu-este-adresa".into()); // format
+    bad("continut", "scurt".into()); // min_length
+    bad("cartier", "iosefin".into()); // not an option
+    bad("raspuns", "fax".into());
+    bad("acord", "da".into()); // a checkbox posts "on"
+    bad("persoane", "trei".into());
+    bad("data_nasterii", "17.05.1990".into());
+    bad("loc_lat", "91".into());
+    bad("loc_lon", "est".into());
+    bad("parola", "x".into()); // not a field of the form
+    // The comment form takes only the drafts open today.
+    let c = submission_validator(&site, "recomandari");
+    let comment = serde_json::json!({"draft": "ph-2026-5", "articles": "art. 2", "text": "Propun altă formulare.", "email": "a@example.test"});
+    assert!(c.is_valid(&comment));
+    let mut closed = comment.clone();
+    closed["draft"] = "hcl-2025-10".into();
+    assert!(!c.is_valid(&closed));
+}
+
+#[test]
+fn a_draft_shows_the_comment_form_only_while_its_consultation_is_open() {
+    let open = small().read("consultari/ph-2026-5/index.html");
+    assert!(open.contains("Trimiteți o recomandare online"), "{open}");
+    assert!(
+        open.contains(
+            r#"<form class="civic-form" method="post" action="https://api.example.test/api/forms/recomandari""#
+        )
+    );
+    assert!(open.contains(r#"<input type="hidden" name="draft" value="ph-2026-5">"#), "{open}");
+    assert!(open.contains(r#"<input type="text" id="c-articles" name="articles" required maxlength="200">"#), "{open}");
+    assert!(!open.contains("id=\"c-draft\""), "the draft is fixed on its own page");
+    // On the form's own page, the open drafts are a choice.
+    let form_page = small().read("formulare/recomandari/index.html");
+    assert!(form_page.contains(r#"<option value="ph-2026-5">PH 5/2026: proiect privind bugetul participativ (recomandări până la 5 decembrie 2026)</option>"#), "{form_page}");
+    // The day after the deadline: no form anywhere, and the schema accepts no draft.
+    let later = build(&root().join("tests/fixtures/small"), "2026-12-06");
+    let closed = later.read("consultari/ph-2026-5/index.html");
+    assert!(!closed.contains("<form") && !closed.contains("Trimiteți o recomandare online"), "{closed}");
+    let form_page = later.read("formulare/recomandari/index.html");
+    assert!(
+        !form_page.contains("<form") && form_page.contains("Nu există acum proiecte de hotărâre în consultare publică"),
+        "{form_page}"
+    );
+    let c = submission_validator(&later, "recomandari");
+    assert!(!c.is_valid(&serde_json::json!({"draft": "ph-2026-5", "articles": "art. 2", "text": "Propun altă formulare.", "email": "a@example.test"})));
+}
+
+#[test]
+fn services_link_to_their_form_and_the_form_to_its_services() {
+    let site = small();
+    let service = site.read("servicii/cerere-test/index.html");
+    assert!(
+        service.contains(r#"<a class="button" href="/formulare/cerere/">Completați formularul online</a>"#),
+        "{service}"
+    );
+    let form = site.read("formulare/cerere/index.html");
+    assert!(
+        form.contains(
+            r#"<dt>Pentru serviciul</dt><dd><a href="/servicii/cerere-test/">Depunerea unei cereri</a></dd>"#
+        ),
+        "{form}"
+    );
+    let list = site.read("formulare/index.html");
+    assert!(
+        list.contains(r#"href="/formulare/cerere/""#) && list.contains("Petiție · Registratura Orașului Test"),
+        "{list}"
+    );
+}

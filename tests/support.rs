@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "api_support.rs"]
+pub mod api;
+
 use civic_generator::progress::Progress;
 use civic_generator::site::{self, Options, Report};
 

@@ -117,7 +117,8 @@ enum UserCommand {
 }
 
 fn parse_smtp(s: &str) -> Result<civic_api::Smtp, String> {
-    let (scheme, rest) = s.split_once("://").ok_or("write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port")?;
+    let (scheme, rest) =
+        s.split_once("://").ok_or("write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port")?;
     let security = match scheme {
         "smtp" => civic_api::SmtpSecurity::None,
         "smtp+starttls" => civic_api::SmtpSecurity::StartTls,
@@ -241,7 +242,9 @@ fn main() -> ExitCode {
     if let Some(port) = serve_port {
         // The preview's API counts legal deadlines from the same "today" as the pages it serves.
         if let Some(api) = &mut api {
-            api.today = opts.now.or_else(|| civic_generator::load::config(&opts.content).ok().and_then(|c| c.now).map(|d| d.civil()));
+            api.today = opts
+                .now
+                .or_else(|| civic_generator::load::config(&opts.content).ok().and_then(|c| c.now).map(|d| d.civil()));
         }
         return match civic_generator::serve::run(opts, port, api) {
             Ok(()) => ExitCode::SUCCESS,
@@ -300,7 +303,9 @@ fn api_command(a: ApiArgs) -> ExitCode {
         Some(ApiCommand::User(UserCommand::Add { email, role, name, password_stdin })) => {
             let hash = if password_stdin {
                 let mut line = String::new();
-                if std::io::stdin().read_line(&mut line).is_err() || line.trim_end().chars().count() < civic_api::accounts::password::MIN_LENGTH {
+                if std::io::stdin().read_line(&mut line).is_err()
+                    || line.trim_end().chars().count() < civic_api::accounts::password::MIN_LENGTH
+                {
                     eprintln!(
                         "civic api user add: the password (one line on standard input) needs at least {} characters",
                         civic_api::accounts::password::MIN_LENGTH

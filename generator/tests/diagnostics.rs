@@ -50,7 +50,7 @@ fn the_fixture_is_valid() {
     let (_d, content) = fixture();
     let (code, err) = check(&content);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("4 items checked, no problems (1 scheduled for later)"), "{err}");
+    assert!(err.contains("7 items checked, no problems (1 scheduled for later)"), "{err}");
 }
 
 #[test]
@@ -287,4 +287,205 @@ fn script_links_and_paths_outside_the_content_are_refused() {
         "{err}"
     );
     assert!(err.contains("fix: write a web address starting with https://"), "{err}");
+}
+
+/// A form whose second field (line 12) is `field`; line 11 is the reply address.
+fn form_with(content: &Path, kind: &str, email: &str, field: &str) {
+    write(
+        content,
+        "forms/f.md",
+        &format!(
+            "---\nid: f\ntitle: Formular de test\npublished_at: 2026-11-02T09:00:00+02:00\nkind: {kind}\nassurance: none\nlegal_basis: [{{act: OG nr. 27/2002}}]\ndepartment: {{name: Registratura, email: r@example.test}}\ndeadline: {{days: 30, unit: calendar_days, basis: art. 8 din OG nr. 27/2002}}\nfields:\n  - {email}\n  - {field}\nprivacy_notice: Datele se prelucrează pentru soluționarea cererii.\n---\nText.\n"
+        ),
+    );
+}
+
+const EMAIL: &str = "{name: email, label: E-mail, type: email, required: true}";
+
+#[test]
+fn a_valid_form_passes() {
+    let (_d, content) = fixture();
+    form_with(&content, "petition", EMAIL, "{name: nume, label: Nume, type: text, required: true}");
+    let (code, err) = check(&content);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn every_mistake_in_a_form_field_is_located_and_explained() {
+    // (the second field, what the editor must read).
+    let cases: [(&str, &[&str]); 11] = [
+        (
+            "{name: email, label: Alt e-mail, type: email}",
+            &[
+                "forms/f.md:12:6: error in `fields[1].name`: two fields are named `email`",
+                "give every field its own name",
+            ],
+        ),
+        (
+            "{name: nume, label: Nume, type: text, options: [{value: a, label: A}]}",
+            &[
+                "forms/f.md:12:",
+                "error in `fields[1].options`: a `text` field has no options",
+                "use `type: select` or `type: radio`",
+            ],
+        ),
+        (
+            "{name: cartier, label: Cartier, type: select}",
+            &["forms/f.md:12:", "error in `fields[1].type`: a `select` field needs `options` to choose from"],
+        ),
+        (
+            "{name: nume, label: Nume, type: text, min_length: 50, max_length: 10}",
+            &[
+                "forms/f.md:12:",
+                "error in `fields[1].max_length`: max_length 10 is below min_length 50",
+                "set max_length to 50 or more",
+            ],
+        ),
+        (
+            "{name: nume, label: Nume, type: text, min_length: 500}",
+            &[
+                "error in `fields[1].min_length`: max_length 200 is below min_length 500",
+                "the default for `text` is 200",
+            ],
+        ),
+        (
+            "{name: cod, label: Cod poștal, type: text, pattern: \"[0-9\"}",
+            &["forms/f.md:12:", "error in `fields[1].pattern`: `[0-9` is not a valid regular expression"],
+        ),
+        (
+            "{name: data, label: Data, type: date, pattern: \"[0-9]+\"}",
+            &["error in `fields[1].pattern`: a `date` field takes no pattern"],
+        ),
+        (
+            "{name: acord, label: Acord, type: checkbox, max_length: 3}",
+            &["error in `fields[1].max_length`: a `checkbox` field has no length"],
+        ),
+        (
+            "{name: nume, label: Nume, type: text, autocomplete: nmae}",
+            &["error in `fields[1].autocomplete`: `nmae` is not an autocomplete token", "did you mean `name`?"],
+        ),
+        (
+            "{name: attachments, label: Fișiere, type: text}",
+            &["error in `fields[1].name`: `attachments` is the name of the file upload"],
+        ),
+        (
+            "{name: nume, label: Nume, type: dropdown}",
+            &["forms/f.md:12:", "error in `fields[1].type`: `dropdown` is not an allowed value"],
+        ),
+    ];
+    for (field, expected) in cases {
+        let (_d, content) = fixture();
+        form_with(&content, "petition", EMAIL, field);
+        let (code, err) = check(&content);
+        assert_eq!(code, 1, "{field} passed:\n{err}");
+        for e in expected {
+            assert!(err.contains(e), "{field}: expected `{e}` in:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn a_form_needs_a_reply_address() {
+    let (_d, content) = fixture();
+    form_with(
+        &content,
+        "petition",
+        "{name: nume, label: Nume, type: text}",
+        "{name: adresa, label: Adresa, type: text}",
+    );
+    let (_, err) = check(&content);
+    assert!(err.contains("forms/f.md:10:1: error in `fields`: no field is named `email`"), "{err}");
+    assert!(err.contains("fix: add `- {name: email, label: Adresa de e-mail, type: email, required: true"), "{err}");
+    form_with(
+        &content,
+        "petition",
+        "{name: email, label: E-mail, type: text, required: true}",
+        "{name: nume, label: Nume, type: text}",
+    );
+    let (_, err) = check(&content);
+    assert!(
+        err.contains("forms/f.md:11:")
+            && err.contains("error in `fields[0].type`: the `email` field is where the answer is sent"),
+        "{err}"
+    );
+    form_with(
+        &content,
+        "petition",
+        "{name: email, label: E-mail, type: email}",
+        "{name: nume, label: Nume, type: text}",
+    );
+    let (_, err) = check(&content);
+    assert!(
+        err.contains(
+            "error in `fields[0].required`: the `email` field is where the answer is sent: it cannot be optional"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_comment_form_needs_the_draft_and_the_articles() {
+    let (_d, content) = fixture();
+    form_with(&content, "draft_comment", EMAIL, "{name: draft, label: Proiectul, type: text, required: true}");
+    let (_, err) = check(&content);
+    assert!(
+        err.contains("forms/f.md:12:")
+            && err.contains(
+                "error in `fields[1].type`: the `draft` field lists the drafts in consultation, so it is a `select`"
+            ),
+        "{err}"
+    );
+    assert!(
+        err.contains("forms/f.md:10:1: error in `fields`: a `draft_comment` form needs an `articles` field"),
+        "{err}"
+    );
+    assert!(err.contains("Law 52/2003 art. 7"), "{err}");
+    form_with(&content, "draft_comment", EMAIL, "{name: articles, label: Articolele, type: text, required: true}");
+    let (_, err) = check(&content);
+    assert!(err.contains("error in `fields`: a `draft_comment` form needs a `draft` field"), "{err}");
+    // The fixture already has a comment form: a second one is refused.
+    assert!(
+        err.contains("error in `kind`: forms/recomandari.md is already the form for comments on drafts")
+            || err.contains("error in `kind`: forms/f.md is already the form for comments on drafts"),
+        "{err}"
+    );
+}
+
+#[test]
+fn legal_terms_of_forms_are_checked() {
+    let (_d, content) = fixture();
+    form_with(&content, "petition", EMAIL, "{name: nume, label: Nume, type: text}");
+    edit(&content, "forms/f.md", "deadline: {days: 30, unit: calendar_days, basis: art. 8 din OG nr. 27/2002}\n", "");
+    let (_, err) = check(&content);
+    assert!(err.contains("forms/f.md:2:1: error: a petition, information request or report has a legal term for the answer, but no `deadline`"), "{err}");
+    edit(
+        &content,
+        "forms/f.md",
+        "fields:",
+        "deadline: {days: 10, unit: working_days, complex_days: 5, basis: art. 7 din Legea nr. 544/2001}\nfields:",
+    );
+    let (_, err) = check(&content);
+    assert!(
+        err.contains(
+            "forms/f.md:9:42: error in `deadline.complex_days`: complex requests get 5 days, no more than the usual 10"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_service_links_to_an_existing_form_and_forms_need_a_registration_prefix() {
+    let (_d, content) = fixture();
+    edit(&content, "services/cerere-test.md", "form: cerere", "form: cerer");
+    let (_, err) = check(&content);
+    assert!(err.contains("services/cerere-test.md:7:1: error in `form`: no item has id `cerer`"), "{err}");
+    assert!(err.contains("did you mean `cerere`?"), "{err}");
+    edit(&content, "services/cerere-test.md", "form: cerer", "form: hcl-2025-10");
+    let (_, err) = check(&content);
+    assert!(err.contains("error in `form`: `hcl-2025-10` is a council_decision, not a form"), "{err}");
+    edit(&content, "services/cerere-test.md", "form: hcl-2025-10", "form: cerere");
+    edit(&content, "civic.yaml", "registration_prefix: OT\n", "");
+    let (_, err) = check(&content);
+    assert!(err.contains("civic.yaml:1:1: error: there are forms, but no `registration_prefix`"), "{err}");
+    assert!(err.contains("fix: add `registration_prefix: TM`"), "{err}");
 }

@@ -6,7 +6,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -36,6 +36,11 @@ function biggest(re) {
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
 }
 
+/** The first page in the sitemap whose path matches `re` and whose HTML contains every one of `texts`. */
+function withText(re, ...texts) {
+    return SITEMAP.find((p) => re.test(p) && texts.every((t) => readFileSync(pageFile(p), 'utf8').includes(t))) ?? null;
+}
+
 /** [label, path or null, expected HTTP status, what to do there first] for one page of every template. */
 const PAGES = [
     ['home', '/', 200],
@@ -43,12 +48,17 @@ const PAGES = [
     ['list filtered: decisions of 2025', '/hotarari/an/2025/', 200],
     ['council decision', biggest(/^\/hotarari\/\d{4}\/[^/]+\/$/), 200],
     ['draft decision', biggest(/^\/consultari\/\d{4}\/[^/]+\/$/), 200],
+    ['draft decision in consultation, with the comment form', withText(/^\/consultari\/\d{4}\/[^/]+\/$/, 'type="hidden" name="draft"'), 200],
     ['mayor disposition', biggest(/^\/dispozitii\/\d{4}\/[^/]+\/$/), 200],
     ['council session', biggest(/^\/sedinte\/\d{4}\/[^/]+\/$/), 200],
     ['tender', biggest(/^\/licitatii\/\d{4}\/[^/]+\/$/), 200],
     ['direct purchase', biggest(/^\/achizitii-directe\/\d{4}\/[^/]+\/$/), 200],
     ['job contest', biggest(/^\/cariere\/\d{4}\/[^/]+\/$/), 200],
     ['service', biggest(/^\/servicii\/[^/]+\/$/), 200],
+    ['list: forms', '/formulare/', 200],
+    ['form', biggest(/^\/formulare\/[^/]+\/$/), 200],
+    ['form with a location and files', withText(/^\/formulare\/[^/]+\/$/, 'type="file"', '_lat"'), 200],
+    ['form: comments on drafts', withText(/^\/formulare\/[^/]+\/$/, 'name="draft"'), 200],
     ['news', biggest(/^\/stiri\/\d{4}\/\d{2}\/[^/]+\/$/), 200],
     ['plain page', SITEMAP.includes('/declaratie-de-accesibilitate/') ? '/declaratie-de-accesibilitate/' : null, 200],
     ['Monitorul Oficial Local', '/monitorul-oficial-local/', 200],

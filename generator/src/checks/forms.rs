@@ -36,7 +36,7 @@ pub fn check(file: &str, form: &Form, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        if f.name == "email" {
+        if f.name == "email" && emails == 0 {
             emails += 1;
             if f.field_type != FieldType::Email {
                 out.push(Finding::new(

@@ -41,13 +41,13 @@ pub struct Form {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FormKind {
-    /// A petition under OG 27/2002: a request, complaint, report or proposal.
+    // A petition under OG 27/2002: a request, complaint, report or proposal.
     Petition,
-    /// A request for public information under Law 544/2001.
+    // A request for public information under Law 544/2001.
     InformationRequest,
-    /// A report of a problem in the city ("sesizare").
+    // A report of a problem in the city ("sesizare").
     Report,
-    /// Recommendations on a draft decision in public consultation (Law 52/2003 art. 7).
+    // Recommendations on a draft decision in public consultation (Law 52/2003 art. 7).
     DraftComment,
     Other,
 }
@@ -56,11 +56,11 @@ pub enum FormKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Assurance {
-    /// Anyone may send it; the e-mail address is not checked first.
+    // Anyone may send it; the e-mail address is not checked first.
     None,
-    /// The sender confirms an e-mail address first (an account or a link).
+    // The sender confirms an e-mail address first (an account or a link).
     EmailVerified,
-    /// Electronic identification at eIDAS level substantial (ROeID).
+    // Electronic identification at eIDAS level substantial (ROeID).
     EidSubstantial,
 }
 
@@ -185,7 +185,7 @@ pub enum FieldType {
     Select,
     Radio,
     Checkbox,
-    /// An address, with optional latitude and longitude (`<name>_lat`, `<name>_lon`).
+    // An address, with optional latitude and longitude (`<name>_lat`, `<name>_lon`).
     Location,
 }
 

@@ -137,7 +137,10 @@ fn router(out: &Path, shared: Arc<Shared>, slot: ApiSlot) -> Router {
         }
     });
     let site = ServeDir::new(out).not_found_service(not_found);
-    let api_routes = Router::new().route("/api", axum::routing::any(api)).route("/api/{*rest}", axum::routing::any(api)).with_state(slot);
+    let api_routes = Router::new()
+        .route("/api", axum::routing::any(api))
+        .route("/api/{*rest}", axum::routing::any(api))
+        .with_state(slot);
     Router::new()
         .route(
             "/__civic/reload.js",

@@ -224,6 +224,12 @@ impl Calendar {
         Ok(Self { rules })
     }
 
+    /// The rules the calendar was built from (published as open data, so the API computes
+    /// deadlines with the same calendar as the site).
+    pub fn rules(&self) -> &CalendarRules {
+        &self.rules
+    }
+
     /// The name of the holiday or extra day off on `date`, if it is one.
     ///
     /// When several rules name the same day (Easter Monday on 1 May, say),

@@ -1,0 +1,643 @@
+//! The API end to end: real HTTP on a random port, a real SQLite file, a real SMTP server.
+//! Each test is one thing a citizen, an editor or a member of staff would notice.
+
+use civic_tests::api::{SmtpSink, TestApi, browser, link_token};
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+fn report(email: &str) -> Form {
+    Form::new()
+        .text("categorie", "drumuri")
+        .text("loc", "Str. Ștefan cel Mare nr. 10")
+        .text("descriere", "Groapă adâncă în carosabil, în dreptul școlii; mașinile o ocolesc pe contrasens.")
+        .text("nume", "Ana Popescu")
+        .text("email", email.to_owned())
+}
+
+/// A minimal valid PDF header is enough for type sniffing; the name says nothing.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+    0, 0, 0,
+];
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").expect("a redirect").to_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_is_registered_with_a_number_a_deadline_a_receipt_and_an_email() {
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let client = browser();
+    let form = report("ana.popescu@example.ro").part("fisiere", Part::bytes(PDF.to_vec()).file_name("poza.jpg"));
+    let r = client.post(api.url("/api/forms/sesizare")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let receipt = location(&r);
+    assert!(receipt.starts_with("/api/dosar/TM-2026-000001?cheie="), "{receipt}");
+
+    // The receipt page: number, deadline (30 days from 26 November 2026 land on 26 December,
+    // a holiday, so 28 December), the file with its sniffed type and checksum.
+    let page = client.get(api.url(&receipt)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Cererea nr. TM-2026-000001"), "{page}");
+    assert!(page.contains("28 decembrie 2026"));
+    assert!(page.contains("application/pdf"), "the type comes from the bytes, not the name .jpg");
+    assert!(page.contains("Str. Ștefan cel Mare nr. 10"));
+    assert!(page.contains("Drumuri") || page.contains("drumuri"));
+
+    // Without the key in the link, nobody else sees it.
+    let other = browser().get(api.url("/api/dosar/TM-2026-000001")).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+
+    // The acknowledgement arrives at the real SMTP server, diacritics intact.
+    let mail = sink.find("ana.popescu@example.ro", "TM-2026-000001");
+    assert_eq!(mail.subject, "Cererea dumneavoastră a fost înregistrată cu nr. TM-2026-000001");
+    assert!(mail.body.contains("Termenul de răspuns: 28 decembrie 2026"), "{}", mail.body);
+    assert!(mail.body.contains("Crăciunul"), "the deadline explains the skipped holiday: {}", mail.body);
+    assert!(mail.body.contains(&format!("{}{}", api.base, receipt.replace("?", "?"))), "{}", mail.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_client_gets_json_and_the_same_registry() {
+    let api = TestApi::start(|_| {}).await;
+    let r = reqwest::Client::new()
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"categorie": "iluminat", "descriere": "Stâlpul de iluminat nu funcționează de o săptămână.",
+            "nume": "Ion Ionescu", "email": "ion@example.ro"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let receipt: Value = r.json().await.unwrap();
+    assert_eq!(receipt["number"], "TM-2026-000001");
+    assert_eq!(receipt["due_on"], "2026-12-28");
+    let status: Value = reqwest::Client::new()
+        .get(api.url(receipt["status_url"].as_str().unwrap()))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["status"], "registered");
+    assert_eq!(status["department"], "Dispeceratul Primăriei Municipiului Timișoara");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_submissions_get_a_clear_4xx_and_nothing_is_stored() {
+    let api = TestApi::start(|_| {}).await;
+    let client = browser();
+    let json = |r: reqwest::RequestBuilder| r.header("accept", "application/json");
+
+    // An unknown form.
+    let r = json(client.post(api.url("/api/forms/nu-exista"))).multipart(report("a@example.ro")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // A missing required field and a too short description, each named with its label.
+    let form = Form::new().text("descriere", "scurt").text("nume", "Ana Pop").text("email", "ana@example.ro");
+    let r = json(client.post(api.url("/api/forms/sesizare"))).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"categorie") && fields.contains(&"descriere"), "{body}");
+    assert!(body["fields"].to_string().contains("Descrierea problemei"), "labels, not field names: {body}");
+
+    // A bad e-mail address.
+    let r = json(client.post(api.url("/api/forms/sesizare"))).multipart(report("nu-e-adresa")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("email"));
+
+    // A field the form does not have.
+    let r = json(client.post(api.url("/api/forms/sesizare")))
+        .multipart(report("a@example.ro").text("admin", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A text file named .pdf: the type is sniffed from the bytes.
+    let fake = Part::bytes(b"just text, not a PDF".to_vec()).file_name("act.pdf");
+    let r = json(client.post(api.url("/api/forms/sesizare")))
+        .multipart(report("a@example.ro").part("fisiere", fake))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("act.pdf"));
+
+    // Too many files (the report takes 5).
+    let mut many = report("a@example.ro");
+    for i in 0..6 {
+        many = many.part("fisiere", Part::bytes(PNG.to_vec()).file_name(format!("p{i}.png")));
+    }
+    let r = json(client.post(api.url("/api/forms/sesizare"))).multipart(many).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A file over the form's limit (10 MB for the report).
+    let mut big = PDF.to_vec();
+    big.resize(10 * 1024 * 1024 + 10, b' ');
+    let r = json(client.post(api.url("/api/forms/sesizare")))
+        .multipart(report("a@example.ro").part("fisiere", Part::bytes(big).file_name("mare.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A body that is not a form at all.
+    let r = json(client.post(api.url("/api/forms/sesizare")))
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    // A browser gets the same problems as a page in the site's theme, with a way back.
+    let form = Form::new().text("nume", "Ana Pop").text("email", "ana@example.ro");
+    let r = client.post(api.url("/api/forms/sesizare")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<html lang=\"ro\">") && page.contains("Despre ce este sesizarea"), "{page}");
+    assert!(page.contains("href=\"/formulare/sesizare/\""));
+
+    let stored: i64 = api.db().query_row("SELECT count(*) FROM submission", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0, "no bad submission was stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_with_markup_is_shown_escaped() {
+    let api = TestApi::start(|_| {}).await;
+    let client = browser();
+    let form = report("x@example.ro").text("loc", "<script>alert(1)</script><img src=x onerror=alert(2)>");
+    let r = client.post(api.url("/api/forms/sesizare")).multipart(form).send().await.unwrap();
+    let page = client.get(api.url(&location(&r))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("<script>alert(1)"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<img src=x"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_numbers_stay_gapless_and_unique_under_200_concurrent_submissions() {
+    let api = TestApi::start(|_| {}).await;
+    let client = reqwest::Client::new();
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let (client, url) = (client.clone(), api.url("/api/forms/sesizare"));
+            tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .header("accept", "application/json")
+                    .json(&serde_json::json!({"categorie": "drumuri", "descriere": format!("Sesizarea numărul {i}, trimisă în paralel."),
+                        "nume": "Test Paralel", "email": format!("p{i}@example.ro")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::CREATED);
+                r.json::<Value>().await.unwrap()["number"].as_str().unwrap().to_owned()
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=200).map(|n| format!("TM-2026-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+    let rows: i64 = api.db().query_row("SELECT count(DISTINCT number) FROM submission", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comments_on_a_draft_are_taken_only_while_its_consultation_is_open() {
+    let api = TestApi::start(|_| {}).await;
+    let drafts: Value = serde_json::from_str(
+        &std::fs::read_to_string(civic_tests::api::sample_site().join("data/draft_decision.json")).unwrap(),
+    )
+    .unwrap();
+    let today = civic_tests::api::TODAY;
+    let window = |d: &Value| {
+        (
+            d["consultation"]["announced_on"].as_str().unwrap_or("").to_owned(),
+            d["consultation"]["comments_deadline"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    let items = drafts["items"].as_array().unwrap();
+    let open = items
+        .iter()
+        .find(|d| {
+            let (a, b) = window(d);
+            a.as_str() <= today && today <= b.as_str()
+        })
+        .expect("a draft in consultation");
+    let closed = items
+        .iter()
+        .find(|d| {
+            let (_, b) = window(d);
+            !b.is_empty() && b.as_str() < today
+        })
+        .expect("a closed consultation");
+    let comment = |draft: &str| {
+        serde_json::json!({"draft": draft, "articles": "art. 3 alin. (2)", "text": "Propun ca tariful pentru rezidenți să fie redus la jumătate.",
+            "nume": "Maria Ionescu", "email": "maria@example.ro"})
+    };
+    let client = reqwest::Client::new();
+    let post = |body: Value| {
+        client.post(api.url("/api/forms/recomandari-proiecte")).header("accept", "application/json").json(&body).send()
+    };
+    let r = post(comment(open["id"].as_str().unwrap())).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let r = post(comment(closed["id"].as_str().unwrap())).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("s-a încheiat"));
+    let r = post(comment("ph-9999-1")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cross_site_post_is_refused_and_the_trusted_site_may_post() {
+    let api = TestApi::start(|c| c.trusted_origins = vec!["https://www.primariatm.ro".into()]).await;
+    let client = browser();
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .multipart(report("a@example.ro"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("de pe alt site"));
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("origin", "https://www.primariatm.ro")
+        .header("sec-fetch-site", "cross-site")
+        .multipart(report("a@example.ro"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stored: i64 = api.db().query_row("SELECT count(*) FROM submission", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 1, "only the trusted post was stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_posts_from_one_address_get_a_429_with_retry_after() {
+    let api = TestApi::start(|c| c.post_limit = Some(civic_api::RateLimit { burst: 3, per_minute: 1 })).await;
+    let client = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let r = client
+            .post(api.url("/api/auth/magic-link"))
+            .header("accept", "application/json")
+            .json(&serde_json::json!({"email": "x@example.ro"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push((r.status(), r.headers().get("retry-after").is_some()));
+    }
+    assert!(statuses[..3].iter().all(|(s, _)| s.is_success()), "{statuses:?}");
+    assert_eq!(statuses[3], (StatusCode::TOO_MANY_REQUESTS, true));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_security_headers() {
+    let api = TestApi::start(|_| {}).await;
+    let r = browser().get(api.url("/api/cont/autentificare")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Autentificare") && page.contains("<nav aria-label=\"Meniu principal\""), "the site's frame");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_the_form_endpoint() {
+    let api = TestApi::start(|_| {}).await;
+    let doc: Value = reqwest::get(api.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/api/forms/{id}"]["post"].is_object(), "{doc}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_verify_by_a_button_log_in_out_export_and_delete() {
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let client = browser();
+    let r = client
+        .post(api.url("/api/auth/signup"))
+        .form(&[("email", "Elena.Marin@Example.ro"), ("name", "Elena Marin"), ("password", "o frază lungă de test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mail = sink.find("elena.marin@example.ro", "Confirmați adresa");
+    let token = link_token(&mail.body);
+
+    // Opening the link (as a mail scanner would) shows a button and changes nothing.
+    let page =
+        client.get(api.url(&format!("/api/auth/link?token={token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("method=\"post\"") && page.contains(&token));
+    let verified: Option<String> =
+        api.db().query_row("SELECT email_verified_at FROM account", [], |r| r.get(0)).unwrap();
+    assert!(verified.is_none(), "a GET never confirms");
+    assert_eq!(client.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+
+    // Pressing the button verifies the address and logs in.
+    let r = client.post(api.url("/api/auth/link")).form(&[("token", token.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let account = client.get(api.url("/api/cont")).send().await.unwrap().text().await.unwrap();
+    assert!(account.contains("elena.marin@example.ro") && account.contains("adresă de e-mail confirmată"), "{account}");
+    let stored: Vec<u8> = api.db().query_row("SELECT token_sha256 FROM session", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored.len(), 32, "only the token's SHA-256 is stored");
+    assert!(!cookie.contains(&hex(&stored)));
+
+    // The link works once.
+    let again = browser().post(api.url("/api/auth/link")).form(&[("token", token.as_str())]).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    assert!(again.text().await.unwrap().contains("deja folosit"));
+
+    // A submission while logged in shows in "my account" and in the export.
+    let r =
+        client.post(api.url("/api/forms/sesizare")).multipart(report("elena.marin@example.ro")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let account = client.get(api.url("/api/cont")).send().await.unwrap().text().await.unwrap();
+    assert!(account.contains("TM-2026-000001"));
+    let export: Value = client.get(api.url("/api/cont/export")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(export["account"]["email"], "elena.marin@example.ro");
+    assert_eq!(export["submissions"][0]["number"], "TM-2026-000001");
+    assert_eq!(export["account"].get("password_hash"), None, "no hash in the export");
+
+    // Logout ends the session server-side: the old cookie no longer opens the account.
+    let r = client.post(api.url("/api/auth/logout")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let sessions: i64 = api.db().query_row("SELECT count(*) FROM session", [], |r| r.get(0)).unwrap();
+    assert_eq!(sessions, 0);
+
+    // Password login: wrong, then right.
+    let wrong = client
+        .post(api.url("/api/auth/login"))
+        .form(&[("email", "elena.marin@example.ro"), ("password", "greșită greșită")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = client
+        .post(api.url("/api/auth/login"))
+        .form(&[("email", "ELENA.MARIN@example.ro"), ("password", "o frază lungă de test")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+
+    // Delete: the account goes, the registered submission stays without it.
+    let refused =
+        client.post(api.url("/api/cont/sterge")).form(&[("confirm", "alta@example.ro")]).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r =
+        client.post(api.url("/api/cont/sterge")).form(&[("confirm", "elena.marin@example.ro")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let db = api.db();
+    let accounts: i64 = db.query_row("SELECT count(*) FROM account", [], |r| r.get(0)).unwrap();
+    let kept: (i64, Option<i64>) =
+        db.query_row("SELECT count(*), max(account_id) FROM submission", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(accounts, 0);
+    assert_eq!(kept, (1, None));
+    assert_eq!(client.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let client = browser();
+    let r = client
+        .post(api.url("/api/auth/magic-link"))
+        .form(&[("email", "dan@example.ro"), ("next", "/formulare/petitie/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/api/cont/verificati-emailul");
+    let mail = sink.find("dan@example.ro", "Linkul de autentificare");
+    let token = link_token(&mail.body);
+    let r = client.post(api.url("/api/auth/link")).form(&[("token", token.as_str())]).send().await.unwrap();
+    assert_eq!(location(&r), "/formulare/petitie/", "back where they were");
+
+    // An expired link (its time passed in the database) is refused with what to do.
+    client.post(api.url("/api/auth/magic-link")).form(&[("email", "dan@example.ro")]).send().await.unwrap();
+    let second = sink.wait_for(2).into_iter().last().unwrap();
+    api.db().execute("UPDATE login_token SET expires_at = '2000-01-01T00:00:00Z' WHERE used_at IS NULL", []).unwrap();
+    let r = browser()
+        .post(api.url("/api/auth/link"))
+        .form(&[("token", link_token(&second.body).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("a expirat"));
+
+    // A link to another site is never followed after login.
+    client
+        .post(api.url("/api/auth/magic-link"))
+        .form(&[("email", "dan@example.ro"), ("next", "//evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    let third = sink.wait_for(3).into_iter().last().unwrap();
+    let r = browser()
+        .post(api.url("/api/auth/link"))
+        .form(&[("token", link_token(&third.body).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/api/cont");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_citizen() {
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let hash = civic_api::users::hash_password("parola personalului 1").unwrap();
+    civic_api::users::add(&api.api.app().db, "ana.staff@primariatm.ro", "Ana", "staff", Some(hash)).await.unwrap();
+
+    let citizen = reqwest::Client::new();
+    let mut numbers = Vec::new();
+    for form in ["petitie", "sesizare"] {
+        let body = match form {
+            "petitie" => {
+                serde_json::json!({"nume": "Vlad Pop", "email": "vlad@example.ro", "subiect": "Transport public în cartierul Freidorf",
+                "continut": "Solicit introducerea unei linii de autobuz care să lege cartierul Freidorf de centru."})
+            }
+            _ => {
+                serde_json::json!({"categorie": "drumuri", "descriere": "Semafor defect la intersecția cu Calea Șagului.", "nume": "Vlad Pop", "email": "vlad@example.ro"})
+            }
+        };
+        let r = citizen
+            .post(api.url(&format!("/api/forms/{form}")))
+            .header("accept", "application/json")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{form}: {}", r.text().await.unwrap());
+        numbers.push(r.json::<Value>().await.unwrap()["number"].as_str().unwrap().to_owned());
+    }
+    // The report was registered long ago: its deadline has passed.
+    api.db().execute("UPDATE submission SET due_on = '2026-01-15' WHERE number = ?1", [&numbers[1]]).unwrap();
+
+    // Citizens cannot see the case list.
+    let anon = browser();
+    assert_eq!(anon.get(api.url("/api/admin/dosare")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+
+    let staff = browser();
+    let r = staff
+        .post(api.url("/api/auth/login"))
+        .form(&[("email", "ana.staff@primariatm.ro"), ("password", "parola personalului 1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = staff.get(api.url("/api/admin/dosare")).send().await.unwrap().text().await.unwrap();
+    let (a, b) = (list.find(&numbers[1]).unwrap(), list.find(&numbers[0]).unwrap());
+    assert!(a < b, "the overdue case comes first");
+    assert!(list.contains("depășit"));
+    let filtered = staff.get(api.url("/api/admin/dosare?formular=petitie")).send().await.unwrap().text().await.unwrap();
+    assert!(filtered.contains(&numbers[0]) && !filtered.contains(&numbers[1]));
+
+    let case = |action: &str| api.url(&format!("/api/admin/dosare/{}/{action}", numbers[0]));
+    // Extend once with a reason (OG 27/2002: +15 days), never twice.
+    let r = staff
+        .post(case("prelungire"))
+        .form(&[("reason", "Este necesară consultarea Societății de Transport Public.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let again = staff
+        .post(case("prelungire"))
+        .form(&[("reason", "Încă o prelungire, care nu este permisă.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let extended = sink.find("vlad@example.ro", "prelungit");
+    assert!(extended.body.contains("Societății de Transport Public"));
+    let due: String = api
+        .db()
+        .query_row("SELECT extended_due_on FROM submission WHERE number = ?1", [&numbers[0]], |r| r.get(0))
+        .unwrap();
+    assert_eq!(due, "2027-01-12", "26 Nov + 30 days → 28 Dec (26 Dec is a holiday), + 15 days → 12 Jan");
+
+    let r = staff.post(case("stare")).form(&[("status", "in_progress")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let bad = staff.post(case("stare")).form(&[("status", "answered")]).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = staff
+        .post(case("raspuns"))
+        .form(&[("text", "Linia 33 va deservi cartierul Freidorf din martie 2027.\nVă mulțumim.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let answer = sink.find("vlad@example.ro", &format!("Răspuns la cererea nr. {}", numbers[0]));
+    assert!(answer.body.contains("Linia 33 va deservi cartierul Freidorf"));
+
+    // Forwarding the other case tells the citizen where it went.
+    let r = staff
+        .post(api.url(&format!("/api/admin/dosare/{}/redirectionare", numbers[1])))
+        .form(&[("to", "Societatea de Transport Public Timișoara"), ("note", "competența STPT")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    sink.find("vlad@example.ro", "redirecționată");
+
+    let page =
+        staff.get(api.url(&format!("/api/admin/dosare/{}", numbers[0]))).send().await.unwrap().text().await.unwrap();
+    for entry in ["înregistrată", "termen prelungit", "stare schimbată", "răspuns trimis", "ana.staff@primariatm.ro"]
+    {
+        assert!(page.contains(entry), "the audit log shows {entry:?}");
+    }
+    let actions: Vec<String> = api
+        .db()
+        .prepare(
+            "SELECT action FROM audit a JOIN submission s ON s.id = a.submission_id WHERE s.number = ?1 ORDER BY a.id",
+        )
+        .unwrap()
+        .query_map([&numbers[0]], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(actions, ["registered", "extended", "status", "answered"]);
+
+    // The citizen sees the answer on the status page.
+    let status: Value = citizen
+        .get(api.url(&format!("/api/dosar/{}", numbers[0])))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert!(status.is_null() || status.get("error").is_some(), "no key, no access");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down_and_is_sent_once() {
+    // Reserve a port, start the API pointing at it with nothing listening.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let smtp =
+        civic_api::Smtp { host: "127.0.0.1".into(), port, security: civic_api::SmtpSecurity::None, credentials: None };
+    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let r = reqwest::Client::new()
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"categorie": "drumuri", "descriere": "Capac de canal lipsă pe trotuar.", "nume": "Ana Pop", "email": "ana@example.ro"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // The first attempt fails and is recorded.
+    let start = std::time::Instant::now();
+    loop {
+        let (attempts, error): (i64, Option<String>) =
+            api.db().query_row("SELECT attempts, last_error FROM outbox", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        if attempts >= 1 && error.is_some() {
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 20, "the sender tried");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // The server comes up; the retry delivers it, once.
+    let sink = SmtpSink::on_port(port);
+    let got = sink.wait_for(1);
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(sink.messages().len(), 1, "sent once: {got:#?}");
+    let sent: Option<String> = api.db().query_row("SELECT sent_at FROM outbox", [], |r| r.get(0)).unwrap();
+    assert!(sent.is_some());
+}

@@ -1,0 +1,205 @@
+//! The API under test: the sample site built once per test process, a real SQLite file per
+//! test, a real SMTP server (aiosmtpd from tests/.venv) and the API on a random loopback port.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use civic_api::{Api, ApiConfig, Smtp, SmtpSecurity};
+
+/// The day the sample content is built for; two drafts are in consultation on it.
+pub const TODAY: &str = "2026-11-26";
+
+/// The sample site, built once (without the search index) for every API test of the process.
+pub fn sample_site() -> &'static Path {
+    static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = civic_generator::site::Options {
+            content: crate::root().join("content"),
+            theme: crate::root().join("themes/default"),
+            out: dir.path().join("public"),
+            base_url: None,
+            now: Some(TODAY.parse().unwrap()),
+            check_only: false,
+            search: false,
+        };
+        civic_generator::site::build(&opts, &civic_generator::progress::Progress::quiet())
+            .unwrap_or_else(|e| panic!("the sample site builds: {e:?}"));
+        dir
+    })
+    .path()
+    .join("public")
+    .leak()
+}
+
+/// A real SMTP server writing each message it accepts into a folder.
+pub struct SmtpSink {
+    child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+/// A received message, decoded.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub message_id: String,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        Self::on_port(0)
+    }
+
+    pub fn on_port(port: u16) -> SmtpSink {
+        let dir = tempfile::tempdir().unwrap();
+        let python = crate::root().join("tests/.venv/bin/python");
+        assert!(python.exists(), "tests/.venv is missing: run `bash tests/tools/setup-python.sh` (tests/run.sh does)");
+        let mut child = Command::new(python)
+            .arg(crate::root().join("tests/tools/smtp_sink.py"))
+            .arg(dir.path())
+            .arg(port.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the SMTP sink starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+        let port = line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("sink said {line:?}")).parse().unwrap();
+        SmtpSink { child, port, dir }
+    }
+
+    pub fn smtp(&self) -> Smtp {
+        Smtp { host: "127.0.0.1".into(), port: self.port, security: SmtpSecurity::None, credentials: None }
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn messages(&self) -> Vec<Received> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| {
+                let bytes = std::fs::read(f).unwrap();
+                let m = mail_parser::MessageParser::default().parse(&bytes).expect("an RFC 5322 message");
+                Received {
+                    to: m.header_raw("X-Envelope-To").unwrap_or_default().trim().to_owned(),
+                    subject: m.subject().unwrap_or_default().to_owned(),
+                    body: m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                    message_id: m.message_id().unwrap_or_default().to_owned(),
+                }
+            })
+            .collect()
+    }
+
+    /// Waits (up to 20 s) until at least `n` messages arrived.
+    pub fn wait_for(&self, n: usize) -> Vec<Received> {
+        let start = Instant::now();
+        loop {
+            let got = self.messages();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "expected {n} e-mails, got {}: {got:#?}", got.len());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The message to `to` whose subject contains `subject`, waiting for it.
+    pub fn find(&self, to: &str, subject: &str) -> Received {
+        let start = Instant::now();
+        loop {
+            if let Some(m) = self.messages().into_iter().rev().find(|m| m.to == to && m.subject.contains(subject)) {
+                return m;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no e-mail to {to} about {subject:?}: {:#?}",
+                self.messages()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A running API with its own database.
+pub struct TestApi {
+    pub base: String,
+    pub data: tempfile::TempDir,
+    pub api: Api,
+}
+
+impl TestApi {
+    /// The default test configuration: today pinned to [`TODAY`], no rate limits, fast retries.
+    pub fn config(data: &Path, smtp: Option<Smtp>) -> ApiConfig {
+        let mut c = ApiConfig::new(
+            data.to_owned(),
+            sample_site().to_owned(),
+            crate::root().join("themes/default"),
+            String::new(),
+        );
+        c.smtp = smtp;
+        c.mail_from = "Primăria Timișoara <no-reply@primariatm.ro>".into();
+        c.today = Some(TODAY.parse().unwrap());
+        c.post_limit = None;
+        c.mail_retry = Duration::from_millis(500);
+        c
+    }
+
+    /// Starts the API (inside the calling tokio runtime) on a random port.
+    pub async fn start(adjust: impl FnOnce(&mut ApiConfig)) -> TestApi {
+        let data = tempfile::tempdir().unwrap();
+        let mut config = Self::config(data.path(), None);
+        adjust(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        if config.public_url.is_empty() {
+            config.public_url = base.clone();
+        }
+        let api = Api::open(config).expect("the API opens");
+        let router = api.router().unwrap();
+        api.spawn_workers();
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+        TestApi { base, data, api }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The database file, for checks below the HTTP surface.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.data.path().join("civic.db")).unwrap()
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The `token` of a link in a mail body (`…/api/auth/link?token=…`).
+pub fn link_token(body: &str) -> String {
+    let start = body.find("token=").expect("a link with a token") + "token=".len();
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
