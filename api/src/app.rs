@@ -81,6 +81,9 @@ pub async fn render_errors(State(app): State<App>, request: Request, next: Next)
                 .await
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
+            if status.is_server_error() {
+                eprintln!("civic api: {status}: {}", detail.trim());
+            }
             ApiError::new(status, explain(status, csrf, &detail))
         }
     };

@@ -29,11 +29,14 @@ fn repo() -> PathBuf {
 }
 
 fn serve(content: &Path, out: &Path) -> Server {
+    let data = out.parent().unwrap().join("data");
     let mut child = Command::new(env!("CARGO_BIN_EXE_civic"))
         .args(["serve", "--port", "0", "--content"])
         .arg(content)
         .arg("--out")
         .arg(out)
+        .arg("--data")
+        .arg(data)
         .arg("--theme")
         .arg(repo().join("themes/default"))
         .stderr(Stdio::piped())
@@ -61,6 +64,21 @@ fn get(port: u16, path: &str) -> (u16, String) {
     let status = text[9..12].parse().unwrap();
     let body = text.split_once("\r\n\r\n").map(|x| x.1.to_owned()).unwrap_or_default();
     (status, body)
+}
+
+/// A plain HTTP/1.1 POST of a urlencoded form: (status, headers and body).
+fn post(port: u16, path: &str, form: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    (text[9..12].parse().unwrap(), text)
 }
 
 /// An open server-sent-events connection.
@@ -183,4 +201,33 @@ fn a_first_build_with_errors_shows_them_in_the_browser_and_recovers() {
     edit(&decision, "number: zece", "number: 10");
     assert_eq!(events.next(), "reload");
     assert_eq!(get(server.port, "/").0, 200);
+}
+
+#[test]
+fn the_api_answers_on_the_same_port_and_registers_a_form_posted_from_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    let server = serve(&content, &tmp.path().join("public"));
+    // The form page is the site's; its action is the API on the same origin.
+    let (status, page) = get(server.port, "/formulare/sesizare/");
+    assert_eq!(status, 200);
+    assert!(page.contains("action=\"/api/forms/sesizare\""), "{page}");
+    // The API opens once the first build published what it reads.
+    let start = Instant::now();
+    while get(server.port, "/api/openapi.json").0 != 200 {
+        assert!(start.elapsed() < Duration::from_secs(30), "the API came up");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let form = "categorie=drumuri&descriere=Gropi+pe+strada+Ion+Ionescu+de+la+Brad&nume=Ana+Pop&email=ana%40example.ro";
+    let (status, response) = post(server.port, "/api/forms/sesizare", form);
+    assert_eq!(status, 303, "{response}");
+    assert!(response.contains("location: /api/dosar/TM-2026-000001?cheie="), "{response}");
+    assert!(tmp.path().join("data/civic.db").exists(), "the state is in --data");
+    let mail = tmp.path().join("data/mail");
+    let start = Instant::now();
+    while std::fs::read_dir(&mail).map_or(0, |d| d.count()) == 0 {
+        assert!(start.elapsed() < Duration::from_secs(20), "without SMTP the acknowledgement is an .eml file");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -101,3 +101,82 @@ fn open_read_only(path: &Path) -> Result<Connection, rusqlite::Error> {
     conn.execute_batch("PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;")?;
     Ok(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(conn: &Connection) -> Vec<String> {
+        conn.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn every_earlier_version_migrates_to_the_same_schema_as_an_empty_file_keeping_its_rows() {
+        let fresh = Connection::open_in_memory().unwrap();
+        migrate(&fresh).unwrap();
+        let latest = schema(&fresh);
+        for start in 0..MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let conn = Connection::open(dir.path().join("civic.db")).unwrap();
+            migrate_to(&conn, start).unwrap();
+            if start >= 1 {
+                conn.execute(
+                    "INSERT INTO account (email, created_at) VALUES ('a@example.ro', '2026-01-01T00:00:00Z')",
+                    [],
+                )
+                .unwrap();
+            }
+            migrate(&conn).unwrap();
+            assert_eq!(schema(&conn), latest, "from version {start}");
+            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+            assert_eq!(version as usize, MIGRATIONS.len());
+            let accounts: i64 = conn.query_row("SELECT count(*) FROM account", [], |r| r.get(0)).unwrap();
+            assert_eq!(accounts, i64::from(start >= 1), "rows survive the migration from version {start}");
+        }
+    }
+
+    #[test]
+    fn a_database_newer_than_the_program_is_refused_untouched() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let e = migrate(&conn).unwrap_err().to_string();
+        assert!(e.contains("newer than this civic"), "{e}");
+        assert_eq!(schema(&conn), Vec::<String>::new());
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_fails_alone_and_its_batch_neighbours_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("civic.db")).unwrap();
+        let insert = |email: &'static str| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(move |c| {
+                    c.execute("INSERT INTO account (email, created_at) VALUES (?1, 'now')", [email])?;
+                    Ok::<_, DbError>(())
+                })
+                .await
+            })
+        };
+        // Queued together, so they share batches: the duplicate fails on the UNIQUE e-mail.
+        let tasks = [insert("a@x.ro"), insert("b@x.ro"), insert("a@x.ro"), insert("c@x.ro")];
+        let mut results = Vec::new();
+        for t in tasks {
+            results.push(t.await.unwrap().is_ok());
+        }
+        assert_eq!(results.iter().filter(|ok| **ok).count(), 3, "{results:?}");
+        let count = db
+            .read(|c| c.query_row("SELECT count(*) FROM account", [], |r| r.get::<_, i64>(0)).map_err(DbError::from))
+            .await
+            .unwrap();
+        assert_eq!(count, 3, "the duplicate's neighbours are stored");
+        // The reader sees the writer's commits, and cannot write.
+        let e = db.read(|c| c.execute("DELETE FROM account", []).map_err(DbError::from)).await;
+        assert!(e.is_err());
+    }
+}

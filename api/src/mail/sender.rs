@@ -81,64 +81,61 @@ fn backoff(base: Duration, attempts: i64) -> SignedDuration {
     SignedDuration::from_secs_f64(secs.min(6.0 * 3600.0))
 }
 
+/// Claims the messages that are due (one write), sends them, records the outcome (one write).
 async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError> {
     let now = Timestamp::now();
+    let base = app.config.mail_retry;
+    // Claim: every due message gets its next attempt pushed back by its backoff, in the same
+    // statement that reads it, so no other delivery can pick it up meanwhile.
     let due: Vec<Queued> = app
         .db
-        .read(move |c| {
+        .write(move |c| {
             let mut s = c.prepare_cached(
                 "SELECT id, attempts, message_id, recipient, subject, body FROM outbox
-                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT 100",
+                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT 200",
             )?;
-            let rows = s.query_map(params![MAX_ATTEMPTS, now.to_string()], |r| {
-                Ok(Queued {
-                    id: r.get(0)?,
-                    attempts: r.get(1)?,
-                    message_id: r.get(2)?,
-                    recipient: r.get(3)?,
-                    subject: r.get(4)?,
-                    body: r.get(5)?,
-                })
-            })?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(DbError::from)
+            let due = s
+                .query_map(params![MAX_ATTEMPTS, now.to_string()], |r| {
+                    Ok(Queued {
+                        id: r.get(0)?,
+                        attempts: r.get(1)?,
+                        message_id: r.get(2)?,
+                        recipient: r.get(3)?,
+                        subject: r.get(4)?,
+                        body: r.get(5)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut claim =
+                c.prepare_cached("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1")?;
+            for q in &due {
+                claim.execute(params![q.id, (now + backoff(base, q.attempts + 1)).to_string()])?;
+            }
+            Ok::<_, DbError>(due)
         })
         .await?;
-    let mut delivered = 0;
-    for mail in due {
-        // Claim it: the next attempt moves to after the backoff, only if nobody else did.
-        let next = (Timestamp::now() + backoff(app.config.mail_retry, mail.attempts + 1)).to_string();
-        let claimed = app
-            .db
-            .write(move |c| {
-                let n = c
-                    .prepare_cached(
-                        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?3
-                         WHERE id = ?1 AND attempts = ?2 AND sent_at IS NULL",
-                    )?
-                    .execute(params![mail.id, mail.attempts, next])?;
-                Ok::<_, DbError>((n == 1).then_some(mail))
-            })
-            .await?;
-        let Some(mail) = claimed else { continue };
-        let id = mail.id;
-        let result = send(app, transport, &mail).await;
-        let error = result.err();
-        if error.is_none() {
-            delivered += 1;
-        }
-        app.db
-            .write(move |c| {
-                match &error {
-                    None => c.execute(
-                        "UPDATE outbox SET sent_at = ?2, last_error = NULL WHERE id = ?1",
-                        params![id, Timestamp::now().to_string()],
-                    )?,
-                    Some(e) => c.execute("UPDATE outbox SET last_error = ?2 WHERE id = ?1", params![id, e])?,
-                };
-                Ok::<_, DbError>(())
-            })
-            .await?;
+    if due.is_empty() {
+        return Ok(0);
     }
+    let mut outcomes: Vec<(i64, Option<String>)> = Vec::with_capacity(due.len());
+    for mail in &due {
+        outcomes.push((mail.id, send(app, transport, mail).await.err()));
+    }
+    let delivered = outcomes.iter().filter(|(_, e)| e.is_none()).count();
+    app.db
+        .write(move |c| {
+            let sent_at = Timestamp::now().to_string();
+            let mut sent = c.prepare_cached("UPDATE outbox SET sent_at = ?2, last_error = NULL WHERE id = ?1")?;
+            let mut failed = c.prepare_cached("UPDATE outbox SET last_error = ?2 WHERE id = ?1")?;
+            for (id, error) in &outcomes {
+                match error {
+                    None => sent.execute(params![id, sent_at])?,
+                    Some(e) => failed.execute(params![id, e])?,
+                };
+            }
+            Ok::<_, DbError>(())
+        })
+        .await?;
     Ok(delivered)
 }
 

@@ -81,8 +81,13 @@ pub async fn submit(
         problems.retain(|p| p.field != "email");
         problems.push(e.clone());
     }
-    if form.kind == "draft_comment" && problems.is_empty() {
-        check_consultation(&app, &published, &fields)?;
+    // Comments on drafts: a precise reason beats "not one of the options" (the schema lists
+    // only the drafts open when the site was built).
+    if form.kind == "draft_comment" && fields["draft"].is_string() {
+        if let Err(e) = check_consultation(&app, &published, &fields) {
+            problems.retain(|p| p.field != "draft");
+            problems.extend(e.fields);
+        }
     }
     if !problems.is_empty() {
         return Err(ApiError::unprocessable(
@@ -171,8 +176,7 @@ fn check_consultation(app: &App, published: &crate::published::Published, fields
             "consultarea pentru {} s-a încheiat la {}; propunerile nu mai pot fi primite",
             c.number,
             civic_workdays::format_date_ro(c.closes_on)
-        ))
-        .with_back(&c.url));
+        )));
     }
     Ok(())
 }

@@ -31,6 +31,9 @@ pub fn count(calendar: &Calendar, start: Date, n: u32, unit: DayUnit) -> Deadlin
     }
 }
 
+/// Where the registration number goes in a message rendered before the number is known.
+const NUMBER_SLOT: &str = "\u{1}NUMBER\u{1}";
+
 /// `TM-2026-000123`.
 pub fn number(prefix: &str, year: i16, seq: i64) -> String {
     format!("{prefix}-{year}-{seq:06}")
@@ -44,8 +47,20 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
     let today = app.clock.today();
     let deadline = r.form.deadline.as_ref().map(|d| count(&published.calendar, today, d.days, d.unit));
     let prefix = published.prefix.clone();
-    let status_base = format!("{}/api/dosar", app.config.public_url);
-    let a = app.clone();
+    // The acknowledgement is rendered here, not on the writer thread (which every write waits
+    // for); only the number, known once the write runs, is filled in there.
+    let status_url = format!("{}/api/dosar/{NUMBER_SLOT}?cheie={}", app.config.public_url, r.token);
+    let ack = mail::compose(
+        &published,
+        "receipt",
+        &r.email,
+        json!({
+            "number": NUMBER_SLOT, "form": r.form.title, "department": r.form.department.name,
+            "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| d.due.to_string()),
+            "deadline": deadline.as_ref().map(|d| d.explain_ro()), "status_url": status_url,
+            "files": r.files.iter().map(|f| json!({"name": f.file_name, "sha256": f.sha256})).collect::<Vec<_>>(),
+        }),
+    )?;
     app.db
         .write(move |c| {
             let now = Timestamp::now().to_string();
@@ -80,21 +95,21 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
                     "INSERT INTO attachment (submission_id, file_name, media_type, size, sha256, content)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute(params![id, f.file_name, f.media_type, f.bytes.len() as i64, f.sha256, f.bytes])?;
+                .execute(params![
+                    id,
+                    f.file_name,
+                    f.media_type,
+                    f.bytes.len() as i64,
+                    f.sha256,
+                    f.bytes
+                ])?;
             }
             audit(c, id, "cetățean", "registered", &format!("{} fișiere atașate", r.files.len()))?;
-            let status_url = format!("{status_base}/{number}?cheie={}", r.token);
-            let m = mail::compose(
-                &a.published(),
-                "receipt",
-                &r.email,
-                json!({
-                    "number": number, "form": r.form.title, "department": r.form.department.name,
-                    "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| d.due.to_string()),
-                    "deadline": deadline.as_ref().map(|d| d.explain_ro()), "status_url": status_url,
-                    "files": r.files.iter().map(|f| json!({"name": f.file_name, "sha256": f.sha256})).collect::<Vec<_>>(),
-                }),
-            )?;
+            let m = mail::Mail {
+                to: ack.to.clone(),
+                subject: ack.subject.replace(NUMBER_SLOT, &number),
+                body: ack.body.replace(NUMBER_SLOT, &number),
+            };
             mail::enqueue(c, &m, &now)?;
             Ok::<_, ApiError>(Receipt {
                 number: number.clone(),

@@ -110,7 +110,7 @@ async fn start_api(config: civic_api::ApiConfig, slot: ApiSlot) {
 }
 
 /// `/api/…`: the API, or a 503 that says why while it is not open yet.
-async fn api(State(slot): State<ApiSlot>, request: Request<Body>) -> Response {
+async fn api(slot: &ApiSlot, request: Request<Body>) -> Response {
     match slot.get() {
         Some(router) => router.clone().oneshot(request).await.unwrap_or_else(|e| match e {}),
         None => (
@@ -137,10 +137,19 @@ fn router(out: &Path, shared: Arc<Shared>, slot: ApiSlot) -> Router {
         }
     });
     let site = ServeDir::new(out).not_found_service(not_found);
-    let api_routes = Router::new()
-        .route("/api", axum::routing::any(api))
-        .route("/api/{*rest}", axum::routing::any(api))
-        .with_state(slot);
+    // Everything under /api/ goes to the API as it came (a fallback, so no route parameters of
+    // this router reach the API's own), the rest to the built site.
+    let site_or_api = tower::service_fn(move |request: Request<Body>| {
+        let (slot, site) = (Arc::clone(&slot), site.clone());
+        async move {
+            let path = request.uri().path();
+            if path == "/api" || path.starts_with("/api/") {
+                Ok::<_, std::convert::Infallible>(api(&slot, request).await)
+            } else {
+                Ok(site.oneshot(request).await.unwrap_or_else(|e| match e {}).into_response())
+            }
+        }
+    });
     Router::new()
         .route(
             "/__civic/reload.js",
@@ -149,8 +158,7 @@ fn router(out: &Path, shared: Arc<Shared>, slot: ApiSlot) -> Router {
         .route("/__civic/events", get(events))
         .route("/__civic/status", get(status))
         .with_state(shared)
-        .merge(api_routes)
-        .fallback_service(site)
+        .fallback_service(site_or_api)
         .layer(middleware::from_fn(inject_reload))
 }
 
