@@ -641,3 +641,37 @@ async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down_and_is_sent_once
     let sent: Option<String> = api.db().query_row("SELECT sent_at FROM outbox", [], |r| r.get(0)).unwrap();
     assert!(sent.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
+    let api = TestApi::start(|_| {}).await;
+    let hash = civic_api::users::hash_password("o parolă oarecare").unwrap();
+    civic_api::users::add(&api.api.app().db, "tinta@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let logins: Vec<_> = (0..40)
+        .map(|i| {
+            let (url, done) = (api.url("/api/auth/login"), done.clone());
+            tokio::spawn(async move {
+                let r = reqwest::Client::new()
+                    .post(url)
+                    .form(&[("email", "tinta@example.ro"), ("password", &format!("ghicire {i}"))])
+                    .send()
+                    .await
+                    .unwrap();
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                r.status()
+            })
+        })
+        .collect();
+    // Every wrong guess costs a full argon2id hash; the form list needs none and is not stuck
+    // behind them.
+    tokio::task::yield_now().await;
+    let r =
+        reqwest::Client::new().get(api.url("/api/forms")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(finished < 40, "the other request was answered while logins were still queued ({finished} of 40 done)");
+    for l in logins {
+        assert_eq!(l.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+}

@@ -41,4 +41,6 @@ cargo test --workspace --locked
 SITE="$(mktemp -d "${TMPDIR:-/tmp}/civic-site.XXXXXX")"
 trap 'rm -rf "$SITE"' EXIT
 cargo run --release --locked -p civic-generator -- build --out "$SITE" -q
-SITE_DIR="$SITE" node --test tests/browser/
+# The API's browser tests run `civic serve` themselves, with this binary.
+CIVIC_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/release/civic"
+SITE_DIR="$SITE" CIVIC_BIN="$CIVIC_BIN" node --test tests/browser/

@@ -9,7 +9,18 @@ use crate::app::App;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "civic API", description = "Accounts, the contact portal's forms and case handling of a civic site."),
-    paths(crate::submissions::submit),
+    paths(
+        crate::submissions::list,
+        crate::submissions::submit,
+        crate::submissions::status_page,
+        crate::accounts::signup,
+        crate::accounts::login,
+        crate::accounts::request_link,
+        crate::accounts::use_link,
+        crate::accounts::logout,
+        crate::accounts::export,
+        crate::accounts::delete_account,
+    ),
     components(schemas(crate::submissions::Receipt))
 )]
 struct Doc;

@@ -113,8 +113,8 @@ fn queue_link(conn: &Connection, app: &App, account: i64, to: &str, purpose: &st
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct SignupForm {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SignupForm {
     email: String,
     #[serde(default)]
     name: String,
@@ -123,7 +123,12 @@ struct SignupForm {
     next: Option<String>,
 }
 
-async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Input<SignupForm>) -> ApiResult<Response> {
+/// Creates an account (password optional) and e-mails a verification link. The answer is the
+/// same whether or not the address already has an account.
+#[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignupForm,
+    responses((status = 202, description = "a link was e-mailed"), (status = 303, description = "browsers: to the check-your-e-mail page"),
+              (status = 422, description = "a field is wrong"), (status = 429, description = "too many e-mails to this address")))]
+pub async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Input<SignupForm>) -> ApiResult<Response> {
     let mut problems = Vec::new();
     let email = normalise_email(&form.email).map_err(|e| problems.push(e)).ok();
     let name = form.name.trim().to_owned();
@@ -173,14 +178,18 @@ async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Input<S
     Ok(link_sent(&headers))
 }
 
-#[derive(Deserialize)]
-struct LoginForm {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginForm {
     email: String,
     password: String,
     next: Option<String>,
 }
 
-async fn login(
+/// Logs in with a password; sets the session cookie.
+#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginForm,
+    responses((status = 200, description = "logged in (JSON clients)"), (status = 303, description = "logged in; browsers go to `next`"),
+              (status = 401, description = "wrong address or password")))]
+pub async fn login(
     State(app): State<App>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -220,14 +229,17 @@ async fn login(
     Ok((jar, see_other(&local_next(form.next.as_deref()))).into_response())
 }
 
-#[derive(Deserialize)]
-struct LinkRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LinkRequest {
     email: String,
     next: Option<String>,
 }
 
 /// Sends a magic link; an unknown address gets a new account, verified when the link is used.
-async fn request_link(
+#[utoipa::path(post, path = "/api/auth/magic-link", tag = "accounts", request_body = LinkRequest,
+    responses((status = 202, description = "a link was e-mailed"), (status = 303, description = "browsers: to the check-your-e-mail page"),
+              (status = 429, description = "too many e-mails to this address")))]
+pub async fn request_link(
     State(app): State<App>,
     headers: HeaderMap,
     Input(form): Input<LinkRequest>,
@@ -272,12 +284,16 @@ async fn link_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiRe
     Ok(app.page("api/link.html", "Confirmați", "/api/auth/link", json!({"token": token}))?.into_response())
 }
 
-#[derive(Deserialize)]
-struct TokenForm {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct TokenForm {
     token: String,
 }
 
-async fn use_link(
+/// Uses a magic or verification link (once): verifies the address and logs in.
+#[utoipa::path(post, path = "/api/auth/link", tag = "accounts", request_body = TokenForm,
+    responses((status = 200, description = "logged in (JSON clients)"), (status = 303, description = "logged in"),
+              (status = 400, description = "the link expired or was used")))]
+pub async fn use_link(
     State(app): State<App>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -324,7 +340,8 @@ async fn use_link(
     Ok((jar, see_other(&local_next(next.as_deref()))).into_response())
 }
 
-async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<Response> {
+#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 303, description = "logged out")))]
+pub async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<Response> {
     let https = app.config.https();
     if let Some(token) = session::token(&jar, https) {
         let hash = tokens::hash(&token);
@@ -375,7 +392,9 @@ async fn account_page(State(app): State<App>, SignedIn(user): SignedIn) -> ApiRe
 }
 
 /// Everything stored about me, as JSON (GDPR art. 15 and 20).
-async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
+#[utoipa::path(get, path = "/api/cont/export", tag = "accounts",
+    responses((status = 200, description = "everything stored about the logged-in person, as JSON"), (status = 401, description = "not logged in")))]
+pub async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
     let id = user.id;
     let data = app
         .db
@@ -416,15 +435,17 @@ async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<R
         .into_response())
 }
 
-#[derive(Deserialize)]
-struct DeleteForm {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DeleteForm {
     #[serde(default)]
     confirm: String,
 }
 
 /// Deletes the account, its identities, sessions and links. Submissions stay in the registry
 /// (the city must keep them by law) without the link to the account.
-async fn delete_account(
+#[utoipa::path(post, path = "/api/cont/sterge", tag = "accounts", request_body = DeleteForm,
+    responses((status = 200, description = "deleted"), (status = 401, description = "not logged in"), (status = 422, description = "the confirmation is not the account's address")))]
+pub async fn delete_account(
     State(app): State<App>,
     headers: HeaderMap,
     jar: CookieJar,

@@ -27,7 +27,8 @@ pub fn routes() -> Router<App> {
 }
 
 /// The published forms, for API clients.
-async fn list(State(app): State<App>) -> impl IntoResponse {
+#[utoipa::path(get, path = "/api/forms", tag = "forms", responses((status = 200, description = "the forms of /data/forms.json")))]
+pub async fn list(State(app): State<App>) -> impl IntoResponse {
     axum::Json(json!({"forms": app.published().forms}))
 }
 
@@ -182,13 +183,18 @@ fn check_consultation(app: &App, published: &crate::published::Published, fields
 }
 
 #[derive(Deserialize)]
-struct KeyQuery {
-    cheie: Option<String>,
+pub struct KeyQuery {
+    pub cheie: Option<String>,
 }
 
 /// The receipt and status page: for the submitter (by the key in their link, or their account)
 /// and for staff.
-async fn status_page(
+#[utoipa::path(get, path = "/api/dosar/{number}", tag = "forms",
+    params(("number" = String, Path, description = "the registration number, e.g. TM-2026-000123"),
+           ("cheie" = Option<String>, Query, description = "the key from the acknowledgement e-mail")),
+    responses((status = 200, description = "the submission's status, deadline, history and answer"),
+              (status = 404, description = "no such submission, or no key")))]
+pub async fn status_page(
     State(app): State<App>,
     Path(number): Path<String>,
     Query(q): Query<KeyQuery>,
