@@ -218,7 +218,7 @@ fn a_form_page_renders_every_field_with_its_label_and_rules() {
         r#"<label for="f-acord">Confirm că datele sunt corecte <span class="req">(obligatoriu)</span></label>"#,
         // A location: the address, and optional coordinates.
         r#"<legend>Locul</legend>"#,
-        r#"<input type="text" id="f-loc" name="loc" maxlength="300" autocomplete="street-address">"#,
+        r#"<input type="text" id="f-loc" name="loc" maxlength="300" autocomplete="address-line1">"#,
         r#"<input type="number" id="f-loc-lat" name="loc_lat" min="-90" max="90" step="any""#,
         r#"<input type="number" id="f-loc-lon" name="loc_lon" min="-180" max="180" step="any""#,
         // Files, as the form's uploads allow.

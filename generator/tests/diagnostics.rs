@@ -313,7 +313,15 @@ fn a_valid_form_passes() {
 #[test]
 fn every_mistake_in_a_form_field_is_located_and_explained() {
     // (the second field, what the editor must read).
-    let cases: [(&str, &[&str]); 11] = [
+    let cases: [(&str, &[&str]); 12] = [
+        (
+            "{name: adresa, label: Adresa, type: text, autocomplete: street-address}",
+            &[
+                "forms/f.md:12:",
+                "error in `fields[1].autocomplete`: `street-address` spans several lines",
+                "autocomplete: address-line1",
+            ],
+        ),
         (
             "{name: email, label: Alt e-mail, type: email}",
             &[

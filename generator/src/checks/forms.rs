@@ -224,6 +224,16 @@ fn check_field(file: &str, i: usize, f: &Field, kind: FormKind, out: &mut Vec<Fi
             }
         };
         out.push(Finding::new(file, &at("autocomplete"), format!("`{a}` is not an autocomplete token"), fix));
+    } else if f.autocomplete.as_deref() == Some("street-address") && t != FieldType::Textarea {
+        out.push(Finding::new(
+            file,
+            &at("autocomplete"),
+            format!(
+                "`street-address` spans several lines, so HTML allows it only on a textarea, not on a `{}` field",
+                t.name()
+            ),
+            "write `autocomplete: address-line1`, or make the field `type: textarea`",
+        ));
     }
 }
 
