@@ -409,6 +409,8 @@ fn services_link_to_their_form_and_the_form_to_its_services() {
         ),
         "{form}"
     );
+    let services = site.read("servicii/index.html");
+    assert!(services.contains("Registratura Orașului Test · formular online pe acest site"), "{services}");
     let list = site.read("formulare/index.html");
     assert!(
         list.contains(r#"href="/formulare/cerere/""#) && list.contains("Petiție · Registratura Orașului Test"),
