@@ -434,6 +434,9 @@ async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
     let smtp = sink.smtp();
     let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
     let client = browser();
+    // A report sent before having an account: it becomes theirs once the address is proven.
+    let r = client.post(api.url("/api/forms/sesizare")).multipart(report("dan@example.ro")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = client
         .post(api.url("/api/auth/magic-link"))
         .form(&[("email", "dan@example.ro"), ("next", "/formulare/petitie/")])
@@ -445,10 +448,12 @@ async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
     let token = link_token(&mail.body);
     let r = client.post(api.url("/api/auth/link")).form(&[("token", token.as_str())]).send().await.unwrap();
     assert_eq!(location(&r), "/formulare/petitie/", "back where they were");
+    let account = client.get(api.url("/api/cont")).send().await.unwrap().text().await.unwrap();
+    assert!(account.contains("TM-2026-000001"), "{account}");
 
     // An expired link (its time passed in the database) is refused with what to do.
     client.post(api.url("/api/auth/magic-link")).form(&[("email", "dan@example.ro")]).send().await.unwrap();
-    let second = sink.wait_for(2).into_iter().last().unwrap();
+    let second = sink.wait_for(3).into_iter().last().unwrap();
     api.db().execute("UPDATE login_token SET expires_at = '2000-01-01T00:00:00Z' WHERE used_at IS NULL", []).unwrap();
     let r = browser()
         .post(api.url("/api/auth/link"))
@@ -466,7 +471,7 @@ async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
         .send()
         .await
         .unwrap();
-    let third = sink.wait_for(3).into_iter().last().unwrap();
+    let third = sink.wait_for(4).into_iter().last().unwrap();
     let r = browser()
         .post(api.url("/api/auth/link"))
         .form(&[("token", link_token(&third.body).as_str())])

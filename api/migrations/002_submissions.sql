@@ -24,6 +24,7 @@ CREATE TABLE submission (
     UNIQUE (year, seq)
 );
 CREATE INDEX submission_account ON submission (account_id);
+CREATE INDEX submission_email ON submission (email);
 CREATE INDEX submission_due ON submission (status, due_on);
 
 CREATE TABLE attachment (

@@ -330,6 +330,11 @@ pub async fn use_link(
                  VALUES (?1, 'email', ?2, 'email_verified', ?3) ON CONFLICT (provider, subject) DO NOTHING",
                 params![account, email, now],
             )?;
+            // Submissions sent earlier from this address, without an account, are now theirs.
+            c.execute(
+                "UPDATE submission SET account_id = ?1 WHERE email = ?2 AND account_id IS NULL",
+                params![account, email],
+            )?;
             Ok((session::start(c, account, Assurance::EmailVerified, https)?, next))
         })
         .await?;

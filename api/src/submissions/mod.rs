@@ -80,7 +80,7 @@ pub async fn submit(
     let email = fields["email"].as_str().map(normalise_email);
     if let Some(Err(e)) = &email {
         problems.retain(|p| p.field != "email");
-        problems.push(e.clone());
+        problems.push(FieldError { label: label_of(&form, "email"), ..e.clone() });
     }
     // Comments on drafts: a precise reason beats "not one of the options" (the schema lists
     // only the drafts open when the site was built).
