@@ -1,0 +1,328 @@
+//! The API under load: `cargo run --release -p civic-tests --bin civic-api-bench -- [--connections 256]
+//! [--seconds 10] [--no-mail]`.
+//!
+//! Starts the API in this process on a temporary database (the sample site, today pinned, no
+//! rate limits; e-mails written as `.eml` files unless `--no-mail`, which leaves them queued in
+//! the outbox), then drives it over N HTTP/1.1 keep-alive connections, one hyper connection per
+//! simulated client: first form submissions (JSON posts of a report), then status pages (the
+//! JSON of the submissions just made, with their keys). Prints requests/s, latency percentiles
+//! and errors for each, then checks that every submission that got a 201 is in the SQLite file,
+//! once, with the numbers 1..=N.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use civic_api::Api;
+use civic_tests::api::{TestApi, sample_site};
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper::{Method, Request, header};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// The allocator of the `civic` binary, which serves the API in production.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const USAGE: &str = "usage: civic-api-bench [--connections N] [--seconds S] [--no-mail]";
+
+struct Args {
+    connections: usize,
+    seconds: u64,
+    mail: bool,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a = Args { connections: 256, seconds: 10, mail: true };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut number = |name: &str| -> Result<u64, String> {
+            it.next().and_then(|v| v.parse().ok()).filter(|n| *n > 0).ok_or(format!("{name} takes a positive number"))
+        };
+        match arg.as_str() {
+            "--connections" => a.connections = number("--connections")? as usize,
+            "--seconds" => a.seconds = number("--seconds")?,
+            "--no-mail" => a.mail = false,
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    Ok(a)
+}
+
+/// What one phase measured, over all its connections.
+struct Phase {
+    name: &'static str,
+    latency: Histogram<u64>,
+    ok: u64,
+    errors: u64,
+    elapsed: Duration,
+    /// The bodies of the 2xx answers the phase asked to keep.
+    kept: Vec<Bytes>,
+}
+
+impl Phase {
+    fn row(&self, connections: usize) -> String {
+        let ms = |q: f64| self.latency.value_at_quantile(q) as f64 / 1000.0;
+        format!(
+            "{:<38} {:>5} {:>9} {:>9.0} {:>7.2} {:>7.2} {:>7.2} {:>8.2} {:>6}",
+            self.name,
+            connections,
+            self.ok + self.errors,
+            self.ok as f64 / self.elapsed.as_secs_f64(),
+            ms(0.5),
+            ms(0.9),
+            ms(0.99),
+            self.latency.max() as f64 / 1000.0,
+            self.errors
+        )
+    }
+}
+
+/// One keep-alive HTTP/1.1 connection, driven by its own task.
+async fn connect(addr: SocketAddr, opened: &AtomicUsize) -> hyper::Result<SendRequest<Full<Bytes>>> {
+    let stream = TcpStream::connect(addr).await.expect("the API accepts connections");
+    stream.set_nodelay(true).expect("TCP_NODELAY");
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    opened.fetch_add(1, Ordering::Relaxed);
+    Ok(sender)
+}
+
+/// Runs `connections` clients for `seconds`, each sending the requests `make(client, i)` one
+/// after another on its connection; keeps the bodies of 2xx answers when `keep`.
+async fn phase(
+    name: &'static str,
+    addr: SocketAddr,
+    connections: usize,
+    seconds: u64,
+    keep: bool,
+    make: impl Fn(usize, usize) -> Request<Full<Bytes>> + Send + Sync + 'static,
+) -> Phase {
+    let make = Arc::new(make);
+    let opened = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let until = start + Duration::from_secs(seconds);
+    let clients: Vec<_> = (0..connections)
+        .map(|c| {
+            let (make, opened) = (make.clone(), opened.clone());
+            tokio::spawn(async move {
+                let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+                let (mut ok, mut errors, mut kept) = (0, 0, vec![]);
+                let mut sender = connect(addr, &opened).await.expect("HTTP/1.1 handshake");
+                for i in 0.. {
+                    if Instant::now() >= until {
+                        break;
+                    }
+                    let request = make(c, i);
+                    let sent = Instant::now();
+                    let answer = async {
+                        sender.ready().await?;
+                        let response = sender.send_request(request).await?;
+                        let status = response.status();
+                        Ok::<_, hyper::Error>((status, response.into_body().collect().await?.to_bytes()))
+                    }
+                    .await;
+                    latency.saturating_record(sent.elapsed().as_micros() as u64);
+                    match answer {
+                        Ok((status, body)) if status.is_success() => {
+                            ok += 1;
+                            if keep {
+                                kept.push(body);
+                            }
+                        }
+                        Ok((status, body)) => {
+                            errors += 1;
+                            if errors <= 3 {
+                                eprintln!("{name}: {status} {}", String::from_utf8_lossy(&body));
+                            }
+                        }
+                        Err(e) => {
+                            errors += 1;
+                            eprintln!("{name}: connection {c}: {e}; reconnecting");
+                            sender = connect(addr, &opened).await.expect("HTTP/1.1 handshake");
+                        }
+                    }
+                }
+                (latency, ok, errors, kept)
+            })
+        })
+        .collect();
+    let mut total = Phase {
+        name,
+        latency: Histogram::new_with_bounds(1, 60_000_000, 3).unwrap(),
+        ok: 0,
+        errors: 0,
+        elapsed: Duration::ZERO,
+        kept: vec![],
+    };
+    for client in clients {
+        let (latency, ok, errors, kept) = client.await.expect("a client task");
+        total.latency.add(latency).unwrap();
+        total.ok += ok;
+        total.errors += errors;
+        total.kept.extend(kept);
+    }
+    total.elapsed = start.elapsed();
+    let opened = opened.load(Ordering::Relaxed);
+    if opened != connections {
+        eprintln!("{name}: {opened} connections opened for {connections} clients (reconnects)");
+    }
+    total
+}
+
+fn request(method: Method, addr: SocketAddr, path: &str, body: Option<String>) -> Request<Full<Bytes>> {
+    let r = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, addr.to_string())
+        .header(header::ACCEPT, "application/json");
+    match body {
+        Some(json) => r.header(header::CONTENT_TYPE, "application/json").body(Full::new(Bytes::from(json))),
+        None => r.body(Full::new(Bytes::new())),
+    }
+    .expect("a well-formed request")
+}
+
+/// Checks the database against the receipts: one row per 201, numbers unique and 1..=N.
+fn verify(db: &std::path::Path, numbers: &[String]) -> Result<String, String> {
+    let c = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
+    let (rows, seqs, min, max): (i64, i64, i64, i64) = c
+        .query_row(
+            "SELECT count(*), count(DISTINCT seq), COALESCE(min(seq), 0), COALESCE(max(seq), 0) FROM submission",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|e| e.to_string())?;
+    let stored: HashSet<String> = c
+        .prepare("SELECT number FROM submission")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| e.to_string())?;
+    let (rows, seqs) = (rows as usize, seqs as usize);
+    let missing = numbers.iter().filter(|n| !stored.contains(*n)).count();
+    let unique: HashSet<&String> = numbers.iter().collect();
+    if rows != numbers.len() || missing > 0 || unique.len() != numbers.len() {
+        return Err(format!(
+            "{rows} rows for {} receipts ({} distinct numbers); {missing} receipts not stored",
+            numbers.len(),
+            unique.len()
+        ));
+    }
+    if seqs != rows || (rows > 0 && (min, max) != (1, rows as i64)) {
+        return Err(format!("{rows} rows, {seqs} distinct numbers from {min} to {max}: not gapless"));
+    }
+    Ok(format!("{rows} rows = {rows} receipts; numbers 1..={rows}, unique and gapless"))
+}
+
+/// Waits (at most a minute) until the mail sender has written every queued e-mail.
+async fn drain_outbox(db: &std::path::Path) -> String {
+    let c = rusqlite::Connection::open(db).expect("the database");
+    let start = Instant::now();
+    loop {
+        let queued: i64 =
+            c.query_row("SELECT count(*) FROM outbox WHERE sent_at IS NULL", [], |r| r.get(0)).expect("the outbox");
+        if queued == 0 || start.elapsed() > Duration::from_secs(60) {
+            return format!(
+                "{queued} e-mails still queued {:.1} s after the submissions",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let site = sample_site();
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let db = data.path().join("civic.db");
+    let mut config = TestApi::config(data.path(), None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let addr = listener.local_addr().unwrap();
+    config.public_url = format!("http://{addr}");
+    let api = Api::open(config).expect("the API opens");
+    if args.mail {
+        api.spawn_workers();
+    }
+    let router = api.router().expect("the API's routes");
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .expect("the server runs")
+    });
+
+    let submissions = phase("POST /api/forms/sesizare (JSON)", addr, args.connections, args.seconds, true, move |c, i| {
+        let body = format!(
+            r#"{{"categorie":"drumuri","loc":"Bulevardul Revoluției nr. {i}","descriere":"Sesizare de încărcare {c}-{i}: groapă în carosabil, în dreptul școlii.","nume":"Test Încărcare","email":"bench{c}@example.ro"}}"#
+        );
+        request(Method::POST, addr, "/api/forms/sesizare", Some(body))
+    })
+    .await;
+    let receipts: Vec<(String, String)> = submissions
+        .kept
+        .iter()
+        .map(|b| {
+            let v: serde_json::Value = serde_json::from_slice(b).expect("a JSON receipt");
+            (v["number"].as_str().unwrap().to_owned(), v["status_url"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let mail = if args.mail { drain_outbox(&db).await } else { "not sent (--no-mail)".into() };
+
+    let reads = if receipts.is_empty() {
+        None
+    } else {
+        let urls: Arc<Vec<String>> = Arc::new(receipts.iter().map(|(_, url)| url.clone()).collect());
+        let connections = args.connections;
+        Some(
+            phase("GET /api/dosar/{number}?cheie= (JSON)", addr, connections, args.seconds, false, move |c, i| {
+                request(Method::GET, addr, &urls[(c + i * connections) % urls.len()], None)
+            })
+            .await,
+        )
+    };
+
+    println!(
+        "civic-api-bench: {} connections, {} s a phase, {} cores, mail {}",
+        args.connections,
+        args.seconds,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        if args.mail { "to .eml files" } else { "off" }
+    );
+    println!(
+        "{:<38} {:>5} {:>9} {:>9} {:>7} {:>7} {:>7} {:>8} {:>6}",
+        "endpoint", "conns", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"
+    );
+    println!("{}", submissions.row(args.connections));
+    if let Some(reads) = &reads {
+        println!("{}", reads.row(args.connections));
+    }
+    println!("mail: {mail}");
+    let numbers: Vec<String> = receipts.into_iter().map(|(n, _)| n).collect();
+    let verdict = verify(&db, &numbers);
+    drop(data);
+    // The sample site is built into a temporary folder that lives as long as the process.
+    let _ = std::fs::remove_dir_all(site.parent().expect("the site's temporary folder"));
+    match verdict {
+        Ok(line) => {
+            println!("stored: {line}");
+            ExitCode::SUCCESS
+        }
+        Err(line) => {
+            println!("stored: FAILED: {line}");
+            ExitCode::FAILURE
+        }
+    }
+}
