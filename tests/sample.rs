@@ -205,3 +205,58 @@ fn drafts_in_consultation_take_comments_on_their_page_and_closed_ones_do_not() {
     }
     assert!(open >= 1, "the sample has a draft in consultation");
 }
+
+#[test]
+fn the_map_layers_pass_the_geojson_checks() {
+    let site = sample();
+    let out = Command::new(python()).arg(root().join("tests/tools/check_geojson.py")).arg(site.out()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("check_geojson: 5 files"), "{text}");
+}
+
+#[test]
+fn repeating_events_keep_their_local_hours_across_daylight_saving_changes() {
+    let site = sample();
+    let out = Command::new(python()).arg(root().join("tests/tools/check_ics_dst.py")).arg(site.out()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+}
+
+#[test]
+fn the_sample_city_has_works_in_every_state_collection_everywhere_and_a_page_per_street() {
+    let site = sample();
+    let works: serde_json::Value = serde_json::from_str(&site.read("data/public_work.json")).unwrap();
+    let items = works["items"].as_array().unwrap();
+    assert_eq!(items.len(), 40);
+    let phases: std::collections::BTreeSet<&str> = items
+        .iter()
+        .map(|w| {
+            let (start, end) = (w["period"]["start"].as_str().unwrap(), w["period"]["end"].as_str().unwrap());
+            match w["status"].as_str().unwrap() {
+                "anulat" => "cancelled",
+                _ if end < "2026-11-26" => "past",
+                _ if start <= "2026-11-27" => "ongoing",
+                _ => "planned",
+            }
+        })
+        .collect();
+    assert_eq!(phases.into_iter().collect::<Vec<_>>(), ["cancelled", "ongoing", "past", "planned"]);
+    for w in items {
+        assert!(!w["districts"].as_array().unwrap().is_empty(), "{} falls in no district", w["id"]);
+    }
+    let districts: serde_json::Value = serde_json::from_str(&site.read("data/district.json")).unwrap();
+    assert!(districts["count"].as_u64().unwrap() >= 10);
+    for d in districts["items"].as_array().unwrap() {
+        let page = site.read(&format!("{}index.html", d["url"].as_str().unwrap().trim_start_matches('/')));
+        assert!(page.contains("Deșeuri menajere"), "{}: no collection days", d["id"]);
+        assert!(page.contains("Deșeuri reciclabile"), "{}", d["id"]);
+    }
+    let streets: serde_json::Value = serde_json::from_str(&site.read("data/street.json")).unwrap();
+    assert!(streets["count"].as_u64().unwrap() >= 200);
+    for s in streets["items"].as_array().unwrap() {
+        let page = site.read(&format!("{}index.html", s["url"].as_str().unwrap().trim_start_matches('/')));
+        assert!(page.contains("Colectarea deșeurilor"), "{}", s["name"]);
+        assert!(!s["zones"].as_array().unwrap().is_empty(), "{} has no collection zone", s["name"]);
+    }
+}

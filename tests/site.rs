@@ -2,6 +2,9 @@
 
 use civic_tests::{Built, build, root};
 
+#[path = "places.rs"]
+mod places;
+
 fn small() -> Built {
     build(&root().join("tests/fixtures/small"), "2026-11-26")
 }

@@ -1,6 +1,7 @@
 //! Checks across items and against the files beside them: what a schema alone cannot see.
 
 mod forms;
+pub mod places;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -321,6 +322,8 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                     ));
                 }
             }
+            // Places have their own rules (checks/places.rs).
+            Data::PublicWork(_) | Data::RecurringService(_) | Data::District(_) => {}
             Data::Page(_) => {
                 let first = url.trim_matches('/').split('/').next().unwrap_or_default();
                 if first.is_empty() || RESERVED.contains(&first) || Kind::ALL.iter().any(|k| k.section() == first) {

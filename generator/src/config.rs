@@ -48,6 +48,9 @@ pub struct SiteConfig {
     #[serde(default)]
     #[schemars(regex(pattern = r"^(https?://[^/\s]+(/[^\s]*)?)?$"))]
     pub api_url: String,
+    /// The map page and the city's geography: tiles, bounding box, street list, offices.
+    #[serde(default)]
+    pub map: MapConfig,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -130,4 +133,65 @@ impl SiteConfig {
         s.insert("$id".into(), "civic.schema.json".into());
         crate::model::without_null(s.to_value())
     }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// The tile URL template of the map page; OpenStreetMap's by default. Only the browser
+    /// fetches tiles, never the build.
+    #[serde(default = "default_tiles")]
+    #[schemars(regex(pattern = r"^https://[^\s]*\{z\}[^\s]*$"))]
+    pub tiles: String,
+    /// The tiles' attribution, shown on the map.
+    #[serde(default = "default_attribution")]
+    pub attribution: String,
+    /// The city's bounding box `[west, south, east, north]` in degrees: every geometry must lie
+    /// inside it, and the map opens on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f64; 4]>,
+    /// The street list (street → districts), relative to the content folder.
+    #[serde(default = "default_streets")]
+    pub streets: String,
+    /// The city's offices, shown on the map's offices layer and on their district's page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offices: Vec<Office>,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            tiles: default_tiles(),
+            attribution: default_attribution(),
+            bbox: None,
+            streets: default_streets(),
+            offices: Vec::new(),
+        }
+    }
+}
+
+/// An office where citizens are received.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    pub name: String,
+    pub address: String,
+    /// `[longitude, latitude]`.
+    pub point: [f64; 2],
+    /// Opening hours as a citizen reads them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url, regex(pattern = r"^https?://"))]
+    pub url: Option<String>,
+}
+
+fn default_tiles() -> String {
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()
+}
+fn default_attribution() -> String {
+    "© contribuitorii OpenStreetMap".into()
+}
+fn default_streets() -> String {
+    "streets.yaml".into()
 }

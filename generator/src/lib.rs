@@ -6,8 +6,10 @@
 pub mod checks;
 pub mod config;
 pub mod diagnostics;
+pub mod geo;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod recur;
 pub mod serve;
 pub mod site;

@@ -497,3 +497,68 @@ fn a_service_links_to_an_existing_form_and_forms_need_a_registration_prefix() {
     assert!(err.contains("civic.yaml:1:1: error: there are forms, but no `registration_prefix`"), "{err}");
     assert!(err.contains("fix: add `registration_prefix: TM`"), "{err}");
 }
+
+/// The small fixture with the places fixture over it (districts, streets, works, a service).
+fn places_fixture() -> (tempfile::TempDir, PathBuf) {
+    let (dir, content) = fixture();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/places"), &content);
+    std::fs::remove_file(content.join("README.md")).unwrap();
+    (dir, content)
+}
+
+#[test]
+fn geometries_are_checked_where_they_are_written() {
+    let (_d, content) = places_fixture();
+    let (code, err) = check(&content);
+    assert_eq!(code, 0, "{err}");
+    // An unclosed ring, a position with latitude first outside the city's box, and a street
+    // that is not in the street list: all in one run, each on its line.
+    edit(&content, "districts/vest.yaml", "[21.20, 45.76], [21.20, 45.74]]", "[21.20, 45.76], [21.20, 45.75]]");
+    edit(&content, "public_works/pe-granita.md", "[21.22, 45.75]", "[45.75, 21.22]");
+    edit(&content, "public_works/planificata.md", "name: Strada Răsăritului", "name: Strada Rasaritului");
+    edit(&content, "civic.yaml", "now: 2026-11-26", "now: 2026-11-26\nmap:\n  bbox: [21.1, 45.6, 21.4, 45.9]");
+    let (code, err) = check(&content);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("districts/vest.yaml:8:7: error in `geometry.coordinates[0]`: the ring is not closed"),
+        "{err}"
+    );
+    assert!(err.contains("fix: repeat the first position as the last one"), "{err}");
+    assert!(err.contains("public_works/pe-granita.md:17:"), "{err}");
+    assert!(err.contains("[45.75, 21.22] is outside the city"), "{err}");
+    assert!(err.contains("fix: longitude comes first in GeoJSON: swap the two numbers"), "{err}");
+    assert!(err.contains("public_works/planificata.md:7:5: error in `streets[0].name`"), "{err}");
+    assert!(err.contains("no street `Strada Rasaritului`"), "{err}");
+    assert!(err.contains("did you mean `Strada Răsăritului`?"), "{err}");
+}
+
+#[test]
+fn a_geometry_of_the_wrong_shape_and_a_rule_civic_cannot_expand_are_reported() {
+    let (_d, content) = places_fixture();
+    edit(&content, "public_works/planificata.md", r#""type": "LineString""#, r#""type": "Linestring""#);
+    let (code, err) = check(&content);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "public_works/planificata.md:14:20: error in `geometry.type`: `Linestring` is not an allowed value"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `LineString`?"), "{err}");
+    assert!(!err.contains("OneOf"), "{err}");
+    edit(&content, "public_works/planificata.md", r#""type": "Linestring""#, r#""type": "LineString""#);
+    edit(
+        &content,
+        "recurring_services/salubrizare.md",
+        "rrule: FREQ=MONTHLY;BYDAY=1SA",
+        "rrule: FREQ=YEARLY;BYDAY=1SA",
+    );
+    edit(&content, "streets.yaml", "districts: [est]", "districts: [estul]");
+    let (code, err) = check(&content);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("recurring_services/salubrizare.md:"), "{err}");
+    assert!(err.contains("FREQ=YEARLY is not one of DAILY, WEEKLY, MONTHLY"), "{err}");
+    assert!(err.contains("streets.yaml:4:"), "{err}");
+    assert!(err.contains("no district `estul`"), "{err}");
+    assert!(err.contains("did you mean `est`?"), "{err}");
+}

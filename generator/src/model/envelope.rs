@@ -49,7 +49,7 @@ pub struct Envelope {
     pub related: Vec<Related>,
     /// A GeoJSON geometry (RFC 7946, WGS84) for anything with a place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub geometry: Option<serde_json::Value>,
+    pub geometry: Option<super::places::Geometry>,
     /// The item's lifecycle, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_history: Vec<StatusChange>,

@@ -6,6 +6,7 @@ pub mod decisions;
 pub mod envelope;
 pub mod forms;
 pub mod jobs;
+pub mod places;
 pub mod procurement;
 pub mod values;
 
@@ -16,6 +17,7 @@ pub use decisions::{CouncilDecision, CouncilSession, DraftDecision, MayorDisposi
 pub use envelope::Envelope;
 pub use forms::Form;
 pub use jobs::JobContest;
+pub use places::{District, PublicWork, RecurringService};
 pub use procurement::{DirectPurchase, Tender};
 
 /// Every content type, with the folder its files live in and the URL section of its pages.
@@ -32,11 +34,14 @@ pub enum Kind {
     Service,
     Form,
     News,
+    PublicWork,
+    RecurringService,
+    District,
     Page,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 14] = [
         Kind::CouncilDecision,
         Kind::DraftDecision,
         Kind::MayorDisposition,
@@ -47,6 +52,9 @@ impl Kind {
         Kind::Service,
         Kind::Form,
         Kind::News,
+        Kind::PublicWork,
+        Kind::RecurringService,
+        Kind::District,
         Kind::Page,
     ];
 
@@ -63,6 +71,9 @@ impl Kind {
             Kind::Service => "service",
             Kind::Form => "form",
             Kind::News => "news",
+            Kind::PublicWork => "public_work",
+            Kind::RecurringService => "recurring_service",
+            Kind::District => "district",
             Kind::Page => "page",
         }
     }
@@ -80,6 +91,9 @@ impl Kind {
             Kind::Service => "services",
             Kind::Form => "forms",
             Kind::News => "news",
+            Kind::PublicWork => "public_works",
+            Kind::RecurringService => "recurring_services",
+            Kind::District => "districts",
             Kind::Page => "pages",
         }
     }
@@ -97,6 +111,9 @@ impl Kind {
             Kind::Service => "servicii",
             Kind::Form => "formulare",
             Kind::News => "stiri",
+            Kind::PublicWork => "lucrari",
+            Kind::RecurringService => "servicii-periodice",
+            Kind::District => "cartiere",
             Kind::Page => "",
         }
     }
@@ -119,6 +136,9 @@ impl Kind {
             Kind::Service => generator.into_root_schema_for::<Service>(),
             Kind::Form => generator.into_root_schema_for::<Form>(),
             Kind::News => generator.into_root_schema_for::<News>(),
+            Kind::PublicWork => generator.into_root_schema_for::<PublicWork>(),
+            Kind::RecurringService => generator.into_root_schema_for::<RecurringService>(),
+            Kind::District => generator.into_root_schema_for::<District>(),
             Kind::Page => generator.into_root_schema_for::<Page>(),
         };
         schema.insert("$id".into(), format!("{}.schema.json", self.name()).into());
@@ -196,6 +216,9 @@ pub enum Data {
     Service(Service),
     Form(Form),
     News(News),
+    PublicWork(PublicWork),
+    RecurringService(RecurringService),
+    District(District),
     Page(Page),
 }
 
@@ -214,6 +237,9 @@ impl Data {
             Kind::Service => Data::Service(v(value)?),
             Kind::Form => Data::Form(v(value)?),
             Kind::News => Data::News(v(value)?),
+            Kind::PublicWork => Data::PublicWork(v(value)?),
+            Kind::RecurringService => Data::RecurringService(v(value)?),
+            Kind::District => Data::District(v(value)?),
             Kind::Page => Data::Page(v(value)?),
         })
     }
@@ -230,6 +256,9 @@ impl Data {
             Data::Service(x) => &x.envelope,
             Data::Form(x) => &x.envelope,
             Data::News(x) => &x.envelope,
+            Data::PublicWork(x) => &x.envelope,
+            Data::RecurringService(x) => &x.envelope,
+            Data::District(x) => &x.envelope,
             Data::Page(x) => &x.envelope,
         }
     }

@@ -145,6 +145,7 @@ pub fn status(item: &Item) -> Option<(&'static str, String)> {
         Data::CouncilSession(s) => ("session_status", name(&s.status)),
         Data::Tender(t) => ("tender_status", name(&t.status)),
         Data::JobContest(j) => ("contest_status", name(&j.status)),
+        Data::PublicWork(w) => ("work_status", name(&w.status)),
         _ => return None,
     })
 }
@@ -158,6 +159,8 @@ pub fn main_date(item: &Item) -> Date {
         Data::DirectPurchase(d) => d.purchased_on.civil(),
         Data::JobContest(j) => j.calendar.announced_on.civil(),
         Data::CouncilSession(s) => local_date(s.starts_at.timestamp()),
+        Data::PublicWork(w) => local_date(w.period.start.timestamp()),
+        Data::RecurringService(s) => s.valid_from.civil(),
         _ => local_date(item.data.envelope().published_at.timestamp()),
     }
 }

@@ -51,7 +51,10 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut 
         ))
     };
     for kind in Kind::ALL {
-        out.emit(&format!("data/{}.json", kind.name()), of(kind), || Ok(json_list(site, kind, rows)))?;
+        // The works' list also says which districts each touches: written by `places`.
+        if kind != Kind::PublicWork {
+            out.emit(&format!("data/{}.json", kind.name()), of(kind), || Ok(json_list(site, kind, rows)))?;
+        }
         out.emit(&format!("schemas/{}.schema.json", kind.name()), global_fp, || Ok(pretty(&kind.schema())))?;
     }
     out.emit("schemas/civic.schema.json", global_fp, || Ok(pretty(&SiteConfig::schema())))?;
@@ -243,11 +246,12 @@ pub fn templated_files(site: &Site) -> Vec<Templated<'_>> {
         .filter(|i| has_page(i))
         .map(|i| (urls::item_url(i), super::context::local_date(changed(i).timestamp())))
         .collect();
+    let extra = super::places::sitemap_urls(site);
     out.push(Templated {
         path: "sitemap.xml".into(),
         template: "sitemap.xml",
-        fingerprint: fingerprint(&pages),
-        context: Box::new(move || sitemap(&pages)),
+        fingerprint: fingerprint(&(&pages, &extra)),
+        context: Box::new(move || sitemap(&pages, &extra)),
     });
     out
 }
@@ -278,9 +282,10 @@ fn feed(site: &Site, kind: Kind, items: &[&Item]) -> Value {
 }
 
 /// Every page, with its last change for items.
-fn sitemap(items: &[(String, jiff::civil::Date)]) -> Value {
+fn sitemap(items: &[(String, jiff::civil::Date)], extra: &[String]) -> Value {
     let mut pages: Vec<Value> =
         items.iter().map(|(url, lastmod)| json!({"url": url, "lastmod": lastmod.to_string()})).collect();
+    pages.extend(extra.iter().map(|url| json!({"url": url})));
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
         pages.push(json!({"url": urls::section_url(kind)}));
     }

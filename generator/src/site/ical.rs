@@ -22,22 +22,54 @@ pub struct Event {
     pub location: Option<String>,
     pub url: String,
     pub description: Option<String>,
+    /// RRULE, EXDATE and RDATE of a recurring event, and whether it was cancelled.
+    pub repeat: Repeat,
+}
+
+/// How an event repeats (RFC 5545 §3.8.5); empty for a one-off event.
+#[derive(Default)]
+pub struct Repeat {
+    /// The rule without UNTIL, `FREQ=WEEKLY;BYDAY=MO,TH`.
+    pub rule: Option<String>,
+    /// The rule's last instant.
+    pub until: Option<jiff::Timestamp>,
+    /// Days skipped and added, at the event's local start time.
+    pub exdates: Vec<jiff::civil::DateTime>,
+    pub rdates: Vec<jiff::civil::DateTime>,
+    pub cancelled: bool,
 }
 
 pub enum When {
     At(DateTime),
     AllDay(Date),
+    /// A wall-clock time in Europe/Bucharest (a repeating event keeps it across DST changes).
+    Local(jiff::civil::DateTime),
 }
 
-/// Whether an item's page folder has a `calendar.ics`.
-pub fn has_calendar(item: &Item) -> bool {
-    matches!(*item.data, Data::CouncilSession(_) | Data::JobContest(_))
+/// The `.ics` files of an item's page folder.
+pub fn file_names(item: &Item) -> Vec<String> {
+    match &*item.data {
+        Data::CouncilSession(_) | Data::JobContest(_) | Data::PublicWork(_) => vec!["calendar.ics".to_owned()],
+        Data::RecurringService(s) => s.zones.iter().map(|z| super::places::zone_ics(&z.id)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The `.ics` files of an item's page folder: (file name, text).
-pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)> {
+pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(String, String)> {
     let url = format!("{}{}", config.base_url, super::urls::item_url(item));
+    if let Data::RecurringService(s) = &*item.data {
+        return s
+            .zones
+            .iter()
+            .map(|z| {
+                let events = zone_events(item, s, z, &url, config);
+                (super::places::zone_ics(&z.id), calendar(&format!("{} — {}", s.envelope.title, z.name), &events))
+            })
+            .collect();
+    }
     let events = match &*item.data {
+        Data::PublicWork(w) => vec![work_event(item, w, &url, config)],
         Data::CouncilSession(_) => session_events(item, config),
         Data::JobContest(j) => {
             let c = &j.calendar;
@@ -52,6 +84,7 @@ pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)>
                     location: Some(c.written_test.place.clone()),
                     url: url.clone(),
                     description: None,
+                    repeat: Repeat::default(),
                 },
             ];
             if let Some(i) = &c.interview {
@@ -63,6 +96,7 @@ pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)>
                     location: Some(i.place.clone()),
                     url: url.clone(),
                     description: None,
+                    repeat: Repeat::default(),
                 });
             }
             if let Some(d) = c.selection_results_by {
@@ -82,7 +116,110 @@ pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(&'static str, String)>
         }
         _ => return Vec::new(),
     };
-    vec![("calendar.ics", calendar(&config.city.institution, &events))]
+    vec![("calendar.ics".to_owned(), calendar(&config.city.institution, &events))]
+}
+
+/// A work as one event: its whole period, or its hours repeated until the period ends.
+fn work_event(item: &Item, w: &crate::model::places::PublicWork, url: &str, config: &SiteConfig) -> Event {
+    let tz = super::context::bucharest();
+    let streets: Vec<String> = w
+        .streets
+        .iter()
+        .map(|s| match &s.section {
+            Some(sec) => format!("{} ({sec})", s.name),
+            None => s.name.clone(),
+        })
+        .collect();
+    let mut event = Event {
+        uid: uid(item, "lucrare", config),
+        summary: w.envelope.title.clone(),
+        start: When::At(w.period.start),
+        end: Some(When::At(w.period.end)),
+        location: Some(streets.join("; ")),
+        url: url.to_owned(),
+        description: w.envelope.summary.clone(),
+        repeat: Repeat { cancelled: w.status == crate::model::places::WorkStatus::Anulat, ..Repeat::default() },
+    };
+    if let Some(s) = &w.schedule {
+        let day = w.period.start.timestamp().to_zoned_datetime(tz.clone()).date();
+        let (start, end) = window(day, &s.from, &s.to);
+        event.start = When::Local(start);
+        event.end = Some(When::Local(end));
+        event.repeat.rule = Some(s.rrule.clone());
+        event.repeat.until = Some(w.period.end.timestamp());
+        event.description = Some(match &w.envelope.summary {
+            Some(sum) => format!("{sum}\nProgram: {}", s.text),
+            None => format!("Program: {}", s.text),
+        });
+    }
+    event
+}
+
+/// A local time window on `day` (`22:00`–`05:00` ends the next day).
+fn window(day: jiff::civil::Date, from: &str, to: &str) -> (jiff::civil::DateTime, jiff::civil::DateTime) {
+    let time = |t: &str| t.parse::<jiff::civil::Time>().unwrap_or_default();
+    let (a, b) = (time(from), time(to));
+    let start = day.to_datetime(a);
+    let end_day = if b <= a { day.tomorrow().unwrap_or(day) } else { day };
+    (start, end_day.to_datetime(b))
+}
+
+/// A zone's calendar: one repeating event per waste fraction, from the first day the rule
+/// falls on, until the service's `valid_to`.
+fn zone_events(
+    item: &Item,
+    s: &crate::model::places::RecurringService,
+    zone: &crate::model::places::Zone,
+    url: &str,
+    config: &SiteConfig,
+) -> Vec<Event> {
+    let tz = super::context::bucharest();
+    zone.schedules
+        .iter()
+        .filter_map(|sc| {
+            let rule = crate::recur::parse(&sc.rrule).ok()?;
+            let from = s.valid_from.civil();
+            let first =
+                rule.between(from, from, from.saturating_add(jiff::Span::new().days(400))).into_iter().next()?;
+            let (start, end) = window(first, &sc.from, &sc.to);
+            let fraction = serde_json::to_value(sc.fraction).ok()?.as_str()?.to_owned();
+            let until = s.valid_to.and_then(|d| {
+                d.civil()
+                    .to_datetime(jiff::civil::Time::constant(23, 59, 59, 0))
+                    .to_zoned_datetime(tz.clone())
+                    .ok()
+                    .map(|z| z.timestamp())
+            });
+            Some(Event {
+                uid: format!("{}-{}-{fraction}@{}", item.id(), zone.id, host(config)),
+                summary: format!("Colectare {}: {}", fraction_ro(&fraction), zone.name),
+                start: When::Local(start),
+                end: Some(When::Local(end)),
+                location: Some(zone.name.clone()),
+                url: format!("{url}#zona-{}", zone.id),
+                description: sc.instructions.clone(),
+                repeat: Repeat {
+                    rule: Some(sc.rrule.clone()),
+                    until,
+                    exdates: sc.exdates.iter().map(|d| d.civil().to_datetime(start.time())).collect(),
+                    rdates: sc.rdates.iter().map(|d| d.civil().to_datetime(start.time())).collect(),
+                    cancelled: false,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The fraction as the event's title says it.
+fn fraction_ro(f: &str) -> &str {
+    match f {
+        "menajer" => "deșeuri menajere",
+        "reciclabil" => "deșeuri reciclabile",
+        "sticla" => "sticlă",
+        "biodegradabil" => "deșeuri biodegradabile",
+        "voluminoase" => "deșeuri voluminoase",
+        other => other,
+    }
 }
 
 /// The events of a session (one).
@@ -98,6 +235,7 @@ pub fn session_events(item: &Item, config: &SiteConfig) -> Vec<Event> {
         location: Some(s.location.clone()),
         url: format!("{}{}", config.base_url, super::urls::item_url(item)),
         description: s.livestream_url.as_ref().map(|u| format!("Transmisie live: {u}")),
+        repeat: Repeat::default(),
     }]
 }
 
@@ -110,6 +248,7 @@ fn day_event(item: &Item, what: &str, summary: String, date: Date, url: &str, co
         location: None,
         url: url.to_owned(),
         description: None,
+        repeat: Repeat::default(),
     }
 }
 
@@ -135,6 +274,19 @@ pub fn calendar(name: &str, events: &[Event]) -> String {
         if let Some(end) = &e.end {
             write_when(&mut out, "DTEND", end);
         }
+        if let Some(rule) = &e.repeat.rule {
+            let until = e.repeat.until.map(|t| format!(";UNTIL={}", t.strftime("%Y%m%dT%H%M%SZ"))).unwrap_or_default();
+            line(&mut out, "RRULE", &format!("{rule}{until}"));
+        }
+        for (name, days) in [("EXDATE", &e.repeat.exdates), ("RDATE", &e.repeat.rdates)] {
+            if !days.is_empty() {
+                let list: Vec<String> = days.iter().map(|d| d.strftime("%Y%m%dT%H%M%S").to_string()).collect();
+                line(&mut out, &format!("{name};TZID=Europe/Bucharest"), &list.join(","));
+            }
+        }
+        if e.repeat.cancelled {
+            line(&mut out, "STATUS", "CANCELLED");
+        }
         line(&mut out, "SUMMARY", &escape(&e.summary));
         if let Some(l) = &e.location {
             line(&mut out, "LOCATION", &escape(l));
@@ -156,6 +308,7 @@ fn write_when(out: &mut String, name: &str, when: &When) {
             let local = t.timestamp().to_zoned_datetime(super::context::bucharest());
             line(out, &format!("{name};TZID=Europe/Bucharest"), &local.strftime("%Y%m%dT%H%M%S").to_string());
         }
+        When::Local(d) => line(out, &format!("{name};TZID=Europe/Bucharest"), &d.strftime("%Y%m%dT%H%M%S").to_string()),
     }
 }
 
@@ -164,6 +317,10 @@ fn stamp(when: &When) -> String {
     match when {
         When::At(t) => t.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string(),
         When::AllDay(d) => format!("{}T000000Z", d.civil().strftime("%Y%m%d")),
+        When::Local(d) => d
+            .to_zoned_datetime(super::context::bucharest())
+            .map(|z| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string())
+            .unwrap_or_else(|_| d.strftime("%Y%m%dT%H%M%SZ").to_string()),
     }
 }
 

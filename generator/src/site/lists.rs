@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::context::{self, summary};
 use super::emit::fingerprint;
+use super::places::{self, Places};
 use super::{PageJob, Site, urls};
 use crate::load::Item;
 use crate::model::catalogue::MolSection;
@@ -17,10 +18,10 @@ use crate::model::procurement::TenderStatus;
 use crate::model::{Data, Kind};
 
 /// A list filter: its URL segment, its label group and how to read an item's value.
-struct Filter {
+struct Filter<'p> {
     segment: &'static str,
     group: &'static str,
-    values: fn(&Item) -> Vec<String>,
+    values: Box<dyn Fn(&Item) -> Vec<String> + 'p>,
 }
 
 fn enum_name<T: serde::Serialize>(v: &T) -> String {
@@ -43,8 +44,10 @@ fn status(item: &Item) -> Vec<String> {
     context::status(item).map(|(_, s)| s).into_iter().collect()
 }
 
-fn filters(kind: Kind) -> Vec<Filter> {
-    let f = |segment, group, values| Filter { segment, group, values };
+fn filters<'p>(kind: Kind, now: jiff::civil::Date, places: &'p Places) -> Vec<Filter<'p>> {
+    fn f<'p>(segment: &'static str, group: &'static str, values: impl Fn(&Item) -> Vec<String> + 'p) -> Filter<'p> {
+        Filter { segment, group, values: Box::new(values) }
+    }
     match kind {
         Kind::CouncilDecision => vec![
             f("an", "year", year),
@@ -90,6 +93,22 @@ fn filters(kind: Kind) -> Vec<Filter> {
             _ => vec![],
         })],
         Kind::News => vec![f("categorie", "category", category), f("an", "year", year), f("eticheta", "tag", tags)],
+        Kind::PublicWork => {
+            let w = |i: &Item| match &*i.data {
+                Data::PublicWork(w) => Some(w.clone()),
+                _ => None,
+            };
+            vec![
+                f("perioada", "work_period", move |i| w(i).map(|w| places::period_values(&w, now)).unwrap_or_default()),
+                f("cartier", "district", move |i| places.district_titles(i.id())),
+                f("tip", "work_kind", move |i| w(i).map(|w| vec![enum_name(&w.kind)]).unwrap_or_default()),
+                f("restrictie", "restriction", move |i| {
+                    w(i).map(|w| vec![enum_name(&w.restriction)]).unwrap_or_default()
+                }),
+                f("stare", "work_status", status),
+            ]
+        }
+        Kind::RecurringService | Kind::District => vec![],
         Kind::Page => vec![],
     }
 }
@@ -97,7 +116,9 @@ fn filters(kind: Kind) -> Vec<Filter> {
 /// Newest first for dated records; by number within a year for acts; by title for services.
 fn sort(kind: Kind, items: &mut [&Item]) {
     match kind {
-        Kind::Service | Kind::Form => items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title)),
+        Kind::Service | Kind::Form | Kind::District | Kind::RecurringService => {
+            items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title))
+        }
         Kind::CouncilSession => items.sort_by_key(|i| match &*i.data {
             Data::CouncilSession(s) => std::cmp::Reverse(s.starts_at),
             _ => unreachable!("sorted per kind"),
@@ -158,7 +179,12 @@ fn list_entry(item: &Item, now: jiff::civil::Date) -> serde_json::Value {
 /// Every list-like page of the site.
 /// `rows` keeps each item's list row between rebuilds, keyed by the item's and the build's
 /// fingerprints, so an edit recomputes one row rather than all of them.
-pub fn pages<'a>(site: &'a Site, rows: &'a mut HashMap<String, (u64, JValue)>, global_fp: u64) -> Vec<PageJob<'a>> {
+pub fn pages<'a>(
+    site: &'a Site,
+    rows: &'a mut HashMap<String, (u64, JValue)>,
+    global_fp: u64,
+    places: &Places,
+) -> Vec<PageJob<'a>> {
     let page_size = site.config.page_size;
     // Converted once to template values; list pages share them instead of copying.
     let fresh: Vec<(String, u64, JValue)> = site
@@ -183,7 +209,7 @@ pub fn pages<'a>(site: &'a Site, rows: &'a mut HashMap<String, (u64, JValue)>, g
         let base = urls::section_url(kind);
         let mut filter_blocks = Vec::new();
         let mut filtered: Vec<(String, serde_json::Value, Vec<&Item>)> = Vec::new();
-        for f in filters(kind) {
+        for f in filters(kind, site.now, places) {
             let mut groups: BTreeMap<String, Vec<&Item>> = BTreeMap::new();
             for i in &items {
                 for v in (f.values)(i) {

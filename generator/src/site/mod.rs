@@ -10,6 +10,7 @@ pub mod jsonld;
 pub mod lists;
 pub mod ocds;
 pub mod output;
+pub mod places;
 pub mod render;
 pub mod search;
 pub mod urls;
@@ -64,6 +65,8 @@ pub struct Site {
     pub items: Vec<Item>,
     pub now: Date,
     pub content: PathBuf,
+    /// The street list (street → districts), from `map.streets` in civic.yaml.
+    pub streets: Vec<crate::model::places::Street>,
 }
 
 /// Loads and checks the content; every problem in every file, or a site ready to render.
@@ -77,12 +80,14 @@ pub fn load(opts: &Options, cache: Option<&mut load::LoadCache>) -> Result<(Site
             .ok()
     });
     let items = load::items(&opts.content, cache).map_err(|e| errors.extend(e)).ok();
-    let (Some(mut config), Some(calendar), Some(items)) = (config, calendar, items) else {
+    let streets = config.as_ref().and_then(|c| places::streets(&opts.content, c).map_err(|e| errors.extend(e)).ok());
+    let (Some(mut config), Some(calendar), Some(items), Some(streets)) = (config, calendar, items, streets) else {
         errors.sort();
         return Err(errors);
     };
     let mut findings: Vec<Diagnostic> = crate::checks::run(&items, &config, &calendar, &opts.content)
         .into_iter()
+        .chain(crate::checks::places::run(&items, &streets, &config.map.streets, &config))
         .map(|f| f.locate(&opts.content))
         .collect();
     if !findings.is_empty() {
@@ -103,7 +108,7 @@ pub fn load(opts: &Options, cache: Option<&mut load::LoadCache>) -> Result<(Site
     let items: Vec<Item> =
         items.into_iter().filter(|i| context::local_date(i.data.envelope().published_at.timestamp()) <= now).collect();
     let scheduled = total - items.len();
-    Ok((Site { config, calendar, items, now, content: opts.content.clone() }, scheduled))
+    Ok((Site { config, calendar, items, now, content: opts.content.clone(), streets }, scheduled))
 }
 
 /// What `civic serve` keeps between rebuilds so that a saved edit re-reads one file and
@@ -307,7 +312,18 @@ fn render_site(
             .map_err(one)?;
     }
 
-    let jobs = lists::pages(site, rows, global_fp);
+    let places = places::Places::new(site);
+    let leaflet = places::find_leaflet();
+    let has_map = !places.works.is_empty() || !places.districts.is_empty();
+    match &leaflet {
+        Some(l) if has_map => places::publish_leaflet(l, out).map_err(one)?,
+        None if has_map => eprintln!(
+            "civic: warning: Leaflet is not installed, so /harta/ has no interactive map (its lists are there); run `npm ci` in the repository root"
+        ),
+        _ => {}
+    }
+    let mut jobs = lists::pages(site, rows, global_fp, &places);
+    jobs.extend(places::pages(site, &places, global_fp, leaflet.as_ref()));
     let item_pages: Vec<&Item> = site.items.iter().filter(|i| has_page(i)).collect();
     progress.phase("rendering pages");
     let bar = progress.bar((jobs.len() + item_pages.len()) as u64);
@@ -323,7 +339,7 @@ fn render_site(
             item_pages
                 .par_iter()
                 .map(|item| {
-                    render_item(item, site, &index, &globals, global_fp, &render, out)?;
+                    render_item(item, site, &index, &places, &globals, global_fp, &render, out)?;
                     bar.inc(1);
                     Ok(())
                 })
@@ -358,6 +374,8 @@ fn render_site(
                 })
                 .collect::<Vec<Result<(), Diagnostic>>>();
             let search = if search_enabled { search_index(site, &item_pages, labels, global_fp, out) } else { Ok(()) };
+            let mut feeds = feeds;
+            feeds.push(places::files(site, &places, labels, global_fp, out, &render, &globals));
             (feeds, search)
         },
     );
@@ -379,7 +397,7 @@ fn render_site(
 }
 
 /// Size and modification time: enough to notice a replaced file without reading it.
-fn file_stamp(path: &Path) -> u64 {
+pub(crate) fn file_stamp(path: &Path) -> u64 {
     let meta = std::fs::metadata(path).ok();
     emit::fingerprint(&(meta.as_ref().map(|m| m.len()), meta.and_then(|m| m.modified().ok())))
 }
@@ -410,10 +428,12 @@ fn search_index(
 
 /// One item's page, its JSON document and its calendar, if it has one: made again only when the
 /// item, an item it links to or from, or anything global changed.
+#[allow(clippy::too_many_arguments)]
 fn render_item(
     item: &Item,
     site: &Site,
     index: &Index,
+    places: &places::Places,
     globals: &JValue,
     global_fp: u64,
     render: &dyn Fn(&str, JValue) -> Result<String, Diagnostic>,
@@ -423,14 +443,17 @@ fn render_item(
     let file = urls::file_for(&url);
     let folder = file.trim_end_matches("index.html").to_owned();
     let json_path = format!("data/{}/{}.json", item.kind.name(), item.id());
-    let ics_path = ical::has_calendar(item).then(|| format!("{folder}calendar.ics"));
+    let ics_paths: Vec<String> = ical::file_names(item).into_iter().map(|n| format!("{folder}{n}")).collect();
     let neighbours = context::neighbours(item, index);
     let attachments: Vec<u64> =
         item.data.envelope().attachments.iter().map(|a| file_stamp(&site.content.join(&a.path))).collect();
-    let fp = emit::fingerprint(&(global_fp, item.hash, neighbours, attachments));
+    // A district's page lists the works, zones and streets in it; a work's, its districts.
+    let places_fp =
+        matches!(item.kind, Kind::District | Kind::PublicWork | Kind::RecurringService).then_some(places.fp);
+    let fp = emit::fingerprint(&(global_fp, item.hash, neighbours, attachments, places_fp));
     let mut needed = out.needs(&file, fp);
     needed |= out.needs(&json_path, fp);
-    if let Some(ics) = &ics_path {
+    for ics in &ics_paths {
         needed |= out.needs(ics, fp);
     }
     if !needed {
@@ -438,6 +461,7 @@ fn render_item(
     }
     let body = civic_theme::markdown::to_html(&item.body(&site.content));
     let mut ctx = context::detail(item, index, site, body);
+    places::extend_detail(item, &mut ctx, places, site);
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, `</` ends the element and `<!--` changes how it is parsed: no `<`,
         // `>` or `&` may appear raw (JSON allows them as \u escapes).
@@ -509,6 +533,7 @@ fn shared_globals(site: &Site, assets: Value) -> Value {
         Kind::CouncilSession,
         Kind::Tender,
         Kind::JobContest,
+        Kind::PublicWork,
         Kind::News,
     ]
     .iter()
