@@ -203,3 +203,27 @@ pub fn link_token(body: &str) -> String {
     let start = body.find("token=").expect("a link with a token") + "token=".len();
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
+
+/// A copy of the sample site, changed by `edit` (e.g. smaller petition thresholds).
+pub fn site_copy(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    crate::copy_dir(sample_site(), dir.path());
+    edit(dir.path());
+    dir
+}
+
+/// Signs up and verifies `email` through the magic link it receives; returns the logged-in client.
+pub async fn verified_user(api: &TestApi, sink: &SmtpSink, email: &str) -> reqwest::Client {
+    let client = browser();
+    let r = client.post(api.url("/api/auth/magic-link")).form(&[("email", email)]).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let mail = sink.find(email, "Linkul de autentificare");
+    let r = client
+        .post(api.url("/api/auth/link"))
+        .form(&[("token", link_token(&mail.body).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    client
+}

@@ -1,6 +1,6 @@
 //! civic's API: the small dynamic half of the site, over one SQLite file. Accounts and
 //! sessions, the contact portal's forms with registration numbers and legal deadlines, case
-//! handling for staff, and the mail outbox. It knows the site only from what `civic build`
+//! handling for staff, online petitions, and the mail outbox. It knows the site only from what `civic build`
 //! published (`/data/forms.json`, the drafts, the holiday calendar, `/data/site.json`) and renders
 //! its few pages with the same theme. See ARCHITECTURE.md.
 
@@ -13,6 +13,7 @@ pub mod db;
 mod error;
 pub mod mail;
 mod openapi;
+pub mod petitions;
 mod published;
 mod security;
 mod submissions;
@@ -52,7 +53,7 @@ impl Api {
         let db = Db::open(&config.db).map_err(|e| anyhow::anyhow!("{}: {e}", config.db.display()))?;
         let live = Live::open(&config.site, &config.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
         let clock = Clock { pinned_today: config.today };
-        let limits = security::Limits::new(config.post_limit);
+        let limits = security::Limits::new(config.post_limit, &config.trusted_origins);
         let app = Arc::new(AppState {
             db,
             live,
@@ -61,6 +62,7 @@ impl Api {
             hashing: Semaphore::new(HASHING_SLOTS),
             mail_queued: Notify::new(),
             limits,
+            petitions: Default::default(),
         });
         Ok(Api { app })
     }
@@ -80,6 +82,7 @@ impl Api {
             .merge(accounts::routes())
             .merge(submissions::routes().layer(DefaultBodyLimit::max(upload_limit)))
             .merge(cases::routes())
+            .merge(petitions::routes())
             .merge(openapi::routes())
             .layer(DefaultBodyLimit::max(64 * 1024))
             .layer(from_fn_with_state(app.clone(), security::rate_limit))
@@ -90,9 +93,10 @@ impl Api {
         Ok(routes.with_state(app))
     }
 
-    /// Starts the background work: the mail sender.
+    /// Starts the background work: the mail sender and the petition counts.
     pub fn spawn_workers(&self) {
         tokio::spawn(mail::sender::run(self.app.clone()));
+        tokio::spawn(petitions::counts::run(self.app.clone()));
     }
 
     pub fn app(&self) -> &App {

@@ -125,6 +125,29 @@ pub struct Consultation {
     pub closes_on: Date,
 }
 
+/// `/data/petition_rules.json`: how petitions work in this city.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PetitionRules {
+    pub sponsors: u32,
+    pub duration_months: u32,
+    pub thresholds: Vec<Threshold>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Threshold {
+    pub signatures: u32,
+    /// `answer` or `debate`.
+    pub action: String,
+    pub days: u32,
+}
+
+/// A district from `/data/district.json`, for signatures by district.
+#[derive(Debug, Clone, Serialize)]
+pub struct District {
+    pub id: String,
+    pub title: String,
+}
+
 /// Everything published that the API uses, read at one moment.
 pub struct Published {
     pub prefix: String,
@@ -136,6 +159,9 @@ pub struct Published {
     pub frame: Value,
     /// The theme's templates, to render the API's pages in the site's look.
     pub env: minijinja::Environment<'static>,
+    pub petition_rules: PetitionRules,
+    /// The city's districts, when the site publishes them (empty otherwise).
+    pub districts: Vec<District>,
 }
 
 /// A published file that is missing or not what the API expects.
@@ -196,6 +222,22 @@ impl Published {
             })
             .collect();
         let frame: Value = read_json(site, "data/site.json")?;
+        let petition_rules: PetitionRules = read_json(site, "data/petition_rules.json")?;
+        let districts = match std::fs::read_to_string(site.join("data/district.json")) {
+            Ok(text) => {
+                let v: Value = serde_json::from_str(&text)
+                    .map_err(|e| PublishedError(format!("{}: {e}", site.join("data/district.json").display())))?;
+                v["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| {
+                        Some(District { id: d["id"].as_str()?.to_owned(), title: d["title"].as_str()?.to_owned() })
+                    })
+                    .collect()
+            }
+            Err(_) => vec![],
+        };
         Ok(Published {
             prefix: file.registration_prefix,
             forms: file.forms,
@@ -204,6 +246,8 @@ impl Published {
             calendar,
             frame,
             env,
+            petition_rules,
+            districts,
         })
     }
 
@@ -233,10 +277,17 @@ pub struct Live {
 
 /// The latest modification among the published files and the theme's templates.
 fn stamp(site: &Path, theme: &Path) -> Option<SystemTime> {
-    let published = ["data/forms.json", "data/site.json", "data/draft_decision.json", "data/calendar.json"]
-        .iter()
-        .map(|f| site.join(f))
-        .collect::<Vec<_>>();
+    let published = [
+        "data/forms.json",
+        "data/site.json",
+        "data/draft_decision.json",
+        "data/calendar.json",
+        "data/petition_rules.json",
+        "data/district.json",
+    ]
+    .iter()
+    .map(|f| site.join(f))
+    .collect::<Vec<_>>();
     let mut stack = vec![theme.join("templates")];
     let mut files = published;
     files.push(theme.join("labels.yaml"));

@@ -28,8 +28,13 @@ pub fn csrf(config: &ApiConfig) -> anyhow::Result<CsrfLayer> {
 /// Request rates allowed per client address (state-changing requests) and per e-mail address
 /// (mails the API sends to it on request: login links, verification).
 pub struct Limits {
+    /// The Content-Security-Policy of every response, made once.
+    pub csp: HeaderValue,
     per_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
     per_email: DefaultKeyedRateLimiter<String>,
+    /// Signatures per network (/24 for IPv4, /48 for IPv6) and per e-mail domain outside the
+    /// large providers: what a script signing from one place or one domain runs into.
+    signing: Option<(DefaultKeyedRateLimiter<Vec<u8>>, DefaultKeyedRateLimiter<String>)>,
 }
 
 fn quota(limit: RateLimit) -> Quota {
@@ -38,14 +43,48 @@ fn quota(limit: RateLimit) -> Quota {
 }
 
 impl Limits {
-    pub fn new(post_limit: Option<RateLimit>) -> Limits {
+    pub fn new(post_limit: Option<RateLimit>, trusted_origins: &[String]) -> Limits {
+        let form_action =
+            std::iter::once("'self'").chain(trusted_origins.iter().map(String::as_str)).collect::<Vec<_>>();
+        let csp = format!(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
+             base-uri 'none'; frame-ancestors 'none'; form-action {}",
+            form_action.join(" ")
+        );
         Limits {
+            csp: HeaderValue::from_str(&csp).expect("ASCII policy"),
             per_ip: post_limit.map(|l| RateLimiter::keyed(quota(l))),
             // Five mails to one address, then one every ten minutes.
             per_email: RateLimiter::keyed(
                 quota(RateLimit { burst: 5, per_minute: 1 }).allow_burst(NonZeroU32::new(5).expect("non-zero")),
             ),
+            signing: post_limit.map(|l| {
+                (
+                    RateLimiter::keyed(quota(RateLimit { burst: l.burst * 4, per_minute: l.per_minute * 4 })),
+                    RateLimiter::keyed(quota(RateLimit { burst: l.burst * 2, per_minute: l.per_minute * 2 })),
+                )
+            }),
         }
+    }
+
+    /// Whether one more signature may come from `ip`'s network and from `domain`.
+    pub fn signing(&self, ip: IpAddr, domain: &str, large_provider: bool) -> Result<(), ApiError> {
+        let Some((per_net, per_domain)) = &self.signing else { return Ok(()) };
+        let net = match ip {
+            IpAddr::V4(a) => a.octets()[..3].to_vec(),
+            IpAddr::V6(a) => a.octets()[..6].to_vec(),
+        };
+        let too_many = |what: &str| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Prea multe semnături {what} într-un timp scurt. Încercați din nou peste câteva minute."),
+            )
+        };
+        per_net.check_key(&net).map_err(|_| too_many("din aceeași rețea"))?;
+        if !large_provider {
+            per_domain.check_key(&domain.to_owned()).map_err(|_| too_many(&format!("cu adrese @{domain}")))?;
+        }
+        Ok(())
     }
 
     /// Whether one more mail may be sent to `email` on request.
@@ -62,7 +101,22 @@ impl Limits {
 
 /// The client's address as the server saw it.
 pub fn client_ip(request: &Request) -> IpAddr {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(a)| a.ip())
+    address(request.extensions())
+}
+
+fn address(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(a)| a.ip())
+}
+
+/// The client's address, as a handler argument.
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(address(&parts.extensions)))
+    }
 }
 
 /// Limits state-changing requests per client address; a 429 with `Retry-After` beyond it.
@@ -90,14 +144,7 @@ pub async fn rate_limit(State(app): State<App>, request: Request, next: Next) ->
 pub async fn headers(State(app): State<App>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    let form_action =
-        std::iter::once("'self'".to_owned()).chain(app.config.trusted_origins.iter().cloned()).collect::<Vec<_>>();
-    let csp = format!(
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors 'none'; form-action {}",
-        form_action.join(" ")
-    );
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&csp).expect("ASCII policy"));
+    h.insert(header::CONTENT_SECURITY_POLICY, app.limits.csp.clone());
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

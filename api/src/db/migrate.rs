@@ -9,6 +9,7 @@ use super::DbError;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("001_accounts_and_mail", include_str!("../../migrations/001_accounts_and_mail.sql")),
     ("002_submissions", include_str!("../../migrations/002_submissions.sql")),
+    ("003_petitions", include_str!("../../migrations/003_petitions.sql")),
 ];
 
 /// Brings the schema to the latest version.

@@ -63,10 +63,12 @@ impl Db {
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA busy_timeout = 5000;
+             PRAGMA wal_autocheckpoint = 0;",
         )?;
         migrate(&conn)?;
         let readers = readers::Readers::open(path, 4)?;
+        checkpointer(path)?;
         Ok(Db { writer: writer::Writer::start(conn, MAX_BATCH), readers: Arc::new(readers) })
     }
 
@@ -90,6 +92,27 @@ impl Db {
     {
         self.readers.read(f).await
     }
+}
+
+/// Copies the write-ahead log back into the database file every second, on its own thread and
+/// connection, so the writer's commits never pay for it (SQLite would otherwise checkpoint
+/// inside whichever commit crosses 1,000 pages). A checkpoint that cannot finish (readers still
+/// on old pages) simply continues next time.
+fn checkpointer(path: &Path) -> Result<(), DbError> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch("PRAGMA busy_timeout = 5000;")?;
+    std::thread::Builder::new()
+        .name("civic-db-checkpoint".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    eprintln!("civic api: checkpoint: {e}");
+                }
+            }
+        })
+        .map_err(|e| DbError::Commit(e.to_string()))?;
+    Ok(())
 }
 
 /// Opens a read-only connection (the readers' kind).

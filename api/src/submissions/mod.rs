@@ -84,11 +84,12 @@ pub async fn submit(
     }
     // Comments on drafts: a precise reason beats "not one of the options" (the schema lists
     // only the drafts open when the site was built).
-    if form.kind == "draft_comment" && fields["draft"].is_string() {
-        if let Err(e) = check_consultation(&app, &published, &fields) {
-            problems.retain(|p| p.field != "draft");
-            problems.extend(e.fields);
-        }
+    if form.kind == "draft_comment"
+        && fields["draft"].is_string()
+        && let Err(e) = check_consultation(&app, &published, &fields)
+    {
+        problems.retain(|p| p.field != "draft");
+        problems.extend(e.fields);
     }
     if !problems.is_empty() {
         return Err(ApiError::unprocessable(

@@ -1,0 +1,186 @@
+//! Counts that cannot become the bottleneck. Signing appends a row and confirming updates only
+//! that row; nothing updates a counter per signature. About once a second one task recounts the
+//! petitions that changed (on a read-only connection), stores the result with the hourly
+//! history, starts the legal clock of any threshold crossed (and e-mails the signers who asked),
+//! closes petitions whose time is up, and keeps the counts in memory as small JSON documents
+//! that pages and a CDN can poll.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rusqlite::params;
+use serde_json::{Value, json};
+
+use crate::app::App;
+use crate::db::DbError;
+use crate::mail;
+
+/// How often counts are brought up to date.
+pub const INTERVAL: Duration = Duration::from_secs(1);
+
+/// The counts in memory, and which petitions changed since they were made.
+#[derive(Default)]
+pub struct Counts {
+    docs: RwLock<HashMap<i64, Arc<Value>>>,
+    dirty: Mutex<HashSet<i64>>,
+}
+
+impl Counts {
+    /// Marks a petition's counts as out of date.
+    pub fn touch(&self, petition: i64) {
+        self.dirty.lock().expect("dirty set").insert(petition);
+    }
+
+    /// The last aggregated counts of a petition.
+    pub fn get(&self, petition: i64) -> Option<Arc<Value>> {
+        self.docs.read().expect("counts").get(&petition).cloned()
+    }
+}
+
+/// A petition's counts from its signatures: (confirmed, identity-verified, by district).
+fn count(c: &rusqlite::Connection, petition: i64) -> rusqlite::Result<(i64, i64, BTreeMap<String, i64>)> {
+    let mut s = c.prepare_cached(
+        "SELECT COALESCE(district, ''), assurance IN ('eid_substantial', 'eid_high'), count(*) FROM signature
+         WHERE petition_id = ?1 AND confirmed_at IS NOT NULL AND invalidated_by IS NULL GROUP BY 1, 2",
+    )?;
+    let (mut confirmed, mut verified, mut by_district) = (0, 0, BTreeMap::new());
+    let rows = s.query_map([petition], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?)))?;
+    for row in rows {
+        let (district, eid, n) = row?;
+        confirmed += n;
+        if eid {
+            verified += n;
+        }
+        if !district.is_empty() {
+            *by_district.entry(district).or_insert(0) += n;
+        }
+    }
+    Ok((confirmed, verified, by_district))
+}
+
+/// Runs until the process ends.
+pub async fn run(app: App) {
+    let mut last_sweep = Instant::now() - Duration::from_secs(3600);
+    loop {
+        // Every minute, every petition is looked at (closing dates, counts after a restart).
+        let sweep = last_sweep.elapsed() >= Duration::from_secs(60);
+        if sweep {
+            last_sweep = Instant::now();
+        }
+        if let Err(e) = tick(&app, sweep).await {
+            eprintln!("civic api: petition counts: {e}");
+        }
+        tokio::time::sleep(INTERVAL).await;
+    }
+}
+
+/// One round: recount what changed, record it, act on thresholds. Public for tests and the
+/// benchmark, which need the counts now rather than within a second.
+pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
+    let today = app.clock.today().to_string();
+    if sweep {
+        let t = today.clone();
+        app.db
+            .write(move |c| {
+                c.execute("UPDATE petition SET status = 'closed' WHERE status = 'open' AND closes_on < ?1", [t])?;
+                Ok::<_, DbError>(())
+            })
+            .await?;
+    }
+    let mut ids: Vec<i64> = app.petitions.dirty.lock().expect("dirty set").drain().collect();
+    if sweep {
+        let all = app
+            .db
+            .read(|c| {
+                c.prepare_cached("SELECT id FROM petition WHERE status IN ('open', 'closed')")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<Result<Vec<i64>, _>>()
+                    .map_err(DbError::from)
+            })
+            .await?;
+        ids.extend(all);
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    let published = app.published();
+    for id in ids {
+        let ((confirmed, verified, by_district), title) = app
+            .db
+            .read(move |c| {
+                let title: String = c.query_row("SELECT title FROM petition WHERE id = ?1", [id], |r| r.get(0))?;
+                Ok::<_, DbError>((count(c, id)?, title))
+            })
+            .await?;
+        let now = Timestamp::now();
+        let hour = format!("{}:00:00Z", &now.to_string()[..13]);
+        let doc = json!({"petition": id, "confirmed": confirmed, "verified": verified,
+                         "by_district": by_district, "updated_at": now.to_string()});
+        // Thresholds crossed now: each starts its clock once.
+        let rules = published.petition_rules.thresholds.clone();
+        let calendar_due: Vec<(u32, String, String)> = rules
+            .iter()
+            .filter(|t| i64::from(t.signatures) <= confirmed)
+            .map(|t| {
+                let due = published.calendar.add_calendar_days(app.clock.today(), t.days);
+                (t.signatures, t.action.clone(), due.due.to_string())
+            })
+            .collect();
+        let mails: Vec<(u32, mail::Mail)> = calendar_due
+            .iter()
+            .map(|(n, action, due)| {
+                let m = mail::compose(
+                    &published,
+                    "petition_threshold",
+                    "",
+                    json!({
+                    "petition": id, "title": title, "signatures": n, "action": action, "due_on": due,
+                    "url": format!("{}/api/petitii/{id}", app.config.public_url)}),
+                );
+                m.map(|m| (*n, m))
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|e| DbError::Commit(e.error))?;
+        let by = serde_json::to_string(&by_district).expect("JSON");
+        app.db
+            .write(move |c| {
+                let stamp = now.to_string();
+                c.prepare_cached(
+                    "INSERT INTO petition_count (petition_id, confirmed, verified, by_district, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (petition_id) DO UPDATE SET confirmed = ?2, verified = ?3, by_district = ?4, updated_at = ?5",
+                )?
+                .execute(params![id, confirmed, verified, by, stamp])?;
+                c.prepare_cached(
+                    "INSERT INTO petition_hourly (petition_id, hour, confirmed) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (petition_id, hour) DO UPDATE SET confirmed = ?3",
+                )?
+                .execute(params![id, hour, confirmed])?;
+                for ((n, action, due), (_, m)) in calendar_due.iter().zip(&mails) {
+                    let new = c
+                        .prepare_cached(
+                            "INSERT INTO petition_threshold (petition_id, signatures, action, reached_at, due_on)
+                             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                        )?
+                        .execute(params![id, n, action, stamp, due])?;
+                    if new == 1 {
+                        // Everyone who asked for news, in one statement (no row per signature here
+                        // beyond the e-mails themselves).
+                        c.prepare_cached(
+                            "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
+                             SELECT '<' || lower(hex(randomblob(16))) || '@civic>', email, ?2, ?3, ?4, ?4
+                             FROM signature WHERE petition_id = ?1 AND notify = 1 AND confirmed_at IS NOT NULL
+                               AND invalidated_by IS NULL",
+                        )?
+                        .execute(params![id, m.subject, m.body, stamp])?;
+                    }
+                }
+                Ok::<_, DbError>(())
+            })
+            .await?;
+        app.mail_queued.notify_one();
+        app.petitions.docs.write().expect("counts").insert(id, Arc::new(doc));
+    }
+    Ok(())
+}

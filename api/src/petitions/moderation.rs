@@ -1,0 +1,376 @@
+//! Staff: the moderation queue, publishing or rejecting (with a public reason, the text hidden
+//! when it breaks the rules, a pointer to the duplicate), the official answer and the debate,
+//! and finding and invalidating sets of signatures (by e-mail domain or address range) with a
+//! public log of how many were removed and why.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::{Timestamp, ToSpan};
+use rusqlite::params;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{COLUMNS, from_row, load};
+use crate::accounts::session::Staff;
+use crate::app::{App, Input, see_other};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::mail;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/admin/petitii", get(queue))
+        .route("/api/admin/petitii/{id}", get(show))
+        .route("/api/admin/petitii/{id}/publica", post(publish))
+        .route("/api/admin/petitii/{id}/respinge", post(reject))
+        .route("/api/admin/petitii/{id}/raspuns", post(respond))
+        .route("/api/admin/petitii/{id}/dezbatere", post(debate))
+        .route("/api/admin/petitii/{id}/invalidare", post(invalidate))
+}
+
+async fn queue(State(app): State<App>, Staff(user): Staff) -> ApiResult<Response> {
+    let petitions: Vec<Value> = app
+        .db
+        .read(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM petition ORDER BY status = 'moderation' DESC, status = 'collecting' DESC, id DESC LIMIT 500"
+            ))?
+            .query_map([], |r| from_row(r).map(|p| serde_json::to_value(p).expect("JSON")))?
+            .collect::<Result<_, _>>()
+            .map_err(ApiError::from)
+        })
+        .await?;
+    let ctx = json!({"user": user, "petitions": petitions});
+    Ok(app.page("api/petitions_admin.html", "Moderarea petițiilor", "/api/admin/petitii", ctx)?.into_response())
+}
+
+/// A set of signatures: by e-mail domain, or by address range (CIDR or a single address).
+#[derive(Deserialize, Default, Clone)]
+struct Selection {
+    #[serde(default)]
+    domeniu: String,
+    #[serde(default)]
+    ip: String,
+}
+
+impl Selection {
+    fn is_empty(&self) -> bool {
+        self.domeniu.trim().is_empty() && self.ip.trim().is_empty()
+    }
+
+    fn range(&self) -> Result<Option<ipnet::IpNet>, ApiError> {
+        let ip = self.ip.trim();
+        if ip.is_empty() {
+            return Ok(None);
+        }
+        ip.parse::<ipnet::IpNet>()
+            .or_else(|_| ip.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map(Some)
+            .map_err(|_| {
+                ApiError::unprocessable(
+                    "Intervalul de adrese nu este valid.",
+                    vec![FieldError {
+                        field: "ip".into(),
+                        label: "Adrese IP".into(),
+                        message: "scrieți o adresă (203.0.113.7) sau un interval CIDR (203.0.113.0/24)".into(),
+                    }],
+                )
+            })
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.domeniu.trim().is_empty() {
+            parts.push(format!("domeniul {}", self.domeniu.trim().to_lowercase()));
+        }
+        if !self.ip.trim().is_empty() {
+            parts.push(format!("adresele {}", self.ip.trim()));
+        }
+        parts.join(" și ")
+    }
+}
+
+/// The ids (and a sample) of the petition's valid signatures in `sel`.
+fn select(
+    c: &rusqlite::Connection,
+    petition: i64,
+    sel: &Selection,
+    range: Option<ipnet::IpNet>,
+) -> rusqlite::Result<(Vec<i64>, Vec<Value>)> {
+    let domain = sel.domeniu.trim().to_lowercase();
+    let mut s = c.prepare_cached(
+        "SELECT id, name, email, ip, created_at, confirmed_at IS NOT NULL FROM signature
+         WHERE petition_id = ?1 AND invalidated_by IS NULL AND (?2 = '' OR email_domain = ?2)",
+    )?;
+    let mut ids = Vec::new();
+    let mut sample = Vec::new();
+    let rows = s.query_map(params![petition, domain], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, bool>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, name, email, ip, at, confirmed) = row?;
+        if let Some(net) = range
+            && !ip.parse::<std::net::IpAddr>().is_ok_and(|a| net.contains(&a))
+        {
+            continue;
+        }
+        ids.push(id);
+        if sample.len() < 50 {
+            sample.push(json!({"name": name, "email": email, "ip": ip, "at": at, "confirmed": confirmed}));
+        }
+    }
+    Ok((ids, sample))
+}
+
+async fn show(
+    State(app): State<App>,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+    Query(sel): Query<Selection>,
+) -> ApiResult<Response> {
+    let range = sel.range()?;
+    let s = sel.clone();
+    let (petition, found) = app
+        .db
+        .read(move |c| {
+            let p = load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            let found = if s.is_empty() { None } else { Some(select(c, id, &s, range)?) };
+            Ok::<_, ApiError>((p, found))
+        })
+        .await?;
+    let mut ctx = super::details(&app, &petition).await?;
+    ctx["petition"] = serde_json::to_value(&petition).expect("JSON");
+    ctx["user"] = serde_json::to_value(&user).expect("JSON");
+    ctx["counts"] = app.petitions.get(id).map_or(json!({"confirmed": 0, "verified": 0}), |c| (*c).clone());
+    ctx["selection"] = json!({"domeniu": sel.domeniu, "ip": sel.ip, "describe": sel.describe()});
+    if let Some((ids, sample)) = found {
+        ctx["found"] = json!({"count": ids.len(), "sample": sample});
+    }
+    let url = format!("/api/admin/petitii/{id}");
+    Ok(app.page("api/petition_admin.html", &petition.title, &url, ctx)?.into_response())
+}
+
+fn back(id: i64) -> Response {
+    see_other(&format!("/api/admin/petitii/{id}"))
+}
+
+fn refuse(id: i64, field: &str, label: &str, message: &str) -> ApiError {
+    ApiError::unprocessable(
+        "Modificarea nu a fost făcută.",
+        vec![FieldError { field: field.into(), label: label.into(), message: message.into() }],
+    )
+    .with_back(format!("/api/admin/petitii/{id}"))
+}
+
+/// Mails the petition's author, in the caller's write.
+fn tell_author(c: &rusqlite::Connection, app: &App, creator: Option<i64>, template: &str, ctx: Value) -> ApiResult<()> {
+    let author: Option<String> = c.query_row("SELECT email FROM account WHERE id = ?1", [creator], |r| r.get(0)).ok();
+    if let Some(to) = author {
+        let m = mail::compose(&app.published(), template, &to, ctx)?;
+        mail::enqueue(c, &m, &Timestamp::now().to_string())?;
+    }
+    Ok(())
+}
+
+async fn publish(State(app): State<App>, Staff(_): Staff, Path(id): Path<i64>) -> ApiResult<Response> {
+    let months = app.published().petition_rules.duration_months as i32;
+    let today = app.clock.today();
+    let closes = today.saturating_add(months.months());
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let p = load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            if p.status != "moderation" && p.status != "collecting" {
+                return Err(refuse(id, "status", "Stare", "doar o petiție în moderare poate fi publicată"));
+            }
+            c.execute(
+                "UPDATE petition SET status = 'open', published_at = ?2, closes_on = ?3 WHERE id = ?1",
+                params![id, Timestamp::now().to_string(), closes.to_string()],
+            )?;
+            tell_author(
+                c,
+                &a,
+                p.creator_id,
+                "petition_published",
+                json!({"title": p.title, "closes_on": closes.to_string(),
+                "url": format!("{}/api/petitii/{id}", a.config.public_url)}),
+            )
+        })
+        .await?;
+    app.petitions.touch(id);
+    app.mail_queued.notify_one();
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct RejectForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    hide_text: Option<String>,
+    #[serde(default)]
+    duplicate_of: String,
+}
+
+async fn reject(
+    State(app): State<App>,
+    Staff(_): Staff,
+    Path(id): Path<i64>,
+    Input(form): Input<RejectForm>,
+) -> ApiResult<Response> {
+    let mut problems = Vec::new();
+    let reason = super::text(&mut problems, "reason", "Motivul (public)", &form.reason, 10, 2000);
+    if let Some(p) = problems.pop() {
+        return Err(refuse(id, &p.field, &p.label, &p.message));
+    }
+    let duplicate: Option<i64> =
+        match form.duplicate_of.trim() {
+            "" => None,
+            d => Some(d.parse().map_err(|_| {
+                refuse(id, "duplicate_of", "Duplicat al petiției", "scrieți numărul petiției existente")
+            })?),
+        };
+    let a = app.clone();
+    app.db
+        .write(move |c| {
+            let p = load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            if p.status != "moderation" && p.status != "collecting" {
+                return Err(refuse(id, "reason", "Motivul", "doar o petiție în moderare poate fi respinsă"));
+            }
+            if let Some(d) = duplicate
+                && (d == id || load(c, d)?.is_none_or(|o| o.status != "open" && o.status != "closed")) {
+                    return Err(refuse(id, "duplicate_of", "Duplicat al petiției", "nu există o petiție publicată cu acest număr"));
+                }
+            c.execute(
+                "UPDATE petition SET status = 'rejected', rejection_reason = ?2, text_hidden = ?3, duplicate_of = ?4 WHERE id = ?1",
+                params![id, reason, form.hide_text.is_some(), duplicate],
+            )?;
+            tell_author(c, &a, p.creator_id, "petition_rejected", json!({"title": p.title, "reason": reason,
+                "url": format!("{}/api/petitii/{id}", a.config.public_url)}))
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct TextForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// Publishes the official answer (or the debate's outcome) and tells everyone who asked.
+async fn publish_text(app: App, id: i64, text: String, column: &'static str, template: &'static str) -> ApiResult<()> {
+    let published = app.published();
+    let p = app
+        .db
+        .read(move |c| load(c, id).map_err(ApiError::from))
+        .await?
+        .ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+    if p.status != "open" && p.status != "closed" {
+        return Err(refuse(id, "text", "Textul", "doar o petiție publicată primește răspuns"));
+    }
+    let m = mail::compose(
+        &published,
+        template,
+        "",
+        json!({"title": p.title, "text": text,
+        "url": format!("{}/api/petitii/{id}", app.config.public_url)}),
+    )?;
+    app.db
+        .write(move |c| {
+            let now = Timestamp::now().to_string();
+            c.execute(&format!("UPDATE petition SET {column} = ?2, {column}_at = ?3 WHERE id = ?1"), params![id, text, now])?;
+            c.prepare_cached(
+                "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
+                 SELECT '<' || lower(hex(randomblob(16))) || '@civic>', email, ?2, ?3, ?4, ?4
+                 FROM signature WHERE petition_id = ?1 AND notify = 1 AND confirmed_at IS NOT NULL AND invalidated_by IS NULL",
+            )?
+            .execute(params![id, m.subject, m.body, now])?;
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    app.mail_queued.notify_one();
+    Ok(())
+}
+
+async fn respond(
+    State(app): State<App>,
+    Staff(_): Staff,
+    Path(id): Path<i64>,
+    Input(form): Input<TextForm>,
+) -> ApiResult<Response> {
+    let mut problems = Vec::new();
+    let text = super::text(&mut problems, "text", "Răspunsul", &form.text, 20, 50_000);
+    if let Some(p) = problems.pop() {
+        return Err(refuse(id, &p.field, &p.label, &p.message));
+    }
+    publish_text(app, id, text, "response", "petition_response").await?;
+    Ok(back(id))
+}
+
+async fn debate(
+    State(app): State<App>,
+    Staff(_): Staff,
+    Path(id): Path<i64>,
+    Input(form): Input<TextForm>,
+) -> ApiResult<Response> {
+    let mut problems = Vec::new();
+    let text = super::text(&mut problems, "text", "Dezbaterea", &form.text, 20, 50_000);
+    if let Some(p) = problems.pop() {
+        return Err(refuse(id, &p.field, &p.label, &p.message));
+    }
+    publish_text(app, id, text, "debate", "petition_debate").await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct InvalidateForm {
+    #[serde(flatten)]
+    selection: Selection,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn invalidate(
+    State(app): State<App>,
+    Staff(user): Staff,
+    Path(id): Path<i64>,
+    Input(form): Input<InvalidateForm>,
+) -> ApiResult<Response> {
+    if form.selection.is_empty() {
+        return Err(refuse(id, "domeniu", "Selecția", "alegeți un domeniu de e-mail sau un interval de adrese"));
+    }
+    let mut problems = Vec::new();
+    let reason = super::text(&mut problems, "reason", "Motivul (public)", &form.reason, 10, 500);
+    if let Some(p) = problems.pop() {
+        return Err(refuse(id, &p.field, &p.label, &p.message));
+    }
+    let range = form.selection.range()?;
+    let criteria = form.selection.describe();
+    app.db
+        .write(move |c| {
+            let (ids, _) = select(c, id, &form.selection, range)?;
+            c.execute(
+                "INSERT INTO invalidation (petition_id, criteria, reason, removed, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, criteria, reason, ids.len() as i64, user.email, Timestamp::now().to_string()],
+            )?;
+            let inv = c.last_insert_rowid();
+            let mut mark = c.prepare_cached("UPDATE signature SET invalidated_by = ?2 WHERE id = ?1")?;
+            for s in ids {
+                mark.execute(params![s, inv])?;
+            }
+            Ok::<_, ApiError>(())
+        })
+        .await?;
+    app.petitions.touch(id);
+    Ok(back(id))
+}

@@ -1,0 +1,236 @@
+//! Signing: name, e-mail, district, opt-in; one signature per normalised address; confirmed by a
+//! link that opens a page with a button (mail scanners open links: a GET never confirms).
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::email;
+use crate::accounts::session::Viewer;
+use crate::accounts::{normalise_email, tokens};
+use crate::app::{App, Input, see_other, wants_json};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::mail;
+use crate::published::Assurance;
+use crate::security::ClientIp;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/api/petitii/{id}/semneaza", axum::routing::post(sign))
+        .route("/api/petitii/{id}/numar.json", get(count))
+        .route("/api/petitii/semnatura", get(confirm_page).post(confirm))
+        .route("/api/petitii/semnatura/trimisa", get(sent_page))
+}
+
+#[derive(Deserialize)]
+struct SignForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    notify: Option<String>,
+}
+
+async fn sign(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Viewer(user): Viewer,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Input(form): Input<SignForm>,
+) -> ApiResult<Response> {
+    let back = format!("/api/petitii/{id}");
+    let today = app.clock.today().to_string();
+    let open = app
+        .db
+        .read(move |c| {
+            c.query_row(
+                "SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1",
+                params![id, today],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()
+            .map_err(ApiError::from)
+        })
+        .await?;
+    if open != Some(true) {
+        return Err(
+            ApiError::conflict("Petiția nu mai primește semnături (este închisă sau nu există).").with_back(back)
+        );
+    }
+    let published = app.published();
+    let mut problems = Vec::new();
+    let name = super::text(&mut problems, "name", "Numele", &form.name, 2, 100);
+    let address = normalise_email(&form.email).map_err(|e| problems.push(e)).ok();
+    let district = form.district.trim().to_owned();
+    if !published.districts.is_empty() && !published.districts.iter().any(|d| d.id == district) {
+        problems.push(FieldError {
+            field: "district".into(),
+            label: "Cartierul".into(),
+            message: "alegeți cartierul din listă".into(),
+        });
+    }
+    let Some(address) = address.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::unprocessable(
+            "Semnătura nu a fost înregistrată: corectați câmpurile de mai jos.",
+            problems,
+        )
+        .with_back(back));
+    };
+    let (norm, domain) = email::normalise(&address);
+    if email::is_disposable(&domain) {
+        return Err(ApiError::unprocessable(
+            "Semnătura nu a fost înregistrată.",
+            vec![FieldError {
+                field: "email".into(),
+                label: "Adresa de e-mail".into(),
+                message: format!(
+                    "adresele temporare ({domain}) nu sunt primite: folosiți adresa dumneavoastră obișnuită"
+                ),
+            }],
+        )
+        .with_back(back));
+    }
+    app.limits.signing(ip, &domain, email::is_large_provider(&domain))?;
+    // Logged in with this very address (proven), the signature needs no e-mail to confirm it;
+    // logged in with an eID, it counts as identity-verified.
+    let proven = user.as_ref().is_some_and(|u| u.email_verified && u.email == address);
+    let assurance = user.as_ref().filter(|_| proven).map_or(Assurance::None, |u| u.assurance);
+    let (token, hash) = tokens::new_token();
+    let confirm_mail = if proven {
+        None
+    } else {
+        Some(mail::compose(
+            &published,
+            "signature_confirm",
+            &address,
+            json!({
+                "name": name,
+                "url": format!("{}/api/petitii/semnatura?token={token}", app.config.public_url),
+            }),
+        )?)
+    };
+    let today = app.clock.today().to_string();
+    let district = (!district.is_empty()).then_some(district);
+    let notify = form.notify.is_some();
+    app.db
+        .write(move |c| {
+            let open: Option<(String, String)> = c
+                .query_row("SELECT title, COALESCE(closes_on, '') FROM petition WHERE id = ?1 AND status = 'open'", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match open {
+                Some((_, closes)) if today.as_str() <= closes.as_str() => {}
+                _ => return Err(ApiError::conflict("Petiția nu mai primește semnături (este închisă sau nu există).").with_back(format!("/api/petitii/{id}"))),
+            }
+            let now = Timestamp::now().to_string();
+            let inserted = c
+                .prepare_cached(
+                    "INSERT INTO signature (petition_id, name, email, email_norm, email_domain, district, notify, ip, assurance,
+                        token_sha256, created_at, confirmed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (petition_id, email_norm) DO NOTHING",
+                )?
+                .execute(params![id, name, address, norm, domain, district, notify, ip.to_string(), assurance.as_str(),
+                    hash, now, proven.then_some(&now)])?;
+            if inserted == 0 {
+                return Err(ApiError::conflict("Această adresă de e-mail a semnat deja petiția (o singură semnătură de persoană).")
+                    .with_back(format!("/api/petitii/{id}")));
+            }
+            if let Some(m) = &confirm_mail {
+                mail::enqueue(c, m, &now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    if proven {
+        app.petitions.touch(id);
+    } else {
+        app.mail_queued.notify_one();
+    }
+    if wants_json(&headers) {
+        let status = if proven { "confirmed" } else { "check_your_email" };
+        return Ok((StatusCode::ACCEPTED, axum::Json(json!({"status": status}))).into_response());
+    }
+    Ok(see_other(&if proven { format!("/api/petitii/{id}?semnat=1") } else { "/api/petitii/semnatura/trimisa".into() }))
+}
+
+async fn sent_page(State(app): State<App>) -> ApiResult<Response> {
+    Ok(app
+        .page("api/signature_sent.html", "Confirmați semnătura", "/api/petitii/semnatura/trimisa", json!({}))?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The page the confirmation link opens: a button that POSTs.
+async fn confirm_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
+    let token = q
+        .token
+        .filter(|t| !t.is_empty() && t.len() < 100)
+        .ok_or_else(|| ApiError::bad_request("Linkul nu este complet. Copiați în browser toată adresa din e-mail."))?;
+    Ok(app
+        .page("api/signature_confirm.html", "Confirmați semnătura", "/api/petitii/semnatura", json!({"token": token}))?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<TokenForm>) -> ApiResult<Response> {
+    let hash = tokens::hash(&form.token);
+    let today = app.clock.today().to_string();
+    let id = app
+        .db
+        .write(move |c| {
+            let row: Option<(i64, i64, Option<String>, String, String)> = c
+                .prepare_cached(
+                    "SELECT s.id, s.petition_id, s.confirmed_at, p.status, COALESCE(p.closes_on, '') FROM signature s
+                     JOIN petition p ON p.id = s.petition_id WHERE s.token_sha256 = ?1",
+                )?
+                .query_row([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                .optional()?;
+            let Some((signature, petition, confirmed, status, closes)) = row else {
+                return Err(ApiError::bad_request("Linkul de confirmare nu este valid. Semnați din nou petiția."));
+            };
+            if confirmed.is_some() {
+                return Err(ApiError::conflict("Semnătura a fost deja confirmată. Mulțumim!")
+                    .with_back(format!("/api/petitii/{petition}")));
+            }
+            if status != "open" || today.as_str() > closes.as_str() {
+                return Err(ApiError::conflict(
+                    "Petiția s-a închis înainte de confirmare; semnătura nu mai poate fi numărată.",
+                )
+                .with_back(format!("/api/petitii/{petition}")));
+            }
+            c.prepare_cached("UPDATE signature SET confirmed_at = ?2 WHERE id = ?1")?
+                .execute(params![signature, Timestamp::now().to_string()])?;
+            Ok(petition)
+        })
+        .await?;
+    app.petitions.touch(id);
+    if wants_json(&headers) {
+        return Ok(axum::Json(json!({"status": "confirmed", "petition": id})).into_response());
+    }
+    Ok(see_other(&format!("/api/petitii/{id}?semnat=1")))
+}
+
+/// The last aggregated counts, small and cacheable: pages poll it (a CDN can absorb the polling).
+async fn count(State(app): State<App>, Path(id): Path<i64>) -> ApiResult<Response> {
+    let doc =
+        app.petitions.get(id).ok_or_else(|| ApiError::not_found("Nu există numărători pentru această petiție."))?;
+    Ok(super::cacheable(axum::Json((*doc).clone()), "application/json"))
+}

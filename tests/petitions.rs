@@ -1,0 +1,396 @@
+//! Petitions end to end: create → supporters → moderation → signing with e-mail confirmation →
+//! counts in batches → thresholds with legal clocks → the official answer → closing; rejection;
+//! invalidating a set of signatures; open data without personal data.
+
+use civic_api::petitions::counts;
+use civic_tests::api::{SmtpSink, TestApi, browser, site_copy, verified_user};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").expect("a redirect").to_str().unwrap().to_owned()
+}
+
+fn small_thresholds(site: &std::path::Path) {
+    let rules = r#"{"sponsors": 2, "duration_months": 6, "thresholds": [
+        {"signatures": 2, "action": "answer", "days": 30}, {"signatures": 3, "action": "debate", "days": 60}]}"#;
+    std::fs::write(site.join("data/petition_rules.json"), rules).unwrap();
+}
+
+/// Creates a petition as `author` and gets it published by `staff`; returns its id.
+async fn published_petition(
+    api: &TestApi,
+    sink: &SmtpSink,
+    author: &reqwest::Client,
+    staff: &reqwest::Client,
+    title: &str,
+) -> i64 {
+    let r = author
+        .post(api.url("/api/petitii"))
+        .form(&[("title", title), ("action", "Să amenajeze o pistă de biciclete pe Bulevardul Take Ionescu."),
+            ("body", "Bulevardul este folosit zilnic de mii de bicicliști care merg pe trotuar sau printre mașini; o pistă separată ar face drumul sigur.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let id: i64 = location(&r).rsplit('/').next().unwrap().parse().unwrap();
+    // Two supporters through the private link from the author's e-mail.
+    let link = sink.find("autor@example.ro", &format!("„{title}”")).body;
+    let start = link.find("/api/petitii/").unwrap();
+    let path: String = link[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let key = path.split("cheie=").nth(1).unwrap().to_owned();
+    for who in ["s1@example.ro", "s2@example.ro"] {
+        let supporter = verified_user(api, sink, who).await;
+        let page = supporter.get(api.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Susțin această petiție"));
+        let r = supporter
+            .post(api.url(&format!("/api/petitii/{id}/sustine")))
+            .form(&[("cheie", key.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let status: String = api.db().query_row("SELECT status FROM petition WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_eq!(status, "moderation");
+    assert_eq!(
+        browser().get(api.url(&format!("/api/petitii/{id}"))).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "not public before moderation"
+    );
+    let r = staff.post(api.url(&format!("/api/admin/petitii/{id}/publica"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    id
+}
+
+async fn staff(api: &TestApi) -> reqwest::Client {
+    let hash = civic_api::users::hash_password("parola moderatorului 1").unwrap();
+    civic_api::users::add(&api.api.app().db, "moderator@primariatm.ro", "Moderator", "staff", Some(hash))
+        .await
+        .unwrap();
+    let c = browser();
+    let r = c
+        .post(api.url("/api/auth/login"))
+        .form(&[("email", "moderator@primariatm.ro"), ("password", "parola moderatorului 1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    c
+}
+
+/// A district of the published list (signing asks for one when the site has districts).
+fn a_district(api: &TestApi) -> String {
+    let site = api.api.app().config.site.clone();
+    std::fs::read_to_string(site.join("data/district.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .and_then(|v| v["items"][0]["id"].as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Signs as `email` and returns the confirmation token from the e-mail.
+async fn sign(api: &TestApi, sink: &SmtpSink, id: i64, name: &str, email: &str, notify: bool) -> String {
+    let mut form = vec![("name", name.to_owned()), ("email", email.to_owned()), ("district", a_district(api))];
+    if notify {
+        form.push(("notify", "on".to_owned()));
+    }
+    let r = browser().post(api.url(&format!("/api/petitii/{id}/semneaza"))).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(location(&r), "/api/petitii/semnatura/trimisa");
+    let mail = sink.find(email, "Confirmați semnătura");
+    civic_tests::api::link_token(&mail.body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
+    let site = site_copy(small_thresholds);
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let site_path = site.path().to_owned();
+    let api = TestApi::start(|c| {
+        c.smtp = Some(smtp);
+        c.site = site_path;
+    })
+    .await;
+    let app = api.api.app().clone();
+    let staff = staff(&api).await;
+    let author = verified_user(&api, &sink, "autor@example.ro").await;
+    let id = published_petition(&api, &sink, &author, &staff, "Pistă de biciclete pe Take Ionescu").await;
+    sink.find("autor@example.ro", "este publicată");
+
+    // Signing: the e-mail link opens a page; only its button confirms.
+    let t1 = sign(&api, &sink, id, "Mara Ionescu", "mara.ionescu+petitii@gmail.com", true).await;
+    let page = browser()
+        .get(api.url(&format!("/api/petitii/semnatura?token={t1}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Confirm semnătura"));
+    counts::tick(&app, true).await.unwrap();
+    let count: Value =
+        reqwest::get(api.url(&format!("/api/petitii/{id}/numar.json"))).await.unwrap().json().await.unwrap();
+    assert_eq!(count["confirmed"], 0, "a GET never confirms");
+
+    let r = browser().post(api.url("/api/petitii/semnatura")).form(&[("token", t1.as_str())]).send().await.unwrap();
+    assert_eq!(location(&r), format!("/api/petitii/{id}?semnat=1"));
+    let again = browser().post(api.url("/api/petitii/semnatura")).form(&[("token", t1.as_str())]).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT, "confirming twice");
+    // The same Gmail mailbox under another spelling is the same person.
+    let d = a_district(&api);
+    let dup = browser()
+        .post(api.url(&format!("/api/petitii/{id}/semneaza")))
+        .form(&[("name", "Mara I."), ("email", "maraionescu@googlemail.com"), ("district", d.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dup.status(), StatusCode::CONFLICT);
+    assert!(dup.text().await.unwrap().contains("a semnat deja"));
+    let throwaway = browser()
+        .post(api.url(&format!("/api/petitii/{id}/semneaza")))
+        .form(&[("name", "Bot"), ("email", "x1@mailinator.com"), ("district", d.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(throwaway.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let empty = browser()
+        .post(api.url(&format!("/api/petitii/{id}/semneaza")))
+        .form(&[("name", ""), ("email", "a@example.ro"), ("district", d.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let long = "x".repeat(101);
+    let too_long = browser()
+        .post(api.url(&format!("/api/petitii/{id}/semneaza")))
+        .form(&[("name", long.as_str()), ("email", "a@example.ro"), ("district", d.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A second confirmed signature crosses the "answer" threshold: its clock starts, and those
+    // who asked for news are told.
+    let t2 = sign(&api, &sink, id, "Andrei Pop", "andrei@example.ro", false).await;
+    browser().post(api.url("/api/petitii/semnatura")).form(&[("token", t2.as_str())]).send().await.unwrap();
+    counts::tick(&app, false).await.unwrap();
+    let count: Value =
+        reqwest::get(api.url(&format!("/api/petitii/{id}/numar.json"))).await.unwrap().json().await.unwrap();
+    assert_eq!((count["confirmed"].as_i64(), count["verified"].as_i64()), (Some(2), Some(0)));
+    let news = sink.find("mara.ionescu+petitii@gmail.com", "a strâns 2 semnături");
+    assert!(news.body.contains("Primăria trebuie să răspundă în scris până la 28 decembrie 2026"), "{}", news.body);
+    assert!(
+        sink.messages().iter().all(|m| !(m.to == "andrei@example.ro" && m.subject.contains("a strâns"))),
+        "no news without opt-in"
+    );
+    let page = browser().get(api.url(&format!("/api/petitii/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Prag atins") && page.contains("28 decembrie 2026"), "{page}");
+    assert!(page.contains("role=\"status\""));
+
+    // The answer is published on the petition and sent to those who asked.
+    let r = staff
+        .post(api.url(&format!("/api/admin/petitii/{id}/raspuns")))
+        .form(&[("text", "Pista va fi inclusă în proiectul de reabilitare a bulevardului din 2027.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    sink.find("mara.ionescu+petitii@gmail.com", "Răspunsul primăriei");
+    let list = browser().get(api.url("/api/petitii?stare=cu-raspuns")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("Pistă de biciclete pe Take Ionescu"));
+
+    // Open data: counts, thresholds, hourly history; no personal data.
+    let doc: Value = reqwest::get(api.url(&format!("/api/petitions/{id}.json"))).await.unwrap().json().await.unwrap();
+    assert_eq!(doc["signatures"]["confirmed"], 2);
+    assert_eq!(doc["signatures"]["hourly"][0]["confirmed"], 2);
+    let text = doc.to_string();
+    assert!(!text.contains("andrei@example.ro") && !text.contains("Andrei Pop") && !text.contains("autor@example.ro"));
+    let csv = reqwest::get(api.url(&format!("/api/petitions/{id}.csv"))).await.unwrap();
+    assert!(csv.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(csv.text().await.unwrap().starts_with("kind,key,confirmed\n"));
+
+    // Its time runs out: it closes by itself and takes no more signatures.
+    api.db().execute("UPDATE petition SET closes_on = '2026-11-25' WHERE id = ?1", [id]).unwrap();
+    counts::tick(&app, true).await.unwrap();
+    let late = browser()
+        .post(api.url(&format!("/api/petitii/{id}/semneaza")))
+        .form(&[("name", "Ion Târziu"), ("email", "ion@example.ro"), ("district", d.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    let status: String = api.db().query_row("SELECT status FROM petition WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_eq!(status, "closed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_petition_stays_visible_with_its_reason_and_markup_is_escaped() {
+    let site = site_copy(small_thresholds);
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let site_path = site.path().to_owned();
+    let api = TestApi::start(|c| {
+        c.smtp = Some(smtp);
+        c.site = site_path;
+    })
+    .await;
+    let staff = staff(&api).await;
+    let author = verified_user(&api, &sink, "autor@example.ro").await;
+    let r = author
+        .post(api.url("/api/petitii"))
+        .form(&[
+            ("title", "<script>alert('x')</script> parcare"),
+            ("action", "Să desființeze toate parcările din centru."),
+            ("body", "Text care încalcă regulile petițiilor, cu atacuri la persoană și date personale ale unui vecin."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let id: i64 = location(&r).rsplit('/').next().unwrap().parse().unwrap();
+    let page = author.get(api.url(&format!("/api/petitii/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("&lt;script&gt;alert(") && !page.contains("<script>alert("), "the author sees it, escaped");
+    let r = staff
+        .post(api.url(&format!("/api/admin/petitii/{id}/respinge")))
+        .form(&[("reason", "Conține atacuri la persoană și date personale."), ("hide_text", "on")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let public = browser().get(api.url(&format!("/api/petitii/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(public.contains("Conține atacuri la persoană și date personale."));
+    assert!(!public.contains("date personale ale unui vecin"), "the text is hidden");
+    let sign = browser()
+        .post(api.url(&format!("/api/petitii/{id}/semneaza")))
+        .form(&[("name", "Ana"), ("email", "ana@example.ro")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sign.status(), StatusCode::CONFLICT, "a rejected petition takes no signatures");
+    let list = browser().get(api.url("/api/petitii?stare=respinse")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains(&format!("/api/petitii/{id}")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counts_equal_the_confirmed_rows_after_a_concurrent_burst_and_invalidations_are_logged() {
+    let site = site_copy(small_thresholds);
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let site_path = site.path().to_owned();
+    let api = TestApi::start(|c| {
+        c.smtp = Some(smtp);
+        c.site = site_path;
+    })
+    .await;
+    let app = api.api.app().clone();
+    let staff = staff(&api).await;
+    let author = verified_user(&api, &sink, "autor@example.ro").await;
+    let id = published_petition(&api, &sink, &author, &staff, "Mai mulți copaci în Piața Victoriei").await;
+
+    // 300 signers at once (JSON clients), two thirds from one domain; then confirm all but every fifth.
+    let district = a_district(&api);
+    let tasks: Vec<_> = (0..300)
+        .map(|i| {
+            let url = api.url(&format!("/api/petitii/{id}/semneaza"));
+            let district = district.clone();
+            tokio::spawn(async move {
+                let domain = if i % 3 == 0 { "example.ro" } else { "spam-farm.example" };
+                let r = reqwest::Client::new()
+                    .post(url)
+                    .header("accept", "application/json")
+                    .json(&serde_json::json!({"name": format!("Semnatar {i}"), "email": format!("s{i}@{domain}"), "district": district}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::ACCEPTED);
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // The tokens are only in the e-mails (the database has their hashes): take them from there.
+    let mails = sink.wait_for(300);
+    let tokens: Vec<String> = mails
+        .iter()
+        .filter(|m| m.subject == "Confirmați semnătura pe petiție")
+        .enumerate()
+        .filter(|(i, _)| i % 5 != 0)
+        .map(|(_, m)| civic_tests::api::link_token(&m.body))
+        .collect();
+    let confirms: Vec<_> = tokens
+        .into_iter()
+        .map(|t| {
+            let url = api.url("/api/petitii/semnatura");
+            tokio::spawn(async move {
+                let r = reqwest::Client::new()
+                    .post(url)
+                    .header("accept", "application/json")
+                    .json(&serde_json::json!({"token": t}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK);
+            })
+        })
+        .collect();
+    for c in confirms {
+        c.await.unwrap();
+    }
+    counts::tick(&app, false).await.unwrap();
+    let rows: i64 = api
+        .db()
+        .query_row("SELECT count(*) FROM signature WHERE petition_id = ?1 AND confirmed_at IS NOT NULL", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let count: Value =
+        reqwest::get(api.url(&format!("/api/petitii/{id}/numar.json"))).await.unwrap().json().await.unwrap();
+    assert_eq!(count["confirmed"].as_i64(), Some(rows));
+    assert!(rows >= 230, "{rows}");
+
+    // Staff find the farm's domain and remove its signatures, with a public reason.
+    let found = staff
+        .get(api.url(&format!("/api/admin/petitii/{id}?domeniu=spam-farm.example")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(found.contains("200 semnături valabile cu domeniul spam-farm.example"), "{found}");
+    let by_ip = staff
+        .get(api.url(&format!("/api/admin/petitii/{id}?ip=127.0.0.0/8")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(by_ip.contains("300 semnături valabile"), "every test signature came from loopback");
+    let bad = staff.get(api.url(&format!("/api/admin/petitii/{id}?ip=nu-e-ip"))).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = staff
+        .post(api.url(&format!("/api/admin/petitii/{id}/invalidare")))
+        .form(&[
+            ("domeniu", "spam-farm.example"),
+            ("ip", ""),
+            ("reason", "Adrese create automat, dintr-un singur domeniu."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    counts::tick(&app, false).await.unwrap();
+    let rows: i64 = api.db().query_row("SELECT count(*) FROM signature WHERE petition_id = ?1 AND confirmed_at IS NOT NULL AND invalidated_by IS NULL", [id], |r| r.get(0)).unwrap();
+    let count: Value =
+        reqwest::get(api.url(&format!("/api/petitii/{id}/numar.json"))).await.unwrap().json().await.unwrap();
+    assert_eq!(count["confirmed"].as_i64(), Some(rows));
+    let page = browser().get(api.url(&format!("/api/petitii/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("200 semnături eliminate — Adrese create automat, dintr-un singur domeniu."),
+        "the public log"
+    );
+}
