@@ -31,6 +31,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Petition counts, aggregated in batches.
     pub petitions: crate::petitions::Counts,
+    /// The OpenID Connect providers, with their discovery documents.
+    pub oidc: crate::oidc::Providers,
 }
 
 pub type App = Arc<AppState>;

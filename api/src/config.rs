@@ -53,6 +53,8 @@ pub struct ApiConfig {
     pub post_limit: Option<RateLimit>,
     /// The wait before retrying a failed e-mail, doubled on every further failure.
     pub mail_retry: std::time::Duration,
+    /// OpenID Connect providers people can log in with (`--oidc FILE`).
+    pub oidc: Vec<crate::oidc::Provider>,
 }
 
 impl ApiConfig {
@@ -70,6 +72,7 @@ impl ApiConfig {
             today: None,
             post_limit: Some(RateLimit { burst: 30, per_minute: 60 }),
             mail_retry: std::time::Duration::from_secs(60),
+            oidc: vec![],
         }
     }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 mod error;
 pub mod mail;
+pub mod oidc;
 mod openapi;
 pub mod petitions;
 mod published;
@@ -54,6 +55,7 @@ impl Api {
         let live = Live::open(&config.site, &config.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
         let clock = Clock { pinned_today: config.today };
         let limits = security::Limits::new(config.post_limit, &config.trusted_origins);
+        let oidc = oidc::Providers::new(&config.oidc);
         let app = Arc::new(AppState {
             db,
             live,
@@ -63,6 +65,7 @@ impl Api {
             mail_queued: Notify::new(),
             limits,
             petitions: Default::default(),
+            oidc,
         });
         Ok(Api { app })
     }
@@ -80,6 +83,7 @@ impl Api {
             + 1024 * 1024;
         let routes = Router::new()
             .merge(accounts::routes())
+            .merge(oidc::routes())
             .merge(submissions::routes().layer(DefaultBodyLimit::max(upload_limit)))
             .merge(cases::routes())
             .merge(petitions::routes())

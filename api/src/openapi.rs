@@ -20,6 +20,8 @@ use crate::app::App;
         crate::accounts::logout,
         crate::accounts::export,
         crate::accounts::delete_account,
+        crate::oidc::start,
+        crate::oidc::unlink,
     ),
     components(schemas(crate::submissions::Receipt))
 )]

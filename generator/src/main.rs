@@ -64,6 +64,17 @@ struct ApiOptions {
     /// The sender of every e-mail.
     #[arg(long, value_name = "MAILBOX", default_value = "civic <no-reply@localhost>")]
     mail_from: String,
+    /// OpenID Connect providers to log in with (ROeID or any standard provider): a JSON file,
+    /// described in docs/api.md. Client secrets come from the environment variables it names.
+    #[arg(long, value_name = "FILE", value_parser = parse_oidc)]
+    oidc: Option<OidcProviders>,
+}
+
+#[derive(Clone)]
+struct OidcProviders(Vec<civic_api::oidc::Provider>);
+
+fn parse_oidc(path: &str) -> Result<OidcProviders, String> {
+    civic_api::oidc::config::load(std::path::Path::new(path)).map(OidcProviders)
 }
 
 #[derive(Args)]
@@ -138,6 +149,7 @@ impl ApiOptions {
         let mut c = civic_api::ApiConfig::new(self.data.clone(), site, theme, public_url);
         c.smtp = self.smtp.clone();
         c.mail_from = self.mail_from.clone();
+        c.oidc = self.oidc.clone().map(|o| o.0).unwrap_or_default();
         c
     }
 }

@@ -59,6 +59,9 @@ pub fn normalise_email(raw: &str) -> Result<String, FieldError> {
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    /// The level the page that sent here needs (`eid_substantial`): the login page says so and
+    /// offers the providers that reach it.
+    nivel: Option<String>,
 }
 
 async fn login_page(State(app): State<App>, Query(q): Query<NextQuery>, Viewer(user): Viewer) -> ApiResult<Response> {
@@ -66,7 +69,9 @@ async fn login_page(State(app): State<App>, Query(q): Query<NextQuery>, Viewer(u
     if user.is_some() && q.next.is_none() {
         return Ok(see_other("/api/cont"));
     }
-    Ok(app.page("api/login.html", "Autentificare", "/api/cont/autentificare", json!({"next": next}))?.into_response())
+    let needed = Assurance::parse(q.nivel.as_deref().unwrap_or(""));
+    let ctx = json!({"next": next, "needed": needed, "providers": crate::oidc::choices(&app, needed)});
+    Ok(app.page("api/login.html", "Autentificare", "/api/cont/autentificare", ctx)?.into_response())
 }
 
 async fn signup_page(State(app): State<App>, Query(q): Query<NextQuery>) -> ApiResult<Response> {
@@ -348,13 +353,26 @@ pub async fn use_link(
 #[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 303, description = "logged out")))]
 pub async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<Response> {
     let https = app.config.https();
+    let mut to = "/".to_owned();
     if let Some(token) = session::token(&jar, https) {
         let hash = tokens::hash(&token);
-        app.db
-            .write(move |c| c.execute("DELETE FROM session WHERE token_sha256 = ?1", [hash]).map_err(ApiError::from))
+        let provider: Option<Option<String>> = app
+            .db
+            .write(move |c| {
+                c.query_row("DELETE FROM session WHERE token_sha256 = ?1 RETURNING oidc_provider", [hash], |r| r.get(0))
+                    .optional()
+                    .map_err(ApiError::from)
+            })
             .await?;
+        // A session from an identity provider ends there too (RP-initiated logout).
+        if let Some(url) = match provider.flatten() {
+            Some(p) => crate::oidc::logout_url(&app, &p).await,
+            None => None,
+        } {
+            to = url;
+        }
     }
-    Ok((jar.add(session::removal(https)), see_other("/")).into_response())
+    Ok((jar.add(session::removal(https)), see_other(&to)).into_response())
 }
 
 /// My submissions, newest first.
@@ -383,16 +401,28 @@ async fn account_page(State(app): State<App>, SignedIn(user): SignedIn) -> ApiRe
         .read(move |c| {
             let subs = submissions_of(c, id)?;
             let ids = c
-                .prepare_cached("SELECT provider, subject, assurance, created_at FROM identity WHERE account_id = ?1")?
+                .prepare_cached(
+                    "SELECT provider, subject, assurance, created_at, received FROM identity WHERE account_id = ?1 ORDER BY id",
+                )?
                 .query_map([id], |r| {
                     Ok(json!({"provider": r.get::<_, String>(0)?, "subject": r.get::<_, String>(1)?,
-                              "assurance": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?}))
+                              "assurance": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?,
+                              "received": serde_json::from_str::<Value>(&r.get::<_, String>(4)?).unwrap_or_default()}))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok::<_, ApiError>((subs, ids))
         })
         .await?;
-    let ctx = json!({"user": user, "submissions": submissions, "identities": identities});
+    let identities: Vec<Value> = identities
+        .into_iter()
+        .map(|mut i| {
+            let provider = i["provider"].as_str().unwrap_or_default().to_owned();
+            i["name"] = crate::oidc::provider_name(&app, &provider).into();
+            i
+        })
+        .collect();
+    let providers = crate::oidc::choices(&app, Assurance::None);
+    let ctx = json!({"user": user, "submissions": submissions, "identities": identities, "providers": providers});
     Ok(app.page("api/account.html", "Contul meu", "/api/cont", ctx)?.into_response())
 }
 
@@ -408,17 +438,20 @@ pub async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResu
                 "SELECT email, name, role, created_at, email_verified_at, password_hash IS NOT NULL FROM account WHERE id = ?1",
                 [id],
                 |r| {
-                    Ok(json!({"email": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?,
+                    Ok(json!({"email": r.get::<_, Option<String>>(0)?, "name": r.get::<_, String>(1)?,
                               "role": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?,
                               "email_verified_at": r.get::<_, Option<String>>(4)?,
                               "has_password": r.get::<_, bool>(5)?}))
                 },
             )?;
             let identities = c
-                .prepare_cached("SELECT provider, subject, assurance, created_at FROM identity WHERE account_id = ?1")?
+                .prepare_cached(
+                    "SELECT provider, subject, assurance, created_at, received FROM identity WHERE account_id = ?1",
+                )?
                 .query_map([id], |r| {
                     Ok(json!({"provider": r.get::<_, String>(0)?, "subject": r.get::<_, String>(1)?,
-                              "assurance": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?}))
+                              "assurance": r.get::<_, String>(2)?, "created_at": r.get::<_, String>(3)?,
+                              "claims_received": serde_json::from_str::<Value>(&r.get::<_, String>(4)?).unwrap_or_default()}))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
             let sessions: i64 = c.query_row("SELECT count(*) FROM session WHERE account_id = ?1", [id], |r| r.get(0))?;
@@ -457,13 +490,20 @@ pub async fn delete_account(
     SignedIn(user): SignedIn,
     Input(form): Input<DeleteForm>,
 ) -> ApiResult<Response> {
-    if form.confirm.trim().to_lowercase() != user.email {
+    // An account without an e-mail (logged in only with a provider) confirms with a word.
+    let expected = if user.email.is_empty() { "sterge".to_owned() } else { user.email.clone() };
+    if form.confirm.trim().to_lowercase().replace('ș', "s") != expected {
         return Err(ApiError::unprocessable(
-            "Pentru a șterge contul, scrieți adresa de e-mail a contului în câmpul de confirmare.",
+            if user.email.is_empty() {
+                "Pentru a șterge contul, scrieți cuvântul ȘTERGE în câmpul de confirmare."
+            } else {
+                "Pentru a șterge contul, scrieți adresa de e-mail a contului în câmpul de confirmare."
+            },
             vec![FieldError {
                 field: "confirm".into(),
                 label: "Confirmare".into(),
-                message: "nu este adresa contului".into(),
+                message: if user.email.is_empty() { "nu este cuvântul ȘTERGE" } else { "nu este adresa contului" }
+                    .into(),
             }],
         )
         .with_back("/api/cont"));

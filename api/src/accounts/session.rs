@@ -85,7 +85,7 @@ pub fn token(jar: &CookieJar, https: bool) -> Option<String> {
 
 fn lookup(conn: &Connection, hash: &[u8]) -> rusqlite::Result<Option<User>> {
     conn.prepare_cached(
-        "SELECT a.id, a.email, a.name, a.role, s.assurance, a.email_verified_at IS NOT NULL
+        "SELECT a.id, COALESCE(a.email, ''), a.name, a.role, s.assurance, a.email_verified_at IS NOT NULL
          FROM session s JOIN account a ON a.id = s.account_id
          WHERE s.token_sha256 = ?1 AND s.expires_at > ?2",
     )?

@@ -1,7 +1,7 @@
 //! Schema migrations: SQL files applied in order, each in its own transaction, the version kept
 //! in `PRAGMA user_version`. A database newer than this program is refused, never downgraded.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::DbError;
 
@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("001_accounts_and_mail", include_str!("../../migrations/001_accounts_and_mail.sql")),
     ("002_submissions", include_str!("../../migrations/002_submissions.sql")),
     ("003_petitions", include_str!("../../migrations/003_petitions.sql")),
+    ("004_oidc", include_str!("../../migrations/004_oidc.sql")),
 ];
 
 /// Brings the schema to the latest version.
@@ -26,17 +27,29 @@ pub fn migrate_to(conn: &Connection, target: usize) -> Result<(), DbError> {
             MIGRATIONS.len()
         )));
     }
+    // A migration may rebuild a table (SQLite's way to change a column): foreign keys are off
+    // meanwhile, so dropping the old table cascades nothing, and checked before each commit.
+    conn.pragma_update(None, "foreign_keys", false)?;
     for (version, (name, sql)) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
         let run = || -> rusqlite::Result<()> {
             conn.execute_batch("BEGIN IMMEDIATE")?;
             conn.execute_batch(sql)?;
+            let broken: Option<String> = conn.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
+            if let Some(table) = broken {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!("a row of {table} lost the row it refers to")),
+                ));
+            }
             conn.pragma_update(None, "user_version", (version + 1) as i64)?;
             conn.execute_batch("COMMIT")
         };
         if let Err(e) = run() {
             let _ = conn.execute_batch("ROLLBACK");
+            let _ = conn.pragma_update(None, "foreign_keys", true);
             return Err(DbError::Commit(format!("migration {name}: {e}")));
         }
     }
+    conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }

@@ -137,11 +137,17 @@ fn check_assurance(form: &Form, user: Option<&User>) -> ApiResult<()> {
         Assurance::EmailVerified => {
             "Acest formular cere un cont cu adresa de e-mail confirmată. Autentificați-vă, apoi trimiteți formularul din nou."
         }
-        _ => {
-            "Acest formular cere identificare cu identitatea electronică națională (ROeID). Autentificați-vă cu ROeID, apoi trimiteți formularul din nou."
+        level => {
+            let level = if level == Assurance::EidHigh { "ridicat" } else { "substanțial" };
+            let more =
+                if user.is_some() { ", mai mult decât autentificarea cu care ați intrat în cont" } else { "" };
+            &format!(
+                "Acest formular cere identificare cu identitatea electronică (nivel de asigurare {level}){more}. Autentificați-vă cu un furnizor de identitate electronică (de exemplu ROeID); vă întoarceți apoi la formular."
+            )
         }
     };
-    Err(ApiError::unauthorized(message).with_back(format!("/api/cont/autentificare?next={next}")))
+    Err(ApiError::unauthorized(message)
+        .with_back(format!("/api/cont/autentificare?next={next}&nivel={}", form.assurance.as_str())))
 }
 
 fn urlencode(s: &str) -> String {
