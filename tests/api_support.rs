@@ -18,22 +18,27 @@ pub fn sample_site() -> &'static Path {
     static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
     SITE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let opts = civic_generator::site::Options {
-            content: crate::root().join("content"),
-            theme: crate::root().join("themes/default"),
-            out: dir.path().join("public"),
-            base_url: None,
-            now: Some(TODAY.parse().unwrap()),
-            check_only: false,
-            search: false,
-        };
-        civic_generator::site::build(&opts, &civic_generator::progress::Progress::quiet())
-            .unwrap_or_else(|e| panic!("the sample site builds: {e:?}"));
+        build_site(crate::root().join("content"), &dir.path().join("public"));
         dir
     })
     .path()
     .join("public")
     .leak()
+}
+
+/// Builds `content` with the default theme into `out`, for [`TODAY`], without the search index.
+pub fn build_site(content: PathBuf, out: &Path) {
+    let opts = civic_generator::site::Options {
+        content,
+        theme: crate::root().join("themes/default"),
+        out: out.to_owned(),
+        base_url: None,
+        now: Some(TODAY.parse().unwrap()),
+        check_only: false,
+        search: false,
+    };
+    civic_generator::site::build(&opts, &civic_generator::progress::Progress::quiet())
+        .unwrap_or_else(|e| panic!("the site builds: {e:?}"));
 }
 
 /// A real SMTP server writing each message it accepts into a folder.
