@@ -3,6 +3,7 @@
 #   - a Python virtualenv with libcoveocds (OCDS) and icalendar (tests/tools/requirements.txt)
 #   - Debian's Chromium (/usr/bin/chromium) and the browser tests' npm packages (tests/package.json:
 #     playwright-core, axe-core, vnu-jar), installed only when missing or out of date
+#   - the site's npm packages (package.json: Leaflet), copied into built sites
 #   - the Rust workspace's tests (unit, CLI diagnostics, end-to-end site checks)
 #   - the browser tests (tests/browser/): the sample site is built into a temp dir, served on
 #     127.0.0.1 and walked in headless Chromium, checked with axe-core and the Nu Html Checker
@@ -33,6 +34,14 @@ if [[ ! -f tests/node_modules/.package-lock.json \
     log "installing the browser tests' npm packages (npm ci)"
     npm ci --prefix tests --ignore-scripts --no-audit --no-fund >&2
     touch tests/node_modules/.package-lock.json
+fi
+
+# The site's own front-end packages (package.json: Leaflet for the map page), which civic build
+# copies into the site with their licences; the Rust tests check the map page uses them.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    log "installing the site's npm packages (npm ci)"
+    npm ci --ignore-scripts --no-audit --no-fund >&2
+    touch node_modules/.package-lock.json
 fi
 
 cargo test --workspace --locked

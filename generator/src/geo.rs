@@ -29,10 +29,11 @@ fn rewind_polygon(rings: &mut Value) {
         let Some(points) = ring(r) else { continue };
         let ccw = signed_area(&points) > 0.0;
         // The outer ring counter-clockwise, holes clockwise (RFC 7946 §3.1.6).
-        if points.len() >= 4 && ccw != (i == 0) {
-            if let Some(a) = r.as_array_mut() {
-                a.reverse();
-            }
+        if points.len() >= 4
+            && ccw != (i == 0)
+            && let Some(a) = r.as_array_mut()
+        {
+            a.reverse();
         }
     }
 }

@@ -128,8 +128,8 @@ impl Rule {
                 if i64::from(months(start, day)) % interval != 0 {
                     return false;
                 }
-                let days_in_month = i8::try_from(day.days_in_month()).unwrap_or(31);
-                let dom = i8::try_from(day.day()).unwrap_or(1);
+                let days_in_month = day.days_in_month();
+                let dom = day.day();
                 if self.byday.is_empty() && self.bymonthday.is_empty() {
                     return day.day() == start.day();
                 }

@@ -62,6 +62,16 @@ const PAGES = [
     ['news', biggest(/^\/stiri\/\d{4}\/\d{2}\/[^/]+\/$/), 200],
     ['plain page', SITEMAP.includes('/declaratie-de-accesibilitate/') ? '/declaratie-de-accesibilitate/' : null, 200],
     ['Monitorul Oficial Local', '/monitorul-oficial-local/', 200],
+    ['list filtered: works going on now', '/lucrari/perioada/acum/', 200],
+    ['public work', biggest(/^\/lucrari\/lucrare-[^/]+\/$/), 200],
+    ['recurring service (waste collection)', biggest(/^\/servicii-periodice\/[^/]+\/$/), 200],
+    ['district', biggest(/^\/cartiere\/[^/]+\/$/), 200],
+    ['streets', '/strazi/', 200],
+    ['street', biggest(/^\/strazi\/[^/]+\/$/), 200],
+    // The map with Leaflet drawn, its controls shown and the list of what it shows filled in.
+    ['map', SITEMAP.includes('/harta/') ? '/harta/' : null, 200, async (page) => {
+        await page.waitForFunction(() => document.querySelector('#harta-stare')?.textContent.trim(), null, { timeout: 15_000 });
+    }],
     ['Monitorul Oficial Local: decisions', '/monitorul-oficial-local/hotarari/', 200],
     // What a citizen sees for a mistyped address: the server answers 404 with /404.html.
     ['not found (404.html)', '/aceasta-pagina-nu-exista/', 404],

@@ -21,8 +21,11 @@ use crate::model::{Data, Kind};
 struct Filter<'p> {
     segment: &'static str,
     group: &'static str,
-    values: Box<dyn Fn(&Item) -> Vec<String> + 'p>,
+    values: Values<'p>,
 }
+
+/// An item's values for one filter (may borrow what the build worked out, such as districts).
+type Values<'p> = Box<dyn Fn(&Item) -> Vec<String> + 'p>;
 
 fn enum_name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
