@@ -434,3 +434,19 @@ async fn logging_out_ends_the_session_at_the_provider_too() {
     // And civic's own session is over.
     assert_eq!(client.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_that_does_not_answer_gives_a_page_that_says_so() {
+    // A provider configured on a loopback port nothing listens on.
+    let port = free_port();
+    let file = format!(
+        r#"{{"providers": [{{"id": "down", "name": "ROeID", "issuer": "http://127.0.0.1:{port}", "client_id": "civic"}}]}}"#
+    );
+    let providers = civic_api::oidc::config::parse(&file, |_| None).unwrap();
+    let api = TestApi::start(|c| c.oidc = providers).await;
+    let r = browser().post(api.url("/api/auth/oidc/down")).form(&[("next", "/")]).send().await.unwrap();
+    let (status, text) = refusal(r).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert!(text.contains("ROeID nu răspunde acum"), "{text}");
+    assert!(text.contains("alegeți altă variantă"));
+}
