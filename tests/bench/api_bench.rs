@@ -103,15 +103,17 @@ async fn phase(
     connections: usize,
     seconds: u64,
     keep: bool,
+    limit: Option<usize>,
     make: impl Fn(usize, usize) -> Request<Full<Bytes>> + Send + Sync + 'static,
 ) -> Phase {
+    let sent_total = Arc::new(AtomicUsize::new(0));
     let make = Arc::new(make);
     let opened = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let until = start + Duration::from_secs(seconds);
     let clients: Vec<_> = (0..connections)
         .map(|c| {
-            let (make, opened) = (make.clone(), opened.clone());
+            let (make, opened, sent_total) = (make.clone(), opened.clone(), sent_total.clone());
             tokio::spawn(async move {
                 let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
                 let (mut ok, mut errors, mut kept) = (0, 0, vec![]);
@@ -120,7 +122,11 @@ async fn phase(
                     if Instant::now() >= until {
                         break;
                     }
-                    let request = make(c, i);
+                    let n = sent_total.fetch_add(1, Ordering::Relaxed);
+                    if limit.is_some_and(|l| n >= l) {
+                        break;
+                    }
+                    let request = make(if limit.is_some() { n } else { c }, i);
                     let sent = Instant::now();
                     let answer = async {
                         sender.ready().await?;
@@ -264,7 +270,7 @@ async fn main() -> ExitCode {
             .expect("the server runs")
     });
 
-    let submissions = phase("POST /api/forms/sesizare (JSON)", addr, args.connections, args.seconds, true, move |c, i| {
+    let submissions = phase("POST /api/forms/sesizare (JSON)", addr, args.connections, args.seconds, true, None, move |c, i| {
         let body = format!(
             r#"{{"categorie":"drumuri","loc":"Bulevardul Revoluției nr. {i}","descriere":"Sesizare de încărcare {c}-{i}: groapă în carosabil, în dreptul școlii.","nume":"Test Încărcare","email":"bench{c}@example.ro"}}"#
         );
@@ -287,12 +293,52 @@ async fn main() -> ExitCode {
         let urls: Arc<Vec<String>> = Arc::new(receipts.iter().map(|(_, url)| url.clone()).collect());
         let connections = args.connections;
         Some(
-            phase("GET /api/dosar/{number}?cheie= (JSON)", addr, connections, args.seconds, false, move |c, i| {
-                request(Method::GET, addr, &urls[(c + i * connections) % urls.len()], None)
-            })
+            phase(
+                "GET /api/dosar/{number}?cheie= (JSON)",
+                addr,
+                connections,
+                args.seconds,
+                false,
+                None,
+                move |c, i| request(Method::GET, addr, &urls[(c + i * connections) % urls.len()], None),
+            )
             .await,
         )
     };
+
+    // Petitions: one open petition, signed by every client with a new address each time, then
+    // every signature confirmed (the token comes from the queued e-mail, as a person's would).
+    let petition = open_petition(&db);
+    let district = std::fs::read_to_string(site.join("data/district.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v["items"][0]["id"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let signing = phase("POST /api/petitii/{id}/semneaza (JSON)", addr, args.connections, args.seconds, false, None, move |c, i| {
+        let body = format!(r#"{{"name":"Semnatar {c}-{i}","email":"semnatar.{c}.{i}@example.ro","district":"{district}","notify":"on"}}"#);
+        request(Method::POST, addr, &format!("/api/petitii/{petition}/semneaza"), Some(body))
+    })
+    .await;
+    let tokens = Arc::new(confirmation_tokens(&db));
+    let confirming = {
+        let tokens = tokens.clone();
+        phase(
+            "POST /api/petitii/semnatura (JSON)",
+            addr,
+            args.connections,
+            args.seconds * 3,
+            false,
+            Some(tokens.len()),
+            move |n, _| {
+                request(Method::POST, addr, "/api/petitii/semnatura", Some(format!(r#"{{"token":"{}"}}"#, tokens[n])))
+            },
+        )
+        .await
+    };
+    let counted_at = Instant::now();
+    civic_api::petitions::counts::tick(api.app(), false).await.expect("the counts");
+    let counting = counted_at.elapsed();
+    let counts = verify_counts(&db, petition, api.app());
 
     println!(
         "civic-api-bench: {} connections, {} s a phase, {} cores, mail {}",
@@ -309,7 +355,10 @@ async fn main() -> ExitCode {
     if let Some(reads) = &reads {
         println!("{}", reads.row(args.connections));
     }
+    println!("{}", signing.row(args.connections));
+    println!("{}", confirming.row(args.connections));
     println!("mail: {mail}");
+    println!("petition counts: {counts} (one aggregation took {counting:.0?})");
     let numbers: Vec<String> = receipts.into_iter().map(|(n, _)| n).collect();
     let verdict = verify(&db, &numbers);
     drop(data);
@@ -325,4 +374,48 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens a petition for signatures directly in the database (moderation is not what is measured).
+fn open_petition(db: &std::path::Path) -> i64 {
+    let c = rusqlite::Connection::open(db).expect("the database");
+    c.busy_timeout(Duration::from_secs(5)).unwrap();
+    c.execute(
+        "INSERT INTO petition (title, body, action, creator_name, status, sponsor_key, created_at, published_at, closes_on)
+         VALUES ('Petiție de încărcare', 'Textul petiției folosite la măsurarea semnăturilor.', 'Să răspundă repede.',
+                 'Banc de probă', 'open', 'cheie', '2026-11-26T00:00:00Z', '2026-11-26T00:00:00Z', '2099-12-31')",
+        [],
+    )
+    .expect("a petition");
+    c.last_insert_rowid()
+}
+
+/// The confirmation tokens, from the queued e-mails.
+fn confirmation_tokens(db: &std::path::Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).expect("the database");
+    let mut s = c.prepare("SELECT body FROM outbox WHERE subject = 'Confirmați semnătura pe petiție'").unwrap();
+    s.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|b| {
+            b.split("token=")
+                .nth(1)
+                .map(|t| t.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+        })
+        .collect()
+}
+
+/// The aggregated count against the confirmed rows.
+fn verify_counts(db: &std::path::Path, petition: i64, app: &civic_api::App) -> String {
+    let c = rusqlite::Connection::open(db).expect("the database");
+    let (rows, confirmed): (i64, i64) = c
+        .query_row("SELECT count(*), count(confirmed_at) FROM signature WHERE petition_id = ?1", [petition], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let shown = app.petitions.get(petition).map_or(-1, |d| d["confirmed"].as_i64().unwrap_or(-1));
+    format!(
+        "{rows} signatures stored, {confirmed} confirmed, the count shows {shown}{}",
+        if shown == confirmed { " (exact)" } else { " (MISMATCH)" }
+    )
 }
