@@ -1,6 +1,7 @@
 //! The content contract: one Rust type per content type. These types are the single source of
 //! the published JSON Schemas (`public/schemas/`), of validation and of what templates receive.
 
+pub mod archive;
 pub mod catalogue;
 pub mod decisions;
 pub mod envelope;
@@ -10,6 +11,7 @@ pub mod values;
 
 use serde::Serialize;
 
+pub use archive::ArchiveUnit;
 pub use catalogue::{News, Page, Service};
 pub use decisions::{CouncilDecision, CouncilSession, DraftDecision, MayorDisposition};
 pub use envelope::Envelope;
@@ -29,11 +31,12 @@ pub enum Kind {
     JobContest,
     Service,
     News,
+    ArchiveUnit,
     Page,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::CouncilDecision,
         Kind::DraftDecision,
         Kind::MayorDisposition,
@@ -43,6 +46,7 @@ impl Kind {
         Kind::JobContest,
         Kind::Service,
         Kind::News,
+        Kind::ArchiveUnit,
         Kind::Page,
     ];
 
@@ -58,6 +62,7 @@ impl Kind {
             Kind::JobContest => "job_contest",
             Kind::Service => "service",
             Kind::News => "news",
+            Kind::ArchiveUnit => "archive_unit",
             Kind::Page => "page",
         }
     }
@@ -74,6 +79,7 @@ impl Kind {
             Kind::JobContest => "job_contests",
             Kind::Service => "services",
             Kind::News => "news",
+            Kind::ArchiveUnit => "archive_units",
             Kind::Page => "pages",
         }
     }
@@ -90,6 +96,7 @@ impl Kind {
             Kind::JobContest => "cariere",
             Kind::Service => "servicii",
             Kind::News => "stiri",
+            Kind::ArchiveUnit => "arhiva",
             Kind::Page => "",
         }
     }
@@ -111,6 +118,7 @@ impl Kind {
             Kind::JobContest => generator.into_root_schema_for::<JobContest>(),
             Kind::Service => generator.into_root_schema_for::<Service>(),
             Kind::News => generator.into_root_schema_for::<News>(),
+            Kind::ArchiveUnit => generator.into_root_schema_for::<ArchiveUnit>(),
             Kind::Page => generator.into_root_schema_for::<Page>(),
         };
         schema.insert("$id".into(), format!("{}.schema.json", self.name()).into());
@@ -187,6 +195,7 @@ pub enum Data {
     JobContest(JobContest),
     Service(Service),
     News(News),
+    ArchiveUnit(ArchiveUnit),
     Page(Page),
 }
 
@@ -204,6 +213,7 @@ impl Data {
             Kind::JobContest => Data::JobContest(v(value)?),
             Kind::Service => Data::Service(v(value)?),
             Kind::News => Data::News(v(value)?),
+            Kind::ArchiveUnit => Data::ArchiveUnit(v(value)?),
             Kind::Page => Data::Page(v(value)?),
         })
     }
@@ -219,6 +229,7 @@ impl Data {
             Data::JobContest(x) => &x.envelope,
             Data::Service(x) => &x.envelope,
             Data::News(x) => &x.envelope,
+            Data::ArchiveUnit(x) => &x.envelope,
             Data::Page(x) => &x.envelope,
         }
     }

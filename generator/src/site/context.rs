@@ -156,6 +156,13 @@ pub fn summary(item: &Item, now: Date) -> Value {
         // A register line only: no documents are published with it.
         obj.remove("attachments");
     }
+    if let Data::ArchiveUnit(u) = &*item.data
+        && !crate::archive::publish::is_open(u)
+    {
+        // A restricted unit is its description only: nothing says where its scans or text are.
+        obj.remove("pages");
+        obj.insert("page_count".into(), u.pages.len().into());
+    }
     if let Some(days) = days_left(item, now) {
         obj.insert("days_left".into(), days.into());
     }

@@ -86,6 +86,20 @@ fn filters(kind: Kind) -> Vec<Filter> {
             }),
         ],
         Kind::News => vec![f("categorie", "category", category), f("an", "year", year), f("eticheta", "tag", tags)],
+        Kind::ArchiveUnit => vec![
+            f("fond", "fonds", |i| match &*i.data {
+                Data::ArchiveUnit(u) => vec![u.fonds.clone()],
+                _ => vec![],
+            }),
+            f("serie", "series", |i| match &*i.data {
+                Data::ArchiveUnit(u) => crate::archive::publish::series_value(u).into_iter().collect(),
+                _ => vec![],
+            }),
+            f("perioada", "period", |i| match &*i.data {
+                Data::ArchiveUnit(u) => crate::archive::publish::decades(u),
+                _ => vec![],
+            }),
+        ],
         Kind::Page => vec![],
     }
 }
@@ -94,6 +108,10 @@ fn filters(kind: Kind) -> Vec<Filter> {
 fn sort(kind: Kind, items: &mut [&Item]) {
     match kind {
         Kind::Service => items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title)),
+        Kind::ArchiveUnit => items.sort_by_key(|i| match &*i.data {
+            Data::ArchiveUnit(u) => (u.date_range.start.clone(), u.reference_code.clone()),
+            _ => unreachable!("sorted per kind"),
+        }),
         Kind::CouncilSession => items.sort_by_key(|i| match &*i.data {
             Data::CouncilSession(s) => std::cmp::Reverse(s.starts_at),
             _ => unreachable!("sorted per kind"),
@@ -213,6 +231,7 @@ pub fn pages<'a>(site: &'a Site, rows: &'a mut HashMap<String, (u64, JValue)>, g
         }
     }
     jobs.push(home(site, summaries));
+    jobs.push(crate::archive::publish::fonds_page(site));
     let sections: Vec<serde_json::Value> = Kind::ALL
         .into_iter()
         .filter(|k| *k != Kind::Page)
