@@ -32,7 +32,7 @@ use crate::progress::Progress;
 /// The metadata file every batch has at its top.
 pub const METADATA: &str = "metadata.csv";
 
-/// The CSV columns; the first eight are required.
+/// The CSV columns; the first nine are required.
 pub const COLUMNS: [&str; 18] = [
     "folder",
     "reference_code",
@@ -108,9 +108,8 @@ pub fn run(opts: &Options, progress: &Progress) -> Result<Report, Vec<Diagnostic
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "batch".to_owned());
-    let (rows, mut problems) = read_rows(&opts.batch)?;
+    let (rows, mut problems, described) = read_rows(&opts.batch)?;
     // Folders nobody described are reported, not guessed at.
-    let described: std::collections::HashSet<&str> = rows.iter().map(|r| r.folder.as_str()).collect();
     let mut folders: Vec<String> = std::fs::read_dir(&opts.batch)
         .into_iter()
         .flatten()
@@ -164,7 +163,8 @@ enum Outcome {
 }
 
 /// Reads `metadata.csv`: the rows that can be ingested, and a diagnostic for each that cannot.
-fn read_rows(batch: &Path) -> Result<(Vec<Row>, Vec<Diagnostic>), Vec<Diagnostic>> {
+/// Also returns every folder a row names, good or bad.
+fn read_rows(batch: &Path) -> RowsRead {
     let path = batch.join(METADATA);
     let file = std::fs::File::open(&path).map_err(|e| {
         vec![Diagnostic::new(METADATA, 0, 0, format!("cannot read the batch's metadata: {e}")).fix(format!(
@@ -197,6 +197,7 @@ fn read_rows(batch: &Path) -> Result<(Vec<Row>, Vec<Diagnostic>), Vec<Diagnostic
         return Err(problems);
     }
     let mut rows = Vec::new();
+    let mut named = std::collections::HashSet::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut seen_folders: HashMap<String, usize> = HashMap::new();
     for record in reader.records() {
@@ -227,6 +228,7 @@ fn read_rows(batch: &Path) -> Result<(Vec<Row>, Vec<Diagnostic>), Vec<Diagnostic
             }
         }
         let folder = get("folder").to_owned();
+        named.insert(folder.clone());
         let reference = get("reference_code").to_owned();
         if !folder.is_empty() {
             if !crate::checks::is_content_path(&folder) || folder.contains('/') {
@@ -354,8 +356,10 @@ fn read_rows(batch: &Path) -> Result<(Vec<Row>, Vec<Diagnostic>), Vec<Diagnostic
             rows.push(Row { line, id, folder, fields, related });
         }
     }
-    Ok((rows, problems))
+    Ok((rows, problems, named))
 }
+
+type RowsRead = Result<(Vec<Row>, Vec<Diagnostic>, std::collections::HashSet<String>), Vec<Diagnostic>>;
 
 fn valid_date(s: &str) -> bool {
     let ok_shape = matches!(s.len(), 4 | 7 | 10)

@@ -34,6 +34,19 @@ pub fn is_open(u: &ArchiveUnit) -> bool {
     u.access.status == AccessStatus::Open
 }
 
+/// What the open data says of a unit: no master fixity (the masters are not published), no
+/// hOCR, and for a restricted unit no pages at all, so nothing names its scans or text.
+pub fn public_view(u: &ArchiveUnit) -> ArchiveUnit {
+    let mut v = u.clone();
+    v.fixity = None;
+    if is_open(u) {
+        v.pages.iter_mut().for_each(|p| p.hocr = None);
+    } else {
+        v.pages.clear();
+    }
+    v
+}
+
 /// Where a page's IIIF image service lives on the site.
 pub fn image_base(item: &Item, n: usize) -> String {
     format!("/arhiva/iiif/{}/p{n:04}", item.id())

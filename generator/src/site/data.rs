@@ -21,7 +21,10 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
         "item_schema": format!("/schemas/{}.schema.json", item.kind.name()),
         "type": item.kind.name(),
         "url": ctx["url"],
-        "item": &*item.data,
+        "item": match &*item.data {
+            Data::ArchiveUnit(u) => json!(crate::archive::publish::public_view(u)),
+            data => json!(data),
+        },
         "body_html": ctx["body_html"],
         "related_out": ctx["related_out"],
         "related_in": ctx["related_in"],
