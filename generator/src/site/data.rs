@@ -277,6 +277,7 @@ fn sitemap(items: &[(String, jiff::civil::Date)]) -> Value {
     }
     pages.push(json!({"url": "/"}));
     pages.push(json!({"url": "/monitorul-oficial-local/"}));
+    pages.push(json!({"url": "/arhiva/fonduri/"}));
     pages.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
     json!({"pages": pages})
 }
