@@ -337,3 +337,67 @@ fn ocr_text_is_searchable_and_the_hit_points_at_its_page() {
     assert!(site.exists("pagefind/pagefind-entry.json"));
     assert!(site.read(&format!("arhiva/{OPEN}/index.html")).contains("id=\"pagina-2\""));
 }
+
+/// A PDF as scanners and `img2pdf` make it: one page per scan, each a DCT-encoded image.
+fn pdf_of_scans(path: &Path, pages: &[u8]) {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids: Vec<Object> = Vec::new();
+    for seed in pages {
+        let (w, h) = (300i64, 420i64);
+        let img = image::GrayImage::from_fn(w as u32, h as u32, |x, y| {
+            image::Luma([if (x + y + u32::from(*seed)) % 13 < 4 { 40 } else { 230 }])
+        });
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+        let image_id = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => w, "Height" => h,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+            },
+            jpeg,
+        ));
+        let content =
+            doc.add_object(Stream::new(dictionary! {}, format!("q {w} 0 0 {h} 0 0 cm /Im0 Do Q").into_bytes()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), w.into(), h.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+            "Contents" => content,
+        });
+        kids.push(page.into());
+    }
+    let count = kids.len() as i64;
+    doc.objects
+        .insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    doc.save(path).unwrap();
+}
+
+#[test]
+fn a_unit_delivered_as_one_pdf_is_ingested_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = batch(dir.path(), &[row("d1", "RO-T-1", "1930")], &[]);
+    pdf_of_scans(&b.join("d1/dosar.pdf"), &[1, 2, 3]);
+    std::fs::write(b.join("d1/p0002.txt"), "Pagina a doua a dosarului, despre canalizare.\n").unwrap();
+    let c = content(dir.path());
+    let r = run(&b, &c);
+    assert!(r.problems.is_empty(), "{:#?}", r.problems);
+    assert_eq!((r.ingested.len(), r.pages), (1, 3));
+    for n in 1..=3 {
+        assert!(c.join(format!("archive/ro-t-1/p000{n}/full/max/0/default.jpg")).is_file());
+    }
+    let unit = std::fs::read_to_string(c.join("archive_units/ro-t-1.md")).unwrap();
+    assert!(unit.contains("\"ocr\":\"archive/ro-t-1/p0002.txt\"") && !unit.contains("p0001.txt"), "{unit}");
+    let again = run(&b, &c);
+    assert_eq!((again.ingested.len(), again.unchanged.len()), (0, 1), "{again:?}");
+
+    // A PDF whose pages are not JPEG scans is reported, with what to do.
+    std::fs::write(b.join("d1/dosar.pdf"), b"%PDF-1.5\nnot really\n").unwrap();
+    let bad = run(&b, &c);
+    let d = find(&bad.problems, "d1/dosar.pdf", "cannot read the PDF's scans");
+    assert!(d.fix.as_deref().unwrap().contains("TIFF or JPEG"));
+}

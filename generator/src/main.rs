@@ -48,7 +48,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ArchiveCommand {
-    /// Ingest a batch: one folder of page images per unit plus metadata.csv (one row per unit).
+    /// Ingest a batch: one folder of page images (or one PDF of scans) per unit plus metadata.csv.
     ///
     /// Writes content/archive_units/<id>.md and, under content/archive/<id>/, the web images and
     /// thumbnails (IIIF level-0 layout), the OCR text found beside the scans (pNNNN.txt or

@@ -1,5 +1,5 @@
-//! `civic archive ingest <batch>`: a scanning contractor's batch (one folder of page images per
-//! unit, plus `metadata.csv` with one row per unit) becomes one `archive_units/<id>.md` per unit
+//! `civic archive ingest <batch>`: a scanning contractor's batch (one folder of page images, or
+//! one PDF of JPEG scans, per unit, plus `metadata.csv` with one row per unit) becomes one `archive_units/<id>.md` per unit
 //! and its derivatives under `content/archive/<id>/`:
 //!
 //! - `pNNNN/full/max/0/default.jpg` — the web image (IIIF Image API level 0, `full/max`),
@@ -425,34 +425,33 @@ fn ingest_unit(
     let rel_folder = format!("{}/", row.folder);
     let fail = |file: String, message: String, fix: &str| Diagnostic::new(file, 0, 0, message).fix(fix.to_owned());
     let source = opts.batch.join(&row.folder);
-    let files = masters(&source);
-    if files.is_empty() {
-        let pdf = std::fs::read_dir(&source)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")));
-        return Err(if pdf {
-            fail(
-                rel_folder,
-                format!("unit `{}`: PDF batches are not read yet", row.id),
-                "export the PDF's pages as TIFF or JPEG (e.g. `pdfimages -all unit.pdf p`) into the folder",
-            )
-        } else {
-            fail(
+    let mut files = masters(&source);
+    let pdfs: Vec<PathBuf> = listing(&source).into_iter().filter(|p| has_extension(p, &["pdf"])).collect();
+    let pdf = match (files.is_empty(), pdfs.len()) {
+        (true, 1) => {
+            files = pdfs.clone();
+            Some(pdfs[0].clone())
+        }
+        (true, 0) => {
+            return Err(fail(
                 rel_folder,
                 format!("unit `{}` ({METADATA} line {}) has no page images", row.id, row.line),
-                "put the scans (TIFF, JPEG or PNG, one per page, named in page order) in the folder",
-            )
-        });
-    }
+                "put the scans (TIFF, JPEG or PNG, one per page, named in page order, or one PDF) in the folder",
+            ));
+        }
+        (true, _) => {
+            return Err(fail(
+                rel_folder,
+                format!("unit `{}` has {} PDF files", row.id, pdfs.len()),
+                "a unit is one PDF, or one image per page: merge the PDFs or export their pages",
+            ));
+        }
+        _ => None,
+    };
     let mut manifest = String::new();
-    // The masters, and the OCR files beside them: a new OCR run redoes the unit too.
-    let sidecars: Vec<PathBuf> = files
-        .iter()
-        .flat_map(|f| [f.with_extension("txt"), f.with_extension("hocr")])
-        .filter(|p| p.is_file())
-        .collect();
+    // The masters, and the OCR files beside them (`p0001.txt` beside `p0001.tif`, or by page
+    // number for a PDF): a new OCR run redoes the unit too.
+    let sidecars: Vec<PathBuf> = listing(&source).into_iter().filter(|p| has_extension(p, &["txt", "hocr"])).collect();
     for f in files.iter().chain(&sidecars) {
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let hash = sha256_of(f).map_err(|e| {
@@ -469,20 +468,47 @@ fn ingest_unit(
     let manifest_path = target.join("manifest-sha256.txt");
     let unchanged = std::fs::read_to_string(&manifest_path).is_ok_and(|m| m == manifest);
     // Unchanged masters: the page sizes are read from the derivatives' headers, no decoding.
-    let existing = if unchanged { existing_pages(&target, files.len()) } else { None };
+    let existing = if unchanged { existing_pages(&target) } else { None };
     let (pages, decoded) = match existing {
         Some(pages) => {
-            bar.inc(files.len() as u64);
+            bar.inc(if pdf.is_some() { pages.len() } else { files.len() } as u64);
             (pages, 0)
         }
         None => {
             let partial = opts.content.join(format!("{folder}.partial"));
             let _ = std::fs::remove_dir_all(&partial);
-            let pages: Vec<PageOut> = files
-                .par_iter()
+            // Each page: where its pixels come from, how problems name it, where its OCR is.
+            let inputs: Vec<(Input, String, PathBuf)> = match &pdf {
+                Some(pdf) => {
+                    let name = format!("{}/{}", row.folder, pdf.file_name().unwrap_or_default().to_string_lossy());
+                    let pages = pdf_pages(pdf).map_err(|e| {
+                        fail(
+                            name.clone(),
+                            format!("cannot read the PDF's scans: {e}"),
+                            "export the pages as TIFF or JPEG instead",
+                        )
+                    })?;
+                    pages
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, bytes)| {
+                            (Input::Jpeg(bytes), format!("{name}, page {}", i + 1), source.join(page_name(i + 1)))
+                        })
+                        .collect()
+                }
+                None => files
+                    .iter()
+                    .map(|f| {
+                        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                        (Input::File(f.clone()), format!("{}/{name}", row.folder), f.with_extension(""))
+                    })
+                    .collect(),
+            };
+            let pages: Vec<PageOut> = inputs
+                .into_par_iter()
                 .enumerate()
-                .map(|(i, f)| {
-                    let p = derive_page(opts, f, &partial, i + 1, &row.folder);
+                .map(|(i, (input, shown, stem))| {
+                    let p = derive_page(opts, input, &partial, i + 1, &shown, &stem);
                     bar.inc(1);
                     p
                 })
@@ -525,8 +551,13 @@ fn ingest_unit(
     Ok(Outcome::Ingested { pages: decoded })
 }
 
-/// A unit's pages as a previous run left them, if every derivative is there.
-fn existing_pages(target: &Path, count: usize) -> Option<Vec<PageOut>> {
+/// A unit's pages as a previous run left them, if every derivative is there (a run writes all
+/// of a unit's derivatives aside and renames them into place, so their count is the pages').
+fn existing_pages(target: &Path) -> Option<Vec<PageOut>> {
+    let count = (1..).take_while(|n| target.join(page_name(*n)).is_dir()).count();
+    if count == 0 {
+        return None;
+    }
     (1..=count)
         .map(|n| {
             let page = target.join(page_name(n));
@@ -561,19 +592,66 @@ fn thumb_path((w, h): (u32, u32)) -> String {
 }
 
 /// Decodes one master, writes its web image, thumbnail and OCR text into `out`.
-fn derive_page(opts: &Options, master: &Path, out: &Path, n: usize, folder: &str) -> Result<PageOut, Diagnostic> {
-    let name = master.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let shown = format!("{folder}/{name}");
+/// Where a page's pixels come from: an image file, or a JPEG taken out of a PDF.
+enum Input {
+    File(PathBuf),
+    Jpeg(Vec<u8>),
+}
+
+/// The files of a folder, by name.
+fn listing(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(folder).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+    files.sort();
+    files
+}
+
+fn has_extension(p: &Path, extensions: &[&str]) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// The scan of each page of a PDF, as the JPEG stream it holds (scanners and `img2pdf` embed
+/// each page's scan as one DCT-encoded image; anything else is reported, not rasterised).
+fn pdf_pages(path: &Path) -> Result<Vec<Vec<u8>>, String> {
+    let doc = lopdf::Document::load(path).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (n, page) in doc.get_pages() {
+        let images = doc.get_page_images(page).map_err(|e| format!("page {n}: {e}"))?;
+        let Some(image) = images.into_iter().max_by_key(|i| i.width.saturating_mul(i.height)) else {
+            return Err(format!("page {n} has no scanned image (a PDF with a text layer only is not a scan)"));
+        };
+        match image.filters.as_deref() {
+            Some([f]) if f == "DCTDecode" => out.push(image.content.to_vec()),
+            other => return Err(format!("page {n}: its image is encoded as {other:?}, not as a JPEG (DCTDecode)")),
+        }
+    }
+    if out.is_empty() {
+        return Err("the PDF has no pages".into());
+    }
+    Ok(out)
+}
+
+fn derive_page(
+    opts: &Options,
+    input: Input,
+    out: &Path,
+    n: usize,
+    shown: &str,
+    ocr_stem: &Path,
+) -> Result<PageOut, Diagnostic> {
     let unreadable = |e: String| {
-        Diagnostic::new(shown.clone(), 0, 0, format!("unreadable image: {e}"))
+        Diagnostic::new(shown, 0, 0, format!("unreadable image: {e}"))
             .fix("re-export the scan as TIFF, JPEG or PNG; the unit was not ingested")
     };
-    let img = ImageReader::open(master)
-        .map_err(|e| unreadable(e.to_string()))?
-        .with_guessed_format()
-        .map_err(|e| unreadable(e.to_string()))?
-        .decode()
-        .map_err(|e| unreadable(e.to_string()))?;
+    let img = match input {
+        Input::File(master) => ImageReader::open(master)
+            .map_err(|e| unreadable(e.to_string()))?
+            .with_guessed_format()
+            .map_err(|e| unreadable(e.to_string()))?
+            .decode(),
+        Input::Jpeg(bytes) => image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg),
+    }
+    .map_err(|e| unreadable(e.to_string()))?;
     let web = if img.width().max(img.height()) > opts.max_size {
         img.resize(opts.max_size, opts.max_size, FilterType::Triangle)
     } else {
@@ -582,7 +660,7 @@ fn derive_page(opts: &Options, master: &Path, out: &Path, n: usize, folder: &str
     let small = web.thumbnail(opts.thumb_width, u32::MAX);
     let page = out.join(page_name(n));
     let write_err = |e: String| {
-        Diagnostic::new(shown.clone(), 0, 0, format!("cannot write the derivative: {e}"))
+        Diagnostic::new(shown, 0, 0, format!("cannot write the derivative: {e}"))
             .fix("check the content folder and free disk space")
     };
     write_jpeg(&web, &page.join(FULL), opts.quality).map_err(write_err)?;
@@ -591,9 +669,8 @@ fn derive_page(opts: &Options, master: &Path, out: &Path, n: usize, folder: &str
     let dims = (web.width(), web.height());
     drop(web);
     // OCR beside the master: p0001.txt, or p0001.hocr (its text extracted).
-    let stem = master.with_extension("");
-    let txt = stem.with_extension("txt");
-    let hocr = stem.with_extension("hocr");
+    let txt = ocr_stem.with_extension("txt");
+    let hocr = ocr_stem.with_extension("hocr");
     let mut ocr = None;
     let mut hocr_out = None;
     let copy_err = |e: std::io::Error| write_err(e.to_string());
@@ -610,10 +687,10 @@ fn derive_page(opts: &Options, master: &Path, out: &Path, n: usize, folder: &str
         let text = std::fs::read(&txt).map_err(copy_err)?;
         let text = String::from_utf8(text).map_err(|_| {
             Diagnostic::new(
-                format!("{folder}/{}", txt.file_name().unwrap_or_default().to_string_lossy()),
+                shown,
                 0,
                 0,
-                "the OCR text is not UTF-8",
+                format!("its OCR text {} is not UTF-8", txt.file_name().unwrap_or_default().to_string_lossy()),
             )
             .fix("save the OCR output as UTF-8 (tesseract does)")
         })?;

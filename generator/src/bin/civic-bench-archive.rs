@@ -120,7 +120,8 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 let text = std::fs::read_to_string(&unit).unwrap();
                 std::fs::write(&unit, text.replacen("extent: \"", "extent: \"(rescanat) ", 1)).unwrap();
                 let t = Instant::now();
-                let report = site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+                let report =
+                    site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
                 println!(
                     "{:9}: one unit changed, {} files rewritten in {:.2} s",
                     "edit",
@@ -138,7 +139,11 @@ fn civic_tests_fixture(content: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for e in std::fs::read_dir(from).unwrap().flatten() {
             let target = to.join(e.file_name());
-            if e.path().is_dir() { copy(&e.path(), &target) } else { std::fs::copy(e.path(), target).map(|_| ()).unwrap() }
+            if e.path().is_dir() {
+                copy(&e.path(), &target)
+            } else {
+                std::fs::copy(e.path(), target).map(|_| ()).unwrap()
+            }
         }
     }
     copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/small"), content);
