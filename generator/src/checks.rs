@@ -41,6 +41,7 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
     let mut comment_form: Option<&str> = None;
     let mut prefix_reported = false;
     let mut urls: HashMap<String, &str> = HashMap::new();
+    let mut references: HashMap<&str, &str> = HashMap::new();
     for item in items {
         let env = item.data.envelope();
         let url = crate::site::urls::item_url(item);
@@ -332,6 +333,17 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                         "/slug",
                         format!("the page would be {url}, which the site uses for something else"),
                         "choose another `slug` (not a section name, data, schemas, assets or files)",
+                    ));
+                }
+            }
+            Data::ArchiveUnit(u) => {
+                crate::archive::check_unit(&item.file, &url, u, content, &mut out);
+                if let Some(other) = references.insert(u.reference_code.as_str(), &item.file) {
+                    out.push(Finding::new(
+                        &item.file,
+                        "/reference_code",
+                        format!("reference code `{}` is also {other}", u.reference_code),
+                        "each archival unit has its own reference code: check the inventory and file numbers",
                     ));
                 }
             }

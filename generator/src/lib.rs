@@ -3,6 +3,7 @@
 //! The pipeline is `load` (parse + schema-check every file) → `checks` (cross-item rules) →
 //! `site` (render pages, feeds, open data into a staging folder, then swap). See ARCHITECTURE.md.
 
+pub mod archive;
 pub mod checks;
 pub mod config;
 pub mod diagnostics;

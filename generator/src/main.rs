@@ -48,6 +48,9 @@ enum Command {
     /// forwards `Host` and `Origin` unchanged; list the site's address with --trusted-origin so
     /// its forms may post here.
     Api(ApiArgs),
+    /// The digitised archive: ingest a scanning batch, verify its masters.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
 }
 
 #[derive(Args)]
@@ -154,6 +157,60 @@ impl ApiOptions {
     }
 }
 
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Ingest a batch: one folder of page images (or one PDF of scans) per unit plus metadata.csv.
+    ///
+    /// Writes content/archive_units/<id>.md and, under content/archive/<id>/, the web images and
+    /// thumbnails (IIIF level-0 layout), the OCR text found beside the scans (pNNNN.txt or
+    /// .hocr) and a SHA-256 fixity manifest of the masters. Units already ingested and
+    /// unchanged are skipped; a bad unit is reported with its reason and the others still
+    /// ingest. To add OCR first: `tesseract p0001.tif p0001 -l ron` (Debian tesseract-ocr-ron).
+    Ingest(IngestArgs),
+    /// Re-hash the masters of a batch against the fixity manifests written when it was ingested.
+    ///
+    /// Lists every master that changed or is missing; exit code 1 if there is any.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct IngestArgs {
+    /// The batch folder.
+    #[arg(value_name = "BATCH")]
+    batch: PathBuf,
+    /// The content folder the units are written into.
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    content: PathBuf,
+    /// The longest side of the web image, in pixels.
+    #[arg(long, default_value_t = 1600)]
+    max_size: u32,
+    /// The width of thumbnails, in pixels.
+    #[arg(long, default_value_t = 200)]
+    thumb_width: u32,
+    /// JPEG quality of the derivatives (1-100).
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: u8,
+    /// How to print problems: `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The batch folder the units were ingested from.
+    #[arg(value_name = "BATCH")]
+    batch: PathBuf,
+    /// The content folder holding the units' fixity manifests.
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    content: PathBuf,
+    /// How to print problems: `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
 #[derive(Args)]
 struct CommonArgs {
     /// The content folder: civic.yaml, holidays.yaml and one folder per content type.
@@ -241,6 +298,7 @@ fn main() -> ExitCode {
         }
         Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false),
         Command::Api(a) => return api_command(a),
+        Command::Archive(a) => return archive(a),
     };
     let opts = Options {
         content: common.content,
@@ -353,6 +411,75 @@ fn api_command(a: ApiArgs) -> ExitCode {
                 }
             }
         }
+    }
+}
+
+fn archive(command: ArchiveCommand) -> ExitCode {
+    use civic_generator::archive::{ingest, verify};
+    match command {
+        ArchiveCommand::Ingest(a) => {
+            let opts = ingest::Options {
+                max_size: a.max_size,
+                thumb_width: a.thumb_width,
+                quality: a.quality,
+                ..ingest::Options::new(&a.batch, &a.content)
+            };
+            let progress = if a.quiet || a.format == Format::Json { Progress::quiet() } else { Progress::new(false) };
+            match ingest::run(&opts, &progress) {
+                Ok(r) => {
+                    if a.format == Format::Json {
+                        println!(
+                            "{}",
+                            serde_json::json!({"ok": r.problems.is_empty(), "ingested": r.ingested, "unchanged": r.unchanged, "pages": r.pages, "diagnostics": r.problems})
+                        );
+                    } else {
+                        for d in &r.problems {
+                            eprintln!("{d}");
+                        }
+                        let secs = r.elapsed.as_secs_f64();
+                        eprintln!(
+                            "civic: {} unit(s) ingested ({} pages, {:.1} pages/s), {} unchanged, {} problem(s){}",
+                            r.ingested.len(),
+                            r.pages,
+                            if secs > 0.0 { r.pages as f64 / secs } else { 0.0 },
+                            r.unchanged.len(),
+                            r.problems.len(),
+                            if r.problems.is_empty() { "" } else { "; the units above were not ingested" }
+                        );
+                    }
+                    if r.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                }
+                Err(d) => {
+                    report_errors(&d, a.format, true);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        ArchiveCommand::Verify(a) => match verify::run(&a.batch, &a.content) {
+            Ok(r) => {
+                if a.format == Format::Json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"ok": r.problems.is_empty(), "units": r.units, "files": r.files, "diagnostics": r.problems})
+                    );
+                } else {
+                    for d in &r.problems {
+                        eprintln!("{d}");
+                    }
+                    eprintln!(
+                        "civic: {} master file(s) of {} unit(s) checked, {} problem(s)",
+                        r.files,
+                        r.units,
+                        r.problems.len()
+                    );
+                }
+                if r.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            }
+            Err(d) => {
+                report_errors(&d, a.format, true);
+                ExitCode::from(1)
+            }
+        },
     }
 }
 

@@ -1,6 +1,7 @@
 //! The content contract: one Rust type per content type. These types are the single source of
 //! the published JSON Schemas (`public/schemas/`), of validation and of what templates receive.
 
+pub mod archive;
 pub mod catalogue;
 pub mod decisions;
 pub mod envelope;
@@ -12,6 +13,7 @@ pub mod values;
 
 use serde::Serialize;
 
+pub use archive::ArchiveUnit;
 pub use catalogue::{News, Page, Service};
 pub use decisions::{CouncilDecision, CouncilSession, DraftDecision, MayorDisposition};
 pub use envelope::Envelope;
@@ -37,11 +39,12 @@ pub enum Kind {
     PublicWork,
     RecurringService,
     District,
+    ArchiveUnit,
     Page,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::CouncilDecision,
         Kind::DraftDecision,
         Kind::MayorDisposition,
@@ -55,6 +58,7 @@ impl Kind {
         Kind::PublicWork,
         Kind::RecurringService,
         Kind::District,
+        Kind::ArchiveUnit,
         Kind::Page,
     ];
 
@@ -74,6 +78,7 @@ impl Kind {
             Kind::PublicWork => "public_work",
             Kind::RecurringService => "recurring_service",
             Kind::District => "district",
+            Kind::ArchiveUnit => "archive_unit",
             Kind::Page => "page",
         }
     }
@@ -94,6 +99,7 @@ impl Kind {
             Kind::PublicWork => "public_works",
             Kind::RecurringService => "recurring_services",
             Kind::District => "districts",
+            Kind::ArchiveUnit => "archive_units",
             Kind::Page => "pages",
         }
     }
@@ -114,6 +120,7 @@ impl Kind {
             Kind::PublicWork => "lucrari",
             Kind::RecurringService => "servicii-periodice",
             Kind::District => "cartiere",
+            Kind::ArchiveUnit => "arhiva",
             Kind::Page => "",
         }
     }
@@ -139,6 +146,7 @@ impl Kind {
             Kind::PublicWork => generator.into_root_schema_for::<PublicWork>(),
             Kind::RecurringService => generator.into_root_schema_for::<RecurringService>(),
             Kind::District => generator.into_root_schema_for::<District>(),
+            Kind::ArchiveUnit => generator.into_root_schema_for::<ArchiveUnit>(),
             Kind::Page => generator.into_root_schema_for::<Page>(),
         };
         schema.insert("$id".into(), format!("{}.schema.json", self.name()).into());
@@ -219,6 +227,7 @@ pub enum Data {
     PublicWork(PublicWork),
     RecurringService(RecurringService),
     District(District),
+    ArchiveUnit(ArchiveUnit),
     Page(Page),
 }
 
@@ -240,6 +249,7 @@ impl Data {
             Kind::PublicWork => Data::PublicWork(v(value)?),
             Kind::RecurringService => Data::RecurringService(v(value)?),
             Kind::District => Data::District(v(value)?),
+            Kind::ArchiveUnit => Data::ArchiveUnit(v(value)?),
             Kind::Page => Data::Page(v(value)?),
         })
     }
@@ -259,6 +269,7 @@ impl Data {
             Data::PublicWork(x) => &x.envelope,
             Data::RecurringService(x) => &x.envelope,
             Data::District(x) => &x.envelope,
+            Data::ArchiveUnit(x) => &x.envelope,
             Data::Page(x) => &x.envelope,
         }
     }

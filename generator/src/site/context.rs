@@ -173,7 +173,11 @@ pub use civic_workdays::bucharest;
 
 /// The summary used in lists, feeds and the JSON lists: every field but the body.
 pub fn summary(item: &Item, now: Date) -> Value {
-    let mut v = serde_json::to_value(&*item.data).expect("content types serialise");
+    let mut v = match &*item.data {
+        Data::ArchiveUnit(u) => serde_json::to_value(crate::archive::publish::public_view(u)),
+        data => serde_json::to_value(data),
+    }
+    .expect("content types serialise");
     let obj = v.as_object_mut().expect("items serialise to objects");
     obj.insert("type".into(), item.kind.name().into());
     // Register-only records have no page to link to.
@@ -186,6 +190,10 @@ pub fn summary(item: &Item, now: Date) -> Value {
     if !super::has_page(item) {
         // A register line only: no documents are published with it.
         obj.remove("attachments");
+    }
+    if let Data::ArchiveUnit(u) = &*item.data {
+        // A restricted unit is its description only (see `public_view`), with its page count.
+        obj.insert("page_count".into(), u.pages.len().into());
     }
     if let Some(days) = days_left(item, now) {
         obj.insert("days_left".into(), days.into());

@@ -21,7 +21,10 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
         "item_schema": format!("/schemas/{}.schema.json", item.kind.name()),
         "type": item.kind.name(),
         "url": ctx["url"],
-        "item": &*item.data,
+        "item": match &*item.data {
+            Data::ArchiveUnit(u) => json!(crate::archive::publish::public_view(u)),
+            data => json!(data),
+        },
         "body_html": ctx["body_html"],
         "related_out": ctx["related_out"],
         "related_in": ctx["related_in"],
@@ -294,6 +297,7 @@ fn sitemap(items: &[(String, jiff::civil::Date)], extra: &[String]) -> Value {
     }
     pages.push(json!({"url": "/"}));
     pages.push(json!({"url": "/monitorul-oficial-local/"}));
+    pages.push(json!({"url": "/arhiva/fonduri/"}));
     pages.sort_by(|a, b| a["url"].as_str().cmp(&b["url"].as_str()));
     json!({"pages": pages})
 }

@@ -112,6 +112,20 @@ fn filters<'p>(kind: Kind, now: jiff::civil::Date, places: &'p Places) -> Vec<Fi
             ]
         }
         Kind::RecurringService | Kind::District => vec![],
+        Kind::ArchiveUnit => vec![
+            f("fond", "fonds", |i| match &*i.data {
+                Data::ArchiveUnit(u) => vec![u.fonds.clone()],
+                _ => vec![],
+            }),
+            f("serie", "series", |i| match &*i.data {
+                Data::ArchiveUnit(u) => crate::archive::publish::series_value(u).into_iter().collect(),
+                _ => vec![],
+            }),
+            f("perioada", "period", |i| match &*i.data {
+                Data::ArchiveUnit(u) => crate::archive::publish::decades(u),
+                _ => vec![],
+            }),
+        ],
         Kind::Page => vec![],
     }
 }
@@ -122,6 +136,10 @@ fn sort(kind: Kind, items: &mut [&Item]) {
         Kind::Service | Kind::Form | Kind::District | Kind::RecurringService => {
             items.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title))
         }
+        Kind::ArchiveUnit => items.sort_by_key(|i| match &*i.data {
+            Data::ArchiveUnit(u) => (u.date_range.start.clone(), u.reference_code.clone()),
+            _ => unreachable!("sorted per kind"),
+        }),
         Kind::CouncilSession => items.sort_by_key(|i| match &*i.data {
             Data::CouncilSession(s) => std::cmp::Reverse(s.starts_at),
             _ => unreachable!("sorted per kind"),
@@ -248,6 +266,7 @@ pub fn pages<'a>(
         }
     }
     jobs.push(home(site, summaries));
+    jobs.push(crate::archive::publish::fonds_page(site));
     let sections: Vec<serde_json::Value> = Kind::ALL
         .into_iter()
         .filter(|k| *k != Kind::Page)

@@ -312,6 +312,7 @@ fn render_site(
             .map_err(one)?;
     }
 
+    crate::archive::publish::files(site, global_fp, out).map_err(one)?;
     let places = places::Places::new(site);
     let leaflet = places::find_leaflet();
     let has_map = !places.works.is_empty() || !places.districts.is_empty();
@@ -410,15 +411,21 @@ fn search_index(
     global_fp: u64,
     out: &emit::Emitter,
 ) -> Result<(), Diagnostic> {
-    let fp = emit::fingerprint(&(global_fp, pages.iter().map(|i| i.hash).collect::<Vec<_>>()));
+    let fp = emit::fingerprint(&(
+        global_fp,
+        pages.iter().map(|i| i.hash).collect::<Vec<_>>(),
+        crate::archive::publish::ocr_stamps(site),
+    ));
     if !out.needs("pagefind/", fp) {
         out.keep_prefix("pagefind/");
         return Ok(());
     }
-    let records: Vec<search::Record> = pages
+    let mut records: Vec<search::Record> = pages
         .par_iter()
         .map(|item| search_record(item, urls::item_url(item), &item.body(&site.content), labels))
         .collect();
+    // Each OCR'd page of an open archive unit is a record of its own, pointing at the page.
+    records.extend(crate::archive::publish::search_records(site));
     for (path, bytes) in search::index(records, &site.config.lang)? {
         out.needs(&path, fp);
         out.write(&path, &bytes)?;
@@ -462,6 +469,9 @@ fn render_item(
     let body = civic_theme::markdown::to_html(&item.body(&site.content));
     let mut ctx = context::detail(item, index, site, body);
     places::extend_detail(item, &mut ctx, places, site);
+    if let Data::ArchiveUnit(u) = &*item.data {
+        ctx["archive"] = crate::archive::publish::page_context(item, u);
+    }
     if let Some(ld) = jsonld::for_item(item, &ctx, site) {
         // Inside <script>, `</` ends the element and `<!--` changes how it is parsed: no `<`,
         // `>` or `&` may appear raw (JSON allows them as \u escapes).
@@ -535,6 +545,7 @@ fn shared_globals(site: &Site, assets: Value) -> Value {
         Kind::JobContest,
         Kind::PublicWork,
         Kind::News,
+        Kind::ArchiveUnit,
     ]
     .iter()
     .map(|k| json!({"kind": k.name(), "url": urls::section_url(*k)}))
