@@ -55,6 +55,15 @@ pub struct Received {
     pub subject: String,
     pub body: String,
     pub message_id: String,
+    /// Every header as (name, raw value), for headers the fields above leave out.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Received {
+    /// The raw value of header `name` (case-insensitive), trimmed.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+    }
 }
 
 impl SmtpSink {
@@ -103,6 +112,14 @@ impl SmtpSink {
                     subject: m.subject().unwrap_or_default().to_owned(),
                     body: m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
                     message_id: m.message_id().unwrap_or_default().to_owned(),
+                    headers: m
+                        .headers()
+                        .iter()
+                        .map(|h| {
+                            let (a, b) = (h.offset_start() as usize, h.offset_end() as usize);
+                            (h.name().to_owned(), String::from_utf8_lossy(&bytes[a..b]).into_owned())
+                        })
+                        .collect(),
                 }
             })
             .collect()

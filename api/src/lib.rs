@@ -5,6 +5,7 @@
 //! its few pages with the same theme. See ARCHITECTURE.md.
 
 pub mod accounts;
+pub mod alerts;
 mod app;
 mod cases;
 mod clock;
@@ -87,6 +88,7 @@ impl Api {
             .merge(submissions::routes().layer(DefaultBodyLimit::max(upload_limit)))
             .merge(cases::routes())
             .merge(petitions::routes())
+            .merge(alerts::routes())
             .merge(openapi::routes())
             .layer(DefaultBodyLimit::max(64 * 1024))
             .layer(from_fn_with_state(app.clone(), security::rate_limit))

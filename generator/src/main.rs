@@ -51,6 +51,30 @@ enum Command {
     /// The digitised archive: ingest a scanning batch, verify its masters.
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Alerts: derive change events from the published open data and queue the e-mails.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Compare the published data with what was last seen, match the changes to the confirmed
+    /// subscriptions and queue the alert mails (immediate ones, and the digests of closed days
+    /// and weeks) in the API's outbox; the running API delivers them. Safe to run twice.
+    Dispatch {
+        /// The API's state folder (civic.db).
+        #[arg(long, default_value = "data", value_name = "DIR")]
+        data: PathBuf,
+        /// The published site (the output of `civic build`).
+        #[arg(long, default_value = "public", value_name = "DIR")]
+        site: PathBuf,
+        /// The theme whose mail templates are used.
+        #[arg(long, default_value = "themes/default", value_name = "DIR")]
+        theme: PathBuf,
+        /// The address people reach the API at (links in the mails).
+        #[arg(long, value_name = "URL")]
+        public_url: String,
+    },
 }
 
 #[derive(Args)]
@@ -299,6 +323,7 @@ fn main() -> ExitCode {
         Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false),
         Command::Api(a) => return api_command(a),
         Command::Archive(a) => return archive(a),
+        Command::Alerts(a) => return alerts(a),
     };
     let opts = Options {
         content: common.content,
@@ -410,6 +435,29 @@ fn api_command(a: ApiArgs) -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+    }
+}
+
+fn alerts(command: AlertsCommand) -> ExitCode {
+    let AlertsCommand::Dispatch { data, site, theme, public_url } = command;
+    let config = civic_api::ApiConfig::new(data, site, theme, public_url);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    let result = runtime.block_on(async {
+        let api = civic_api::Api::open(config)?;
+        civic_api::alerts::dispatch(api.app(), jiff::Timestamp::now()).await
+    });
+    match result {
+        Ok(r) => {
+            eprintln!(
+                "civic alerts dispatch: {} new events, {} alert mails and {} digests queued",
+                r.events, r.immediate, r.digests
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("civic alerts dispatch: {e}");
+            ExitCode::from(2)
         }
     }
 }

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("002_submissions", include_str!("../../migrations/002_submissions.sql")),
     ("003_petitions", include_str!("../../migrations/003_petitions.sql")),
     ("004_oidc", include_str!("../../migrations/004_oidc.sql")),
+    ("005_alerts", include_str!("../../migrations/005_alerts.sql")),
 ];
 
 /// Brings the schema to the latest version.

@@ -43,3 +43,12 @@ pub fn enqueue(conn: &Connection, mail: &Mail, now: &str) -> rusqlite::Result<()
     .execute(params![format!("<{}@civic>", hex::encode(id)), mail.to, mail.subject, mail.body, now])?;
     Ok(())
 }
+
+/// Queues `mail` with extra headers (a JSON object of name → value, e.g. RFC 8058's
+/// `List-Unsubscribe`), which the sender adds as they are.
+pub fn enqueue_with_headers(conn: &Connection, mail: &Mail, now: &str, headers: &Value) -> rusqlite::Result<()> {
+    enqueue(conn, mail, now)?;
+    conn.prepare_cached("UPDATE outbox SET headers = ?2 WHERE id = ?1")?
+        .execute(params![conn.last_insert_rowid(), headers.to_string()])?;
+    Ok(())
+}

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -49,6 +49,7 @@ struct Queued {
     recipient: String,
     subject: String,
     body: String,
+    headers: String,
 }
 
 /// Runs until the process ends: delivers what is due, then sleeps until woken by a new
@@ -91,7 +92,7 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError>
         .db
         .write(move |c| {
             let mut s = c.prepare_cached(
-                "SELECT id, attempts, message_id, recipient, subject, body FROM outbox
+                "SELECT id, attempts, message_id, recipient, subject, body, headers FROM outbox
                  WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT 200",
             )?;
             let due = s
@@ -103,6 +104,7 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError>
                         recipient: r.get(3)?,
                         subject: r.get(4)?,
                         body: r.get(5)?,
+                        headers: r.get(6)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -142,7 +144,14 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError>
 async fn send(app: &App, transport: &Transport, mail: &Queued) -> Result<(), String> {
     let from: Mailbox = app.config.mail_from.parse().map_err(|e| format!("sender address: {e}"))?;
     let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient {}: {e}", mail.recipient))?;
-    let message = Message::builder()
+    let mut builder = Message::builder();
+    // Extra headers (alerts' RFC 8058 List-Unsubscribe), as queued.
+    let extra: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&mail.headers).unwrap_or_default();
+    for (name, value) in extra {
+        let name = HeaderName::new_from_ascii(name).map_err(|e| format!("header name: {e}"))?;
+        builder = builder.raw_header(HeaderValue::new(name, value.as_str().unwrap_or_default().to_owned()));
+    }
+    let message = builder
         .from(from)
         .to(to)
         .subject(mail.subject.clone())

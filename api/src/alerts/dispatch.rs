@@ -1,0 +1,466 @@
+//! Dispatch: read the published open data, compare each item with what was last seen (a hash of
+//! the fields alerts care about, per item), derive change events, match them to confirmed
+//! subscriptions with the spatial index, and queue mails. Every step is keyed, so running it
+//! twice queues nothing twice: an event by its key, an immediate mail by (subscription, event),
+//! a digest by (subscription, closed window).
+//!
+//! Topics of a public work: every work is `lucrari`; a traffic restriction (kind
+//! `restrictie_trafic`, or any restriction other than `fara_restrictie`) is also `trafic`; a
+//! breakdown (`avarie`) or a work whose title speaks of water or heating is also `utilitati`.
+//! Recurring services (waste collection) are `deseuri`; council decisions, tenders and job
+//! contests are city-wide (`hotarari`, `licitatii`, `concursuri`), new items only.
+
+use std::collections::HashMap;
+use std::path::Path as FsPath;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::geometry::{Area, Index, from_geojson, polygons};
+use super::{atom, link_key, xml};
+use crate::app::App;
+use crate::error::{ApiError, ApiResult};
+use crate::mail;
+
+/// What one dispatch did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Report {
+    pub events: usize,
+    pub immediate: usize,
+    pub digests: usize,
+}
+
+/// A snapshot row: (type, item, hash, status).
+type Seen = (String, String, String, String);
+
+/// A feed entry: (key, kind, title, url, detail, created_at).
+type Entry = (String, String, String, String, String, String);
+
+/// A derived change.
+struct Event {
+    key: String,
+    topics: Vec<&'static str>,
+    item: String,
+    kind: &'static str,
+    title: String,
+    url: String,
+    detail: String,
+    districts: Vec<String>,
+    geometry: Option<Value>,
+}
+
+fn stamp(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn read(site: &FsPath, file: &str) -> Vec<Value> {
+    std::fs::read_to_string(site.join("data").join(file))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .and_then(|v| v["items"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+fn hash(v: &Value) -> String {
+    hex::encode(&Sha256::digest(v.to_string().as_bytes())[..16])
+}
+
+fn work_topics(w: &Value) -> Vec<&'static str> {
+    let mut t = vec!["lucrari"];
+    let kind = w["kind"].as_str().unwrap_or("");
+    if kind == "restrictie_trafic" || w["restriction"].as_str().is_some_and(|r| r != "fara_restrictie") {
+        t.push("trafic");
+    }
+    let title = w["title"].as_str().unwrap_or("").to_lowercase();
+    if kind == "avarie" || ["apă", "apa ", "termic", "căldur", "termoficare"].iter().any(|k| title.contains(k)) {
+        t.push("utilitati");
+    }
+    t
+}
+
+fn date_of(v: &Value) -> Option<Date> {
+    let s = v.as_str()?;
+    s.parse::<Timestamp>()
+        .map(|t| t.to_zoned_datetime(civic_workdays::bucharest()).date())
+        .ok()
+        .or_else(|| s.get(..10)?.parse().ok())
+}
+
+/// Compares the published items with what was seen; returns the events and the new snapshot.
+fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Vec<Event>, Vec<Seen>)> {
+    let mut seen: HashMap<(String, String), (String, String)> = HashMap::new();
+    let mut s = conn.prepare("SELECT topic, item, hash, status FROM alert_seen")?;
+    for r in s.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))))? {
+        let (k, v) = r?;
+        seen.insert(k, v);
+    }
+    let mut events = vec![];
+    let mut snapshot = vec![];
+    let sources: [(&str, &str, &[&'static str]); 5] = [
+        ("public_work", "public_work.json", &[]),
+        ("recurring_service", "recurring_service.json", &["deseuri"]),
+        ("council_decision", "council_decision.json", &["hotarari"]),
+        ("tender", "tender.json", &["licitatii"]),
+        ("job_contest", "job_contest.json", &["concursuri"]),
+    ];
+    for (kind, file, fixed) in sources {
+        let items = read(site, file);
+        // The first dispatch for a type only records a baseline: everything would be "new".
+        let baseline = !seen.keys().any(|(t, _)| t == kind);
+        for it in &items {
+            let Some(id) = it["id"].as_str() else { continue };
+            let work = kind == "public_work";
+            let relevant = if work {
+                json!([it["title"], it["period"], it["status"], it["geometry"], it["restriction"], it["streets"]])
+            } else if kind == "recurring_service" {
+                json!([it["title"], it["zones"], it["schedules"], it["updated_at"]])
+            } else {
+                json!([it["title"]])
+            };
+            let h = hash(&relevant);
+            let status = it["status"].as_str().unwrap_or("").to_owned();
+            let topics = if work { work_topics(it) } else { fixed.to_vec() };
+            let geometry = if work {
+                Some(it["geometry"].clone())
+            } else if kind == "recurring_service" {
+                let zones: Vec<Value> = it["zones"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|z| z["geometry"].clone())
+                    .filter(|g| g.is_object())
+                    .collect();
+                (!zones.is_empty()).then(|| json!({"type": "GeometryCollection", "geometries": zones}))
+            } else {
+                None
+            };
+            let event = |key: String, kind: &'static str, detail: String| Event {
+                key,
+                topics: topics.clone(),
+                item: id.to_owned(),
+                kind,
+                title: it["title"].as_str().unwrap_or(id).to_owned(),
+                url: it["url"].as_str().unwrap_or("").to_owned(),
+                detail,
+                districts: it["districts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.as_str().map(str::to_owned))
+                    .collect(),
+                geometry: geometry.clone(),
+            };
+            let period = |it: &Value| match (date_of(&it["period"]["start"]), date_of(&it["period"]["end"])) {
+                (Some(a), Some(b)) => format!("{a} – {b}"),
+                (Some(a), None) => format!("din {a}"),
+                _ => String::new(),
+            };
+            match seen.get(&(kind.to_owned(), id.to_owned())) {
+                None if !baseline => events.push(event(format!("nou:{kind}:{id}"), "nou", period(it))),
+                Some((old, old_status)) if *old != h => {
+                    if status == "anulat" && old_status != "anulat" {
+                        events.push(event(format!("anulat:{kind}:{id}"), "anulat", String::new()));
+                    } else {
+                        events.push(event(format!("modificat:{kind}:{id}:{h}"), "modificat", period(it)));
+                    }
+                }
+                _ => {}
+            }
+            if work && status == "planificat" && date_of(&it["period"]["start"]) == Some(today.saturating_add(1.day()))
+            {
+                events.push(event(format!("incepe_maine:{kind}:{id}:{today}"), "incepe_maine", period(it)));
+            }
+            snapshot.push((kind.to_owned(), id.to_owned(), h, status));
+        }
+    }
+    Ok((events, snapshot))
+}
+
+/// A confirmed subscription, as dispatch needs it.
+struct Sub {
+    id: i64,
+    email: String,
+    topics: Vec<String>,
+    frequency: String,
+    districts: Vec<String>,
+    token_sha256: Vec<u8>,
+}
+
+fn load_subscriptions(
+    conn: &Connection,
+    district_shapes: &HashMap<String, Vec<geo::Polygon<f64>>>,
+) -> rusqlite::Result<(Vec<Sub>, Vec<Area>)> {
+    let mut s = conn.prepare(
+        "SELECT id, email, area, topics, frequency, token_sha256 FROM alert_subscription WHERE confirmed_at IS NOT NULL ORDER BY id",
+    )?;
+    let mut subs = vec![];
+    let mut areas = vec![];
+    let rows = s.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Vec<u8>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, email, area, topics, frequency, token_sha256) = row?;
+        let area: Value = serde_json::from_str(&area).unwrap_or(Value::Null);
+        let districts: Vec<String> =
+            area["districts"].as_array().into_iter().flatten().filter_map(|d| d.as_str().map(str::to_owned)).collect();
+        let shape = if let Some(p) = area["point"].as_array() {
+            let (Some(x), Some(y)) = (p.first().and_then(Value::as_f64), p.get(1).and_then(Value::as_f64)) else {
+                continue;
+            };
+            Area::Circle(geo::Point::new(x, y), area["radius_m"].as_f64().unwrap_or(0.0))
+        } else if area["polygon"].is_array() {
+            let poly = polygons(&json!({"type": "Polygon", "coordinates": [area["polygon"]]}));
+            Area::Shape(geo::MultiPolygon::new(poly))
+        } else {
+            Area::Shape(geo::MultiPolygon::new(
+                districts.iter().flat_map(|d| district_shapes.get(d).cloned().unwrap_or_default()).collect(),
+            ))
+        };
+        subs.push(Sub {
+            id,
+            email,
+            topics: topics.split(',').map(str::to_owned).collect(),
+            frequency,
+            districts,
+            token_sha256,
+        });
+        areas.push(shape);
+    }
+    Ok((subs, areas))
+}
+
+/// Runs one dispatch at `now`: derive events, match, queue immediate mails and the digests of
+/// the windows closed by `now`. Idempotent.
+pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
+    let site = app.config.site.clone();
+    let published = app.published();
+    let base = app.config.public_url.clone();
+    let report = app
+        .db
+        .write(move |c| -> Result<Report, ApiError> {
+            let local = now.to_zoned_datetime(civic_workdays::bucharest());
+            let today = local.date();
+            let (events, snapshot) = derive(&site, c, today)?;
+            let created = stamp(now);
+            let mut report = Report::default();
+            let mut new_events = vec![];
+            {
+                let mut insert = c.prepare_cached(
+                    "INSERT INTO alert_event (key, topics, item, kind, title, url, detail, districts, geometry, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
+                )?;
+                for e in &events {
+                    let n = insert.execute(params![
+                        e.key, e.topics.join(","), e.item, e.kind, e.title, e.url, e.detail, e.districts.join(","),
+                        e.geometry.as_ref().map(|g| g.to_string()), created
+                    ])?;
+                    if n == 1 {
+                        new_events.push((c.last_insert_rowid(), e));
+                    }
+                }
+                let mut seen = c.prepare_cached(
+                    "INSERT INTO alert_seen (topic, item, hash, status) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (topic, item) DO UPDATE SET hash = excluded.hash, status = excluded.status",
+                )?;
+                for (t, i, h, s) in &snapshot {
+                    seen.execute(params![t, i, h, s])?;
+                }
+            }
+            report.events = new_events.len();
+            let district_shapes: HashMap<String, Vec<geo::Polygon<f64>>> = read(&site, "district.json")
+                .iter()
+                .filter_map(|d| Some((d["id"].as_str()?.to_owned(), polygons(&d["geometry"]))))
+                .collect();
+            let (subs, areas) = load_subscriptions(c, &district_shapes)?;
+            let index = Index::new(areas);
+            let mut matched = c.prepare_cached(
+                "INSERT INTO alert_match (subscription_id, event_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?;
+            for (event_id, e) in &new_events {
+                let mut who: Vec<usize> = match e.geometry.as_ref().and_then(from_geojson) {
+                    Some(g) => index.matching(&g),
+                    None if e.geometry.is_none() => (0..subs.len()).collect(),
+                    None => vec![],
+                };
+                // A work's own district list (the generator's) counts too.
+                who.extend(subs.iter().enumerate().filter(|(_, s)| s.districts.iter().any(|d| e.districts.contains(d))).map(|(i, _)| i));
+                who.sort_unstable();
+                who.dedup();
+                for i in who {
+                    let s = &subs[i];
+                    if !e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)) {
+                        continue;
+                    }
+                    if matched.execute(params![s.id, event_id])? == 1 && s.frequency == "imediat" {
+                        let items = vec![item_ctx(e.kind, &e.title, &e.url, &e.detail, &base)];
+                        let m = alert_mail(&published, s, &base, "alert_event", json!({"items": items, "event": items[0]}))?;
+                        enqueue(c, &m, s, &base, &created)?;
+                        report.immediate += 1;
+                    }
+                }
+            }
+            // Digests: the window that closed last (yesterday; last ISO week) for each subscriber.
+            let day_start = today;
+            let week_start = today.saturating_sub((today.weekday().to_monday_zero_offset() as i64).days());
+            for s in subs.iter().filter(|s| s.frequency != "imediat") {
+                let (from, to, period) = if s.frequency == "zilnic" {
+                    (day_start.saturating_sub(1.day()), day_start, format!("zi:{}", day_start.saturating_sub(1.day())))
+                } else {
+                    (week_start.saturating_sub(7.days()), week_start, format!("saptamana:{}", week_start.saturating_sub(7.days())))
+                };
+                let bound = |d: Date| -> Result<String, ApiError> {
+                    Ok(stamp(d.to_zoned_datetime(civic_workdays::bucharest()).map_err(ApiError::internal)?.timestamp()))
+                };
+                let done: bool = c.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM alert_digest WHERE subscription_id = ?1 AND period = ?2)",
+                    params![s.id, period],
+                    |r| r.get(0),
+                )?;
+                if done {
+                    continue;
+                }
+                let mut q = c.prepare_cached(
+                    "SELECT e.kind, e.title, e.url, e.detail, e.item FROM alert_match m JOIN alert_event e ON e.id = m.event_id
+                     WHERE m.subscription_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3 ORDER BY e.created_at DESC, e.id DESC",
+                )?;
+                let rows: Vec<(String, String, String, String, String)> = q
+                    .query_map(params![s.id, bound(from)?, bound(to)?], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                    .collect::<Result<_, _>>()?;
+                if rows.is_empty() {
+                    continue; // never an empty digest
+                }
+                // Grouped by item, newest first: an item's changes under its latest title.
+                let mut groups: Vec<(String, Value)> = vec![];
+                for (kind, title, url, detail, item) in rows {
+                    let ev = item_ctx(&kind, &title, &url, &detail, &base);
+                    match groups.iter_mut().find(|(i, _)| *i == item) {
+                        Some((_, g)) => g["changes"].as_array_mut().expect("changes").push(ev),
+                        None => groups.push((item, json!({"title": title, "url": ev["url"], "changes": [ev]}))),
+                    }
+                }
+                let window = if s.frequency == "zilnic" { format!("{from}") } else { format!("{from} – {}", to.saturating_sub(1.day())) };
+                let groups: Vec<Value> = groups.into_iter().map(|(_, g)| g).collect();
+                let m = alert_mail(&published, s, &base, "alert_digest", json!({"groups": groups, "window": window, "weekly": s.frequency == "saptamanal"}))?;
+                c.execute("INSERT INTO alert_digest (subscription_id, period) VALUES (?1, ?2)", params![s.id, period])?;
+                enqueue(c, &m, s, &base, &created)?;
+                report.digests += 1;
+            }
+            Ok(report)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(e.error))?;
+    if report.immediate + report.digests > 0 {
+        app.mail_queued.notify_one();
+    }
+    Ok(report)
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "nou" => "Nou",
+        "modificat" => "Modificat",
+        "anulat" => "Anulat",
+        _ => "Începe mâine",
+    }
+}
+
+fn item_ctx(kind: &str, title: &str, url: &str, detail: &str, base: &str) -> Value {
+    let url = if url.starts_with('/') { format!("{base}{url}") } else { url.to_owned() };
+    json!({"kind": kind, "label": kind_label(kind), "title": title, "url": url, "detail": detail})
+}
+
+fn alert_mail(
+    published: &crate::published::Published,
+    s: &Sub,
+    base: &str,
+    template: &str,
+    mut ctx: Value,
+) -> Result<mail::Mail, ApiError> {
+    let key = link_key(&s.token_sha256);
+    ctx["manage_url"] = format!("{base}/api/alerte/gestionare?token={key}").into();
+    ctx["unsubscribe_url"] = format!("{base}/api/alerte/dezabonare?token={key}").into();
+    mail::compose(published, template, &s.email, ctx)
+}
+
+fn enqueue(c: &Connection, m: &mail::Mail, s: &Sub, base: &str, now: &str) -> rusqlite::Result<()> {
+    let key = link_key(&s.token_sha256);
+    let headers = json!({
+        "List-Unsubscribe": format!("<{base}/api/alerte/dezabonare?token={key}>"),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    });
+    mail::enqueue_with_headers(c, m, now, &headers)
+}
+
+/// `/api/alerte/{key}/feed.xml`: a district's events (by its id), or a saved area's (by the
+/// feed key from its manage page), newest first, as Atom.
+pub async fn feed(State(app): State<App>, Path(key): Path<String>) -> ApiResult<Response> {
+    let published = app.published();
+    let district = published.districts.iter().find(|d| d.id == key).cloned();
+    let base = app.config.public_url.clone();
+    let title = match &district {
+        Some(d) => format!("Alerte: {}", d.title),
+        None => "Alerte pentru zona salvată".to_owned(),
+    };
+    let k = key.clone();
+    let rows = app
+        .db
+        .read(move |c| -> Result<Vec<Entry>, ApiError> {
+            let map = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+            if district.is_some() {
+                let mut s = c.prepare_cached(
+                    "SELECT key, kind, title, url, detail, created_at FROM alert_event
+                     WHERE ',' || districts || ',' LIKE '%,' || ?1 || ',%' ORDER BY created_at DESC, id DESC LIMIT 50",
+                )?;
+                return Ok(s.query_map([&k], map)?.collect::<Result<_, _>>()?);
+            }
+            let hash = crate::accounts::tokens::hash(&k);
+            let sub: Option<i64> = rusqlite::OptionalExtension::optional(
+                c.query_row("SELECT id FROM alert_subscription WHERE feed_sha256 = ?1", [hash], |r| r.get(0)),
+            )?;
+            let Some(sub) = sub else {
+                return Err(ApiError::not_found("Nu există un flux cu această adresă (cartier necunoscut sau alertă ștearsă)."));
+            };
+            let mut s = c.prepare_cached(
+                "SELECT e.key, e.kind, e.title, e.url, e.detail, e.created_at FROM alert_match m JOIN alert_event e ON e.id = m.event_id
+                 WHERE m.subscription_id = ?1 ORDER BY e.created_at DESC, e.id DESC LIMIT 50",
+            )?;
+            Ok(s.query_map([sub], map)?.collect::<Result<_, _>>()?)
+        })
+        .await?;
+    let self_url = format!("{base}/api/alerte/{key}/feed.xml");
+    let updated = rows.first().map(|r| r.5.clone()).unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ro\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n",
+        xml(&title),
+        xml(&self_url),
+        xml(&self_url),
+        xml(&updated),
+        xml(published.frame["title"].as_str().unwrap_or("civic")),
+    );
+    for (k, kind, title, url, detail, created) in rows {
+        let url = if url.starts_with('/') { format!("{base}{url}") } else { url };
+        out.push_str(&format!(
+            "<entry>\n<title>{}: {}</title>\n<id>urn:civic:alert:{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n</entry>\n",
+            kind_label(&kind),
+            xml(&title),
+            xml(&k),
+            xml(&url),
+            xml(&created),
+            xml(&detail)
+        ));
+    }
+    out.push_str("</feed>\n");
+    Ok(atom(out))
+}

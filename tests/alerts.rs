@@ -1,0 +1,269 @@
+//! Alerts end to end: subscribe → confirm by a POST button → a new work is published → dispatch
+//! → the mail reaches a real SMTP server with RFC 8058 headers → one-click unsubscribe; dispatch
+//! is idempotent; digests per closed window, never empty; a cancelled work; the geometry rules;
+//! bad input answered with a clear 4xx.
+
+use civic_api::alerts::geometry::{Area, Index, from_geojson, geo, haversine};
+use civic_api::alerts::{self, Report};
+use civic_tests::api::{SmtpSink, TestApi, browser, link_token, site_copy};
+use jiff::Timestamp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn g(v: Value) -> geo::Geometry<f64> {
+    from_geojson(&v).expect("a GeoJSON geometry")
+}
+
+fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Area {
+    match g(json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})) {
+        geo::Geometry::Polygon(p) => Area::Shape(geo::MultiPolygon::new(vec![p])),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn geometry_borders_crossings_and_radii() {
+    // Two districts sharing the edge x = 1; a third far away.
+    let index = Index::new(vec![square(0.0, 0.0, 1.0, 1.0), square(1.0, 0.0, 2.0, 1.0), square(5.0, 5.0, 6.0, 6.0)]);
+    // A work on the border belongs to both neighbours, not to the far one.
+    assert_eq!(index.matching(&g(json!({"type": "Point", "coordinates": [1.0, 0.5]}))), vec![0, 1]);
+    assert_eq!(index.matching(&g(json!({"type": "LineString", "coordinates": [[1.0, 0.2], [1.0, 0.8]]}))), vec![0, 1]);
+    // A street crossing a drawn polygon with no vertex inside it still concerns it.
+    let drawn = Index::new(vec![square(21.22, 45.75, 21.23, 45.76)]);
+    let crossing = g(json!({"type": "LineString", "coordinates": [[21.21, 45.755], [21.24, 45.755]]}));
+    assert_eq!(drawn.matching(&crossing), vec![0]);
+    let beside = g(json!({"type": "LineString", "coordinates": [[21.21, 45.77], [21.24, 45.77]]}));
+    assert!(drawn.matching(&beside).is_empty());
+    // A radius of 500 m: 400 m north is in, 600 m north is out (Haversine).
+    let centre = geo::Point::new(21.2257, 45.7537);
+    let radius = Index::new(vec![Area::Circle(centre, 500.0)]);
+    let north = |m: f64| geo::Point::new(21.2257, 45.7537 + m / 111_195.0);
+    assert!((haversine(centre, north(400.0)) - 400.0).abs() < 1.0);
+    assert_eq!(radius.matching(&geo::Geometry::Point(north(400.0))), vec![0]);
+    assert!(radius.matching(&geo::Geometry::Point(north(600.0))).is_empty());
+    // A line passing 300 m east of the centre, with both ends far away.
+    let east = 300.0 / (111_195.0 * 45.7537f64.to_radians().cos());
+    let line = g(json!({"type": "LineString", "coordinates": [[21.2257 + east, 45.70], [21.2257 + east, 45.80]]}));
+    assert_eq!(radius.matching(&line), vec![0]);
+}
+
+/// A new work in Cetate, added to the copy's `public_work.json` (a new publication).
+fn publish(site: &std::path::Path, id: &str, status: &str, coordinates: Value) {
+    let path = site.join("data/public_work.json");
+    let mut data: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let items = data["items"].as_array_mut().unwrap();
+    items.retain(|w| w["id"] != id);
+    items.push(json!({
+        "id": id, "title": format!("Înlocuirea conductei de apă pe Strada Alba Iulia ({id})"),
+        "published_at": "2026-11-25T09:00:00+02:00", "updated_at": "2026-11-25T09:00:00+02:00",
+        "geometry": {"type": "Point", "coordinates": coordinates}, "kind": "avarie",
+        "streets": [{"name": "Strada Alba Iulia"}], "restriction": "inchidere_partiala",
+        "period": {"start": "2026-12-01T07:00:00+02:00", "end": "2026-12-05T19:00:00+02:00"},
+        "status": status, "severity": "major", "districts": ["cetate"], "url": format!("/lucrari/{id}/"),
+    }));
+    std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
+}
+
+async fn start(sink: &SmtpSink, site: &std::path::Path) -> TestApi {
+    let smtp = sink.smtp();
+    let site = site.to_owned();
+    TestApi::start(move |c| {
+        c.smtp = Some(smtp);
+        c.site = site;
+    })
+    .await
+}
+
+/// Subscribes and confirms `email`; returns the manage key from the page confirming it.
+async fn subscribe(api: &TestApi, sink: &SmtpSink, email: &str, form: &[(&str, &str)]) -> String {
+    let client = browser();
+    let mut fields = vec![("email", email)];
+    fields.extend_from_slice(form);
+    let r = client.post(api.url("/api/alerte")).form(&fields).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let token = link_token(&sink.find(email, "Confirmați alerta").body);
+    // Opening the link (as a mail scanner would) shows a button and confirms nothing.
+    let page = client.get(api.url(&format!("/api/alerte/confirmare?token={token}"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Confirm alerta"));
+    let confirmed: Option<String> = api
+        .db()
+        .query_row("SELECT confirmed_at FROM alert_subscription WHERE email = ?1", [email], |r| r.get(0))
+        .unwrap();
+    assert!(confirmed.is_none(), "a GET does not confirm");
+    let r = client.post(api.url("/api/alerte/confirmare")).form(&[("token", token.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let manage = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = client.get(api.url(&manage)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Alerta este confirmată"), "{page}");
+    link_token(&manage)
+}
+
+async fn dispatch(api: &TestApi, at: &str) -> Report {
+    alerts::dispatch(api.api.app(), at.parse::<Timestamp>().unwrap()).await.unwrap()
+}
+
+fn outbox(api: &TestApi) -> i64 {
+    api.db().query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
+    let sink = SmtpSink::start();
+    let site = site_copy(|_| {});
+    let api = start(&sink, site.path()).await;
+    let form = [("area", "districts"), ("district", "cetate"), ("topic", "utilitati"), ("frequency", "imediat")];
+    subscribe(&api, &sink, "vecin@example.ro", &form).await;
+    // Someone in a radius far from Cetate gets nothing.
+    let far = [
+        ("area", "point"),
+        ("lat", "45.80"),
+        ("lon", "21.30"),
+        ("radius", "300"),
+        ("topic", "utilitati"),
+        ("frequency", "imediat"),
+    ];
+    subscribe(&api, &sink, "departe@example.ro", &far).await;
+
+    // The first dispatch only records what is published.
+    assert_eq!(dispatch(&api, "2026-11-26T08:00:00Z").await.events, 0);
+    publish(site.path(), "avarie-test-1", "in_desfasurare", json!([21.226, 45.756]));
+    let before = outbox(&api);
+    let report = dispatch(&api, "2026-11-26T08:05:00Z").await;
+    assert_eq!((report.events, report.immediate), (1, 1), "{report:?}");
+    let mail = sink.find("vecin@example.ro", "Nou: Înlocuirea conductei de apă");
+    assert!(mail.body.contains("/lucrari/avarie-test-1/"), "{}", mail.body);
+    assert_eq!(mail.header("List-Unsubscribe-Post"), Some("List-Unsubscribe=One-Click"));
+    let unsubscribe = mail.header("List-Unsubscribe").expect("a List-Unsubscribe header");
+    let url = unsubscribe.trim_start_matches('<').trim_end_matches('>').to_owned();
+    assert!(url.starts_with(&api.url("/api/alerte/dezabonare?token=")), "{url}");
+
+    // Dispatch again: nothing new, nothing sent twice.
+    let again = dispatch(&api, "2026-11-26T08:10:00Z").await;
+    assert_eq!((again.events, again.immediate), (0, 0));
+    assert_eq!(outbox(&api), before + 1, "one mail, to the neighbour only");
+
+    // The work is cancelled: a "cancelled" alert.
+    publish(site.path(), "avarie-test-1", "anulat", json!([21.226, 45.756]));
+    assert_eq!(dispatch(&api, "2026-11-26T09:00:00Z").await.immediate, 1);
+    sink.find("vecin@example.ro", "Anulat: Înlocuirea conductei de apă");
+
+    // The feed of the district and of the saved area.
+    let feed = browser().get(api.url("/api/alerte/cetate/feed.xml")).send().await.unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    let xml = feed.text().await.unwrap();
+    assert!(xml.contains("Anulat: Înlocuirea conductei de apă") && xml.contains("<link rel=\"self\""), "{xml}");
+
+    // A GET of the unsubscribe link only shows a button.
+    let page = browser().get(&url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Mă dezabonez"));
+    // RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click`, without Origin or cookies.
+    let r = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let left: i64 = api
+        .db()
+        .query_row("SELECT count(*) FROM alert_subscription WHERE email = 'vecin@example.ro'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0, "the address and area are deleted");
+    publish(site.path(), "avarie-test-2", "planificat", json!([21.227, 45.757]));
+    assert_eq!(dispatch(&api, "2026-11-26T10:00:00Z").await.immediate, 0, "no mail after unsubscribing");
+    let r = reqwest::Client::new().post(&url).body("List-Unsubscribe=One-Click").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digests_cover_closed_windows_and_are_never_empty() {
+    let sink = SmtpSink::start();
+    let site = site_copy(|_| {});
+    let api = start(&sink, site.path()).await;
+    // A polygon drawn on the map around the middle of Cetate.
+    let polygon = "[[21.22, 45.75], [21.23, 45.75], [21.23, 45.76], [21.22, 45.76]]";
+    let form =
+        [("area", "polygon"), ("polygon", polygon), ("topic", "lucrari"), ("topic", "trafic"), ("frequency", "zilnic")];
+    subscribe(&api, &sink, "zilnic@example.ro", &form).await;
+    dispatch(&api, "2026-11-25T07:00:00Z").await;
+    publish(site.path(), "avarie-test-3", "planificat", json!([21.225, 45.755]));
+    publish(site.path(), "avarie-test-4", "planificat", json!([21.226, 45.756]));
+    let during = dispatch(&api, "2026-11-25T12:00:00Z").await;
+    assert_eq!((during.events, during.immediate, during.digests), (2, 0, 0), "the day is not over");
+    let before = outbox(&api);
+    // The next morning (Bucharest), yesterday's window is closed: one digest, both works.
+    assert_eq!(dispatch(&api, "2026-11-26T06:00:00Z").await.digests, 1);
+    let digest = sink.find("zilnic@example.ro", "Rezumatul zilnic al alertelor: 2026-11-25");
+    let (a, b) = (digest.body.find("avarie-test-3").unwrap(), digest.body.find("avarie-test-4").unwrap());
+    assert!(a != b && digest.body.contains("Nou"), "{}", digest.body);
+    assert!(digest.header("List-Unsubscribe").is_some());
+    // Twice the same window: nothing more; a day with nothing new: no mail at all.
+    assert_eq!(dispatch(&api, "2026-11-26T07:00:00Z").await.digests, 0);
+    assert_eq!(dispatch(&api, "2026-11-27T06:00:00Z").await.digests, 0);
+    assert_eq!(outbox(&api), before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_clear_answers() {
+    let api = TestApi::start(|_| {}).await;
+    let client = browser();
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let client = client.clone();
+        let url = api.url("/api/alerte");
+        async move { client.post(url).header("accept", "application/json").form(&fields).send().await.unwrap() }
+    };
+    let r =
+        post(vec![("email", "nu-e-adresa"), ("district", "cetate"), ("topic", "lucrari"), ("frequency", "imediat")])
+            .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "email", "{body}");
+    let r = post(vec![
+        ("email", "a@example.ro"),
+        ("district", "atlantida"),
+        ("topic", "lucrari"),
+        ("frequency", "imediat"),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("atlantida"));
+    let r = post(vec![
+        ("email", "a@example.ro"),
+        ("area", "point"),
+        ("lat", "45.75"),
+        ("lon", "21.22"),
+        ("radius", "5"),
+        ("topic", "lucrari"),
+        ("frequency", "imediat"),
+    ])
+    .await;
+    assert!(r.text().await.unwrap().contains("rază"));
+    let r = post(vec![
+        ("email", "a@example.ro"),
+        ("area", "polygon"),
+        ("polygon", "[[1,2]]"),
+        ("topic", "lucrari"),
+        ("frequency", "imediat"),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(vec![("email", "a@example.ro"), ("district", "cetate"), ("frequency", "lunar")]).await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["fields"].as_array().unwrap().len(), 2, "no topic and a bad frequency: {body}");
+    // Links that are incomplete or no longer valid.
+    let r = client.get(api.url("/api/alerte/confirmare")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("Linkul nu este complet"));
+    let r = client.post(api.url("/api/alerte/confirmare")).form(&[("token", "inventat")]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = client.get(api.url("/api/alerte/gestionare?token=inventat")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = client.get(api.url("/api/alerte/nimic/feed.xml")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The form itself works without JavaScript: every district is a checkbox.
+    let page = client.get(api.url("/api/alerte")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("name=\"district\" value=\"cetate\"") && page.contains("Rezumat săptămânal"));
+}
