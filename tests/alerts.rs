@@ -5,7 +5,7 @@
 
 use civic_api::alerts::geometry::{Area, Index, from_geojson, geo, haversine};
 use civic_api::alerts::{self, Report};
-use civic_tests::api::{SmtpSink, TestApi, browser, link_token, site_copy};
+use civic_tests::api::{SmtpSink, TestApi, browser, link_token, site_copy, verified_user};
 use jiff::Timestamp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -61,6 +61,14 @@ fn publish(site: &std::path::Path, id: &str, status: &str, coordinates: Value) {
         "period": {"start": "2026-12-01T07:00:00+02:00", "end": "2026-12-05T19:00:00+02:00"},
         "status": status, "severity": "major", "districts": ["cetate"], "url": format!("/lucrari/{id}/"),
     }));
+    std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
+}
+
+/// Changes a published work in the copy's `public_work.json`.
+fn edit(site: &std::path::Path, id: &str, change: impl FnOnce(&mut Value)) {
+    let path = site.join("data/public_work.json");
+    let mut data: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    change(data["items"].as_array_mut().unwrap().iter_mut().find(|w| w["id"] == id).expect("the work"));
     std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
 }
 
@@ -143,6 +151,17 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
     assert_eq!((again.events, again.immediate), (0, 0));
     assert_eq!(outbox(&api), before + 1, "one mail, to the neighbour only");
 
+    // Its dates change: a "changed" alert with the new period.
+    edit(site.path(), "avarie-test-1", |w| w["period"]["end"] = json!("2026-12-09T19:00:00+02:00"));
+    assert_eq!(dispatch(&api, "2026-11-26T08:30:00Z").await.immediate, 1);
+    let changed = sink.find("vecin@example.ro", "Modificat: Înlocuirea conductei de apă");
+    assert!(changed.body.contains("2026-12-01 – 2026-12-09"), "{}", changed.body);
+    // A planned work starting tomorrow (Bucharest): "new", and "starts tomorrow".
+    publish(site.path(), "avarie-test-5", "planificat", json!([21.228, 45.758]));
+    edit(site.path(), "avarie-test-5", |w| w["period"]["start"] = json!("2026-11-27T07:00:00+02:00"));
+    assert_eq!(dispatch(&api, "2026-11-26T08:40:00Z").await.immediate, 2);
+    sink.find("vecin@example.ro", "Începe mâine: Înlocuirea conductei de apă pe Strada Alba Iulia (avarie-test-5)");
+
     // The work is cancelled: a "cancelled" alert.
     publish(site.path(), "avarie-test-1", "anulat", json!([21.226, 45.756]));
     assert_eq!(dispatch(&api, "2026-11-26T09:00:00Z").await.immediate, 1);
@@ -204,6 +223,29 @@ async fn digests_cover_closed_windows_and_are_never_empty() {
     assert_eq!(dispatch(&api, "2026-11-26T07:00:00Z").await.digests, 0);
     assert_eq!(dispatch(&api, "2026-11-27T06:00:00Z").await.digests, 0);
     assert_eq!(outbox(&api), before + 1);
+
+    // From an account with that very (verified) address: confirmed at once, no mail to confirm.
+    let account = verified_user(&api, &sink, "cont@example.ro").await;
+    let r = account
+        .post(api.url("/api/alerte"))
+        .form(&[
+            ("email", "cont@example.ro"),
+            ("district", "fabric"),
+            ("topic", "licitatii"),
+            ("frequency", "saptamanal"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/api/alerte/gestionare?token="));
+    let confirmed: bool = api
+        .db()
+        .query_row("SELECT confirmed_at IS NOT NULL FROM alert_subscription WHERE email = 'cont@example.ro'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(confirmed);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
