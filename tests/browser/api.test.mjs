@@ -135,6 +135,33 @@ describe('the API in a browser (civic serve)', () => {
         await context.close();
     });
 
+    it('an alert for a polygon drawn on the map, and the form without JavaScript', async () => {
+        const context = await browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+        const page = await context.newPage();
+        await page.goto(`${civic.base}/api/alerte`);
+        // The districts' outlines are drawn once /data/district.json arrives.
+        await page.waitForFunction(() => document.querySelectorAll('#alert-map path').length > 1);
+        await axe(page, 'alerts form');
+        await page.fill('#email', 'harta@example.ro');
+        for (const [x, y] of [[120, 80], [260, 90], [200, 220]]) {
+            await page.click('#alert-map', { position: { x, y } });
+        }
+        const corners = JSON.parse(await page.inputValue('#polygon'));
+        assert.equal(corners.length, 3, 'three corners, as [lon, lat]');
+        assert.ok(corners.every(([lon, lat]) => lon > 21 && lon < 21.5 && lat > 45.6 && lat < 45.9), JSON.stringify(corners));
+        assert.ok(await page.isChecked('#area-polygon'));
+        await Promise.all([page.waitForURL(/\/api\/alerte\/trimis$/), page.click('text=Creează alerta')]);
+        await axe(page, 'alert sent');
+        await context.close();
+        // Without JavaScript: no map, the districts to choose from.
+        const plain = await browser.newContext({ locale: 'ro-RO', javaScriptEnabled: false });
+        const noJs = await plain.newPage();
+        await noJs.goto(`${civic.base}/api/alerte`);
+        assert.equal(await noJs.isVisible('#alert-map'), false);
+        assert.ok(await noJs.isVisible('#district-cetate'));
+        await plain.close();
+    });
+
     it('a member of staff sees the case list and a case', async () => {
         const added = spawnSync(CIVIC, ['api', '--data', path.join(work, 'data'), 'user', 'add', '--email', 'staff@primariatm.ro',
             '--role', 'staff', '--password-stdin'], { input: 'parola de test pentru personal\n' });

@@ -14,12 +14,12 @@
     map.setView([45.7537, 21.2257], 12);
     fetch(el.dataset.districts).then((r) => r.json()).then((data) => {
         const layer = L.geoJSON(data.items.map((d) => ({ type: 'Feature', geometry: d.geometry, properties: { title: d.title } })), {
-            style: { weight: 1, color: '#555', fillOpacity: 0.05 },
+            style: { weight: 1, color: '#555', fillOpacity: 0.05 }, interactive: false,
         }).addTo(map);
         map.fitBounds(layer.getBounds());
     }).catch(() => {});
     let corners = [];
-    const shape = L.polygon([], { color: '#b00020' }).addTo(map);
+    const shape = L.polygon([], { color: '#b00020', interactive: false }).addTo(map);
     function update() {
         shape.setLatLngs(corners);
         field.value = corners.length >= 3 ? JSON.stringify(corners.map((c) => [c.lng, c.lat])) : '';
