@@ -256,7 +256,10 @@ async fn create(
                 "link": format!("{}/api/petitii/{id}/sustine?cheie={key}", a.config.public_url),
                 "url": format!("{}/api/petitii/{id}", a.config.public_url)}),
             )?;
-            mail::enqueue(c, &m, &now)?;
+            // An account made by an identity provider may have no address to write to.
+            if !user.email.is_empty() {
+                mail::enqueue(c, &m, &now)?;
+            }
             Ok::<_, ApiError>(id)
         })
         .await?;
@@ -416,7 +419,12 @@ async fn sponsor(
             let count: i64 = c.query_row("SELECT count(*) FROM petition_sponsor WHERE petition_id = ?1", [id], |r| r.get(0))?;
             if count >= needed {
                 c.execute("UPDATE petition SET status = 'moderation' WHERE id = ?1", [id])?;
-                if let Some(author) = c.query_row("SELECT email FROM account WHERE id = ?1", [p.creator_id], |r| r.get::<_, String>(0)).optional()? {
+                let author: Option<String> = c
+                    .query_row("SELECT email FROM account WHERE id = ?1", [p.creator_id], |r| r.get::<_, Option<String>>(0))
+                    .optional()?
+                    .flatten()
+                    .filter(|e| !e.is_empty());
+                if let Some(author) = author {
                     let m = mail::compose(&a.published(), "petition_moderation", &author, json!({"title": p.title}))?;
                     mail::enqueue(c, &m, &Timestamp::now().to_string())?;
                 }

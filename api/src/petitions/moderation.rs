@@ -172,7 +172,11 @@ fn refuse(id: i64, field: &str, label: &str, message: &str) -> ApiError {
 
 /// Mails the petition's author, in the caller's write.
 fn tell_author(c: &rusqlite::Connection, app: &App, creator: Option<i64>, template: &str, ctx: Value) -> ApiResult<()> {
-    let author: Option<String> = c.query_row("SELECT email FROM account WHERE id = ?1", [creator], |r| r.get(0)).ok();
+    let author: Option<String> = c
+        .query_row("SELECT email FROM account WHERE id = ?1", [creator], |r| r.get::<_, Option<String>>(0))
+        .ok()
+        .flatten()
+        .filter(|e| !e.is_empty());
     if let Some(to) = author {
         let m = mail::compose(&app.published(), template, &to, ctx)?;
         mail::enqueue(c, &m, &Timestamp::now().to_string())?;

@@ -104,7 +104,12 @@ async fn sign(
     // Logged in with this very address (proven), the signature needs no e-mail to confirm it;
     // logged in with an eID, it counts as identity-verified.
     let proven = user.as_ref().is_some_and(|u| u.email_verified && u.email == address);
-    let assurance = user.as_ref().filter(|_| proven).map_or(Assurance::None, |u| u.assurance);
+    // Identified with an eID, the signer counts as identity-verified whatever address they give
+    // (accounts made by a provider may have none); the address is still confirmed by e-mail.
+    let assurance = user
+        .as_ref()
+        .filter(|u| proven || u.assurance >= Assurance::EidSubstantial)
+        .map_or(Assurance::None, |u| u.assurance);
     let (token, hash) = tokens::new_token();
     let confirm_mail = if proven {
         None
