@@ -1,7 +1,7 @@
 //! Matching alerts at scale: `cargo run --release -p civic-tests --bin civic-alerts-bench -- [--subscriptions 1000000] [--events 1000]`.
 //!
-//! Builds the alerts' R-tree index (`civic_api::alerts::geometry::Index`, the one `civic alerts
-//! dispatch` uses) over N subscription areas in and around Timișoara — 40% one to three of the
+//! Builds the alerts' matcher (`civic_api::alerts::geometry::Matcher`, the one `civic alerts
+//! dispatch` uses: districts by id, the rest in an R-tree) over N subscription areas in and around Timișoara — 40% one to three of the
 //! published districts, 40% a point with a radius of 200 m–3 km, 20% a drawn polygon of 0.5–2 km
 //! — then matches M change events (points and street-like lines), and prints the time of each
 //! step, the matches found and the process's peak memory. It measures the matching only: the
@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use civic_api::alerts::geometry::geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
-use civic_api::alerts::geometry::{Area, Index, polygons};
+use civic_api::alerts::geometry::{Area, Matcher, polygons};
 use civic_tests::api::sample_site;
 
 /// A small deterministic generator (xorshift64*), so every run matches the same areas.
@@ -59,28 +59,41 @@ fn main() {
         }
     }
     let site = sample_site();
-    let districts: Vec<Polygon<f64>> = std::fs::read_to_string(site.join("data/district.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .map(|v| v["items"].as_array().into_iter().flatten().flat_map(|d| polygons(&d["geometry"])).collect())
-        .unwrap_or_default();
-    assert!(!districts.is_empty(), "the sample site publishes its districts");
+    let district_shapes: std::collections::HashMap<String, Vec<Polygon<f64>>> =
+        std::fs::read_to_string(site.join("data/district.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .map(|v| {
+                v["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| Some((d["id"].as_str()?.to_owned(), polygons(&d["geometry"]))))
+                    .collect()
+            })
+            .unwrap_or_default();
+    let ids: Vec<String> = {
+        let mut ids: Vec<String> = district_shapes.keys().cloned().collect();
+        ids.sort();
+        ids
+    };
+    assert!(!ids.is_empty(), "the sample site publishes its districts");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
 
     let start = Instant::now();
-    let areas: Vec<Area> = (0..subscriptions)
+    let subs: Vec<(Option<Area>, Vec<String>)> = (0..subscriptions)
         .map(|i| match i % 5 {
             0 | 1 => {
                 let n = 1 + (rng.next() * 3.0) as usize;
-                Area::Shape(MultiPolygon(
-                    (0..n)
-                        .map(|_| districts[(rng.next() * districts.len() as f64) as usize % districts.len()].clone())
-                        .collect(),
-                ))
+                (None, (0..n).map(|_| ids[(rng.next() * ids.len() as f64) as usize % ids.len()].clone()).collect())
             }
-            2 | 3 => {
-                Area::Circle(Point::new(rng.range(WEST, EAST), rng.range(SOUTH, NORTH)), rng.range(200.0, 3_000.0))
-            }
+            2 | 3 => (
+                Some(Area::Circle(
+                    Point::new(rng.range(WEST, EAST), rng.range(SOUTH, NORTH)),
+                    rng.range(200.0, 3_000.0),
+                )),
+                vec![],
+            ),
             _ => {
                 let (x, y) = (rng.range(WEST, EAST), rng.range(SOUTH, NORTH));
                 let (w, h) = (rng.range(0.006, 0.026), rng.range(0.004, 0.018));
@@ -91,14 +104,16 @@ fn main() {
                     Coord { x: x + rng.range(-0.003, 0.003), y: y + h },
                     Coord { x, y },
                 ];
-                Area::Shape(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]))
+                (Some(Area::Shape(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]))), vec![])
             }
         })
         .collect();
     let generated = start.elapsed();
 
     let start = Instant::now();
-    let index = Index::new(areas);
+    let (areas, chosen): (Vec<Option<Area>>, Vec<Vec<String>>) = subs.into_iter().unzip();
+    let matcher = Matcher::new(areas, &chosen, &district_shapes);
+    drop(chosen);
     let built = start.elapsed();
 
     let works: Vec<Geometry<f64>> = (0..events)
@@ -114,14 +129,14 @@ fn main() {
         })
         .collect();
     let start = Instant::now();
-    let matched: usize = works.iter().map(|g| index.matching(g).len()).sum();
+    let matched: usize = works.iter().map(|g| matcher.matching(Some(g), &[]).len()).sum();
     let matching = start.elapsed();
 
     println!(
         "civic-alerts-bench: {subscriptions} subscriptions (40% 1–3 districts, 40% radius, 20% drawn polygon), {events} events (half points, half lines)"
     );
     println!("generate areas   {generated:>10.2?}");
-    println!("build R-tree     {built:>10.2?}");
+    println!("build matcher    {built:>10.2?}");
     println!(
         "match events     {matching:>10.2?}  ({matched} subscription × event matches, {:.0} per event)",
         matched as f64 / events as f64

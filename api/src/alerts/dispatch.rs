@@ -21,7 +21,7 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::geometry::{Area, Index, from_geojson, polygons};
+use super::geometry::{Area, Matcher, from_geojson, polygons};
 use super::{atom, link_key, xml};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
@@ -191,10 +191,7 @@ struct Sub {
     token_sha256: Vec<u8>,
 }
 
-fn load_subscriptions(
-    conn: &Connection,
-    district_shapes: &HashMap<String, Vec<geo::Polygon<f64>>>,
-) -> rusqlite::Result<(Vec<Sub>, Vec<Area>)> {
+fn load_subscriptions(conn: &Connection) -> rusqlite::Result<(Vec<Sub>, Vec<Option<Area>>)> {
     let mut s = conn.prepare(
         "SELECT id, email, area, topics, frequency, token_sha256 FROM alert_subscription WHERE confirmed_at IS NOT NULL ORDER BY id",
     )?;
@@ -215,18 +212,17 @@ fn load_subscriptions(
         let area: Value = serde_json::from_str(&area).unwrap_or(Value::Null);
         let districts: Vec<String> =
             area["districts"].as_array().into_iter().flatten().filter_map(|d| d.as_str().map(str::to_owned)).collect();
+        // Districts are matched by id (see `Matcher`); only a radius or a drawn polygon is a shape.
         let shape = if let Some(p) = area["point"].as_array() {
             let (Some(x), Some(y)) = (p.first().and_then(Value::as_f64), p.get(1).and_then(Value::as_f64)) else {
                 continue;
             };
-            Area::Circle(geo::Point::new(x, y), area["radius_m"].as_f64().unwrap_or(0.0))
+            Some(Area::Circle(geo::Point::new(x, y), area["radius_m"].as_f64().unwrap_or(0.0)))
         } else if area["polygon"].is_array() {
             let poly = polygons(&json!({"type": "Polygon", "coordinates": [area["polygon"]]}));
-            Area::Shape(geo::MultiPolygon::new(poly))
+            Some(Area::Shape(geo::MultiPolygon::new(poly)))
         } else {
-            Area::Shape(geo::MultiPolygon::new(
-                districts.iter().flat_map(|d| district_shapes.get(d).cloned().unwrap_or_default()).collect(),
-            ))
+            None
         };
         subs.push(Sub {
             id,
@@ -283,21 +279,18 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                 .iter()
                 .filter_map(|d| Some((d["id"].as_str()?.to_owned(), polygons(&d["geometry"]))))
                 .collect();
-            let (subs, areas) = load_subscriptions(c, &district_shapes)?;
-            let index = Index::new(areas);
+            let (subs, areas) = load_subscriptions(c)?;
+            let chosen: Vec<Vec<String>> = subs.iter().map(|s| s.districts.clone()).collect();
+            let matcher = Matcher::new(areas, &chosen, &district_shapes);
             let mut matched = c.prepare_cached(
                 "INSERT INTO alert_match (subscription_id, event_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?;
             for (event_id, e) in &new_events {
-                let mut who: Vec<usize> = match e.geometry.as_ref().and_then(from_geojson) {
-                    Some(g) => index.matching(&g),
-                    None if e.geometry.is_none() => (0..subs.len()).collect(),
-                    None => vec![],
+                // A work's own district list (the generator's) counts as well as its geometry.
+                let who: Vec<usize> = match e.geometry.as_ref().map(from_geojson) {
+                    None => (0..subs.len()).collect(),
+                    Some(g) => matcher.matching(g.as_ref(), &e.districts),
                 };
-                // A work's own district list (the generator's) counts too.
-                who.extend(subs.iter().enumerate().filter(|(_, s)| s.districts.iter().any(|d| e.districts.contains(d))).map(|(i, _)| i));
-                who.sort_unstable();
-                who.dedup();
                 for i in who {
                     let s = &subs[i];
                     if !e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)) {

@@ -162,3 +162,53 @@ impl Index {
         out
     }
 }
+
+/// Subscriptions matched to an event: those chosen by district through a district → owners map
+/// (the event's districts are the ones it lists plus those its geometry touches — a handful of
+/// polygon tests per event, not one per subscription), the others (a radius, a drawn polygon)
+/// through the R-tree and an exact test.
+pub struct Matcher {
+    index: Index,
+    by_district: std::collections::HashMap<String, Vec<usize>>,
+    districts: Vec<(String, MultiPolygon<f64>)>,
+}
+
+impl Matcher {
+    /// `areas[i]` is owner `i`'s drawn area, if any; `chosen[i]` the districts it chose.
+    pub fn new(
+        areas: Vec<Option<Area>>,
+        chosen: &[Vec<String>],
+        district_shapes: &std::collections::HashMap<String, Vec<Polygon<f64>>>,
+    ) -> Matcher {
+        let mut by_district: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, ds) in chosen.iter().enumerate() {
+            for d in ds {
+                by_district.entry(d.clone()).or_default().push(i);
+            }
+        }
+        // An owner without a drawn area gets an empty shape: no envelope, so not in the tree.
+        let index =
+            Index::new(areas.into_iter().map(|a| a.unwrap_or(Area::Shape(MultiPolygon::new(vec![])))).collect());
+        let mut districts: Vec<(String, MultiPolygon<f64>)> =
+            district_shapes.iter().map(|(id, p)| (id.clone(), MultiPolygon::new(p.clone()))).collect();
+        districts.sort_by(|a, b| a.0.cmp(&b.0));
+        Matcher { index, by_district, districts }
+    }
+
+    /// The owners an event concerns: its geometry (if any) and the districts it lists.
+    pub fn matching(&self, g: Option<&Geometry<f64>>, listed: &[String]) -> Vec<usize> {
+        let mut who = g.map_or_else(Vec::new, |g| self.index.matching(g));
+        let touched = g
+            .into_iter()
+            .flat_map(|g| self.districts.iter().filter(move |(_, shape)| g.intersects(shape)).map(|(id, _)| id));
+        let mut ids: Vec<&String> = listed.iter().chain(touched).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            who.extend(self.by_district.get(id).into_iter().flatten().copied());
+        }
+        who.sort_unstable();
+        who.dedup();
+        who
+    }
+}
