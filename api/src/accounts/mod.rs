@@ -85,6 +85,14 @@ async fn check_mail_page(State(app): State<App>) -> ApiResult<Response> {
         .into_response())
 }
 
+/// A new session's answer: the cookie, then JSON for clients or a redirect to `next` for browsers.
+fn signed_in(headers: &HeaderMap, jar: CookieJar, next: Option<&str>) -> Response {
+    if wants_json(headers) {
+        return (jar, axum::Json(json!({"status": "signed_in"}))).into_response();
+    }
+    (jar, see_other(&local_next(next))).into_response()
+}
+
 /// "We sent you a link": the same answer whether or not the address has an account.
 fn link_sent(headers: &HeaderMap) -> Response {
     if wants_json(headers) {
@@ -227,11 +235,7 @@ pub async fn login(
     let assurance = if verified { Assurance::EmailVerified } else { Assurance::None };
     let https = app.config.https();
     let cookie = app.db.write(move |c| session::start(c, id, assurance, https).map_err(ApiError::from)).await?;
-    let jar = jar.add(cookie);
-    if wants_json(&headers) {
-        return Ok((jar, axum::Json(json!({"status": "signed_in"}))).into_response());
-    }
-    Ok((jar, see_other(&local_next(form.next.as_deref()))).into_response())
+    Ok(signed_in(&headers, jar.add(cookie), form.next.as_deref()))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -343,11 +347,7 @@ pub async fn use_link(
             Ok((session::start(c, account, Assurance::EmailVerified, https)?, next))
         })
         .await?;
-    let jar = jar.add(cookie);
-    if wants_json(&headers) {
-        return Ok((jar, axum::Json(json!({"status": "signed_in"}))).into_response());
-    }
-    Ok((jar, see_other(&local_next(next.as_deref()))).into_response())
+    Ok(signed_in(&headers, jar.add(cookie), next.as_deref()))
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 303, description = "logged out")))]

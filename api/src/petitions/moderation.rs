@@ -158,6 +158,16 @@ async fn show(
     Ok(app.page("api/petition_admin.html", &petition.title, &url, ctx)?.into_response())
 }
 
+/// A required text field of a staff action, trimmed, or the refusal naming it.
+fn checked_text(id: i64, field: &str, label: &str, value: &str, min: usize, max: usize) -> ApiResult<String> {
+    let mut problems = Vec::new();
+    let text = super::text(&mut problems, field, label, value, min, max);
+    match problems.pop() {
+        Some(p) => Err(refuse(id, &p.field, &p.label, &p.message)),
+        None => Ok(text),
+    }
+}
+
 fn back(id: i64) -> Response {
     see_other(&format!("/api/admin/petitii/{id}"))
 }
@@ -230,11 +240,7 @@ async fn reject(
     Path(id): Path<i64>,
     Input(form): Input<RejectForm>,
 ) -> ApiResult<Response> {
-    let mut problems = Vec::new();
-    let reason = super::text(&mut problems, "reason", "Motivul (public)", &form.reason, 10, 2000);
-    if let Some(p) = problems.pop() {
-        return Err(refuse(id, &p.field, &p.label, &p.message));
-    }
+    let reason = checked_text(id, "reason", "Motivul (public)", &form.reason, 10, 2000)?;
     let duplicate: Option<i64> =
         match form.duplicate_of.trim() {
             "" => None,
@@ -312,11 +318,7 @@ async fn respond(
     Path(id): Path<i64>,
     Input(form): Input<TextForm>,
 ) -> ApiResult<Response> {
-    let mut problems = Vec::new();
-    let text = super::text(&mut problems, "text", "Răspunsul", &form.text, 20, 50_000);
-    if let Some(p) = problems.pop() {
-        return Err(refuse(id, &p.field, &p.label, &p.message));
-    }
+    let text = checked_text(id, "text", "Răspunsul", &form.text, 20, 50_000)?;
     publish_text(app, id, text, "response", "petition_response").await?;
     Ok(back(id))
 }
@@ -327,11 +329,7 @@ async fn debate(
     Path(id): Path<i64>,
     Input(form): Input<TextForm>,
 ) -> ApiResult<Response> {
-    let mut problems = Vec::new();
-    let text = super::text(&mut problems, "text", "Dezbaterea", &form.text, 20, 50_000);
-    if let Some(p) = problems.pop() {
-        return Err(refuse(id, &p.field, &p.label, &p.message));
-    }
+    let text = checked_text(id, "text", "Dezbaterea", &form.text, 20, 50_000)?;
     publish_text(app, id, text, "debate", "petition_debate").await?;
     Ok(back(id))
 }
@@ -353,11 +351,7 @@ async fn invalidate(
     if form.selection.is_empty() {
         return Err(refuse(id, "domeniu", "Selecția", "alegeți un domeniu de e-mail sau un interval de adrese"));
     }
-    let mut problems = Vec::new();
-    let reason = super::text(&mut problems, "reason", "Motivul (public)", &form.reason, 10, 500);
-    if let Some(p) = problems.pop() {
-        return Err(refuse(id, &p.field, &p.label, &p.message));
-    }
+    let reason = checked_text(id, "reason", "Motivul (public)", &form.reason, 10, 500)?;
     let range = form.selection.range()?;
     let criteria = form.selection.describe();
     app.db
