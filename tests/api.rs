@@ -491,6 +491,7 @@ async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_cit
 
     let citizen = reqwest::Client::new();
     let mut numbers = Vec::new();
+    let mut status_urls = Vec::new();
     for form in ["petitie", "sesizare"] {
         let body = match form {
             "petitie" => {
@@ -509,7 +510,9 @@ async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_cit
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED, "{form}: {}", r.text().await.unwrap());
-        numbers.push(r.json::<Value>().await.unwrap()["number"].as_str().unwrap().to_owned());
+        let receipt: Value = r.json().await.unwrap();
+        numbers.push(receipt["number"].as_str().unwrap().to_owned());
+        status_urls.push(receipt["status_url"].as_str().unwrap().to_owned());
     }
     // The report was registered long ago: its deadline has passed.
     api.db().execute("UPDATE submission SET due_on = '2026-01-15' WHERE number = ?1", [&numbers[1]]).unwrap();
@@ -599,17 +602,25 @@ async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_cit
         .unwrap();
     assert_eq!(actions, ["registered", "extended", "status", "answered"]);
 
-    // The citizen sees the answer on the status page.
+    // The citizen sees the answer on the status page their e-mail links to; without its key, nobody does.
     let status: Value = citizen
-        .get(api.url(&format!("/api/dosar/{}", numbers[0])))
+        .get(api.url(&status_urls[0]))
         .header("accept", "application/json")
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap_or(Value::Null);
-    assert!(status.is_null() || status.get("error").is_some(), "no key, no access");
+        .unwrap();
+    assert_eq!(status["status"], "answered");
+    assert!(status["answer"].as_str().unwrap().contains("Linia 33"));
+    let r = citizen
+        .get(api.url(&format!("/api/dosar/{}", numbers[0])))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "no key, no access");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
