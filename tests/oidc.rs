@@ -2,7 +2,9 @@
 //! tests/package-lock.json) on loopback, standing in for ROeID, driven by an HTTP client that
 //! follows its pages as a person would. The checks of the ID token itself (tampered, wrong
 //! nonce, expired, wrong audience, other issuer) are unit tests in `api/src/oidc/verify.rs`,
-//! on tokens minted there; here are the ones a browser can meet.
+//! on tokens minted there; here are the ones a browser can meet. Client authentication at the
+//! token endpoint is checked by the provider itself: a secret (basic or post) or a JWT signed
+//! with civic's private key (`private_key_jwt`, test-only keys in `tests/tools/oidc_keys/`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -26,7 +28,8 @@ struct Idp {
 }
 
 impl Idp {
-    fn start(port: u16, redirect_uri: &str, post_logout: &str) -> Idp {
+    /// `env`: CIVIC_IDP_AUTH_METHODS, CIVIC_IDP_AUTH_ALGS (what the provider accepts).
+    fn start(port: u16, redirect_uri: &str, post_logout: &str, env: &[(&str, &str)]) -> Idp {
         let root = civic_tests::root();
         assert!(
             root.join("tests/node_modules/oidc-provider/package.json").exists(),
@@ -35,6 +38,7 @@ impl Idp {
         let mut child = Command::new("node")
             .arg(root.join("tests/tools/oidc_provider.mjs"))
             .args([&port.to_string(), redirect_uri, post_logout])
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -92,15 +96,33 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The API with the test provider configured (as `--oidc FILE` would), and the provider.
 async fn start(smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
+    start_with(SECRET_BASIC, &[], smtp).await
+}
+
+/// The client settings of each way civic authenticates to the provider's token endpoint.
+const SECRET_BASIC: &str = r#""client_id": "civic-test", "client_secret_env": "TEST_SECRET""#;
+const SECRET_POST: &str = r#""client_id": "civic-test-post", "client_secret_env": "TEST_SECRET",
+    "token_endpoint_auth_method": "client_secret_post""#;
+/// RS256, the kid its RFC 7638 thumbprint, the assertion addressed to the issuer.
+const KEY_RS256: &str =
+    r#""client_id": "civic-test-rs256", "token_endpoint_auth_method": "private_key_jwt", "private_key": "rs256.pem""#;
+/// ES256 (a SEC1 PEM), a kid given, the assertion addressed to the token endpoint.
+const KEY_ES256: &str = r#""client_id": "civic-test-es256", "token_endpoint_auth_method": "private_key_jwt",
+    "private_key": "es256.pem", "key_id": "civic-test-es256", "assertion_audience": "token_endpoint""#;
+
+/// [`start`] with these client settings (private keys relative to `tests/tools/oidc_keys/`) and
+/// the provider's environment.
+async fn start_with(client: &str, idp_env: &[(&str, &str)], smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
     let port = free_port();
     let file = format!(
         r#"{{"providers": [{{"id": "{PROVIDER}", "name": "Identitate de test",
             "description": "Furnizorul de test, în locul ROeID.",
-            "issuer": "http://127.0.0.1:{port}", "client_id": "civic-test", "client_secret_env": "TEST_SECRET",
+            "issuer": "http://127.0.0.1:{port}", {client},
             "scopes": ["openid", "profile"], "userinfo": true, "acr_values": ["substantial"],
             "assurance": {{"claim": "acr", "values": {{"substantial": "eid_substantial"}}}}}}]}}"#
     );
-    let providers = civic_api::oidc::config::parse(&file, |_| Some("civic-test-secret".into())).unwrap();
+    let keys = civic_tests::root().join("tests/tools/oidc_keys");
+    let providers = civic_api::oidc::config::parse(&file, &keys, |_| Some("civic-test-secret".into())).unwrap();
     let smtp = smtp.map(SmtpSink::smtp);
     let api = TestApi::start(|c| {
         c.oidc = providers;
@@ -108,7 +130,7 @@ async fn start(smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
         c.smtp = smtp;
     })
     .await;
-    let idp = Idp::start(port, &api.url(CALLBACK), &api.url("/"));
+    let idp = Idp::start(port, &api.url(CALLBACK), &api.url("/"), idp_env);
     (api, idp)
 }
 
@@ -442,11 +464,88 @@ async fn a_provider_that_does_not_answer_gives_a_page_that_says_so() {
     let file = format!(
         r#"{{"providers": [{{"id": "down", "name": "ROeID", "issuer": "http://127.0.0.1:{port}", "client_id": "civic"}}]}}"#
     );
-    let providers = civic_api::oidc::config::parse(&file, |_| None).unwrap();
+    let providers = civic_api::oidc::config::parse(&file, Path::new("."), |_| None).unwrap();
     let api = TestApi::start(|c| c.oidc = providers).await;
     let r = browser().post(api.url("/api/auth/oidc/down")).form(&[("next", "/")]).send().await.unwrap();
     let (status, text) = refusal(r).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert!(text.contains("ROeID nu răspunde acum"), "{text}");
     assert!(text.contains("alegeți altă variantă"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_authenticates_with_a_secret_in_the_body_or_a_jwt_signed_with_its_rsa_or_ec_key() {
+    for client in [SECRET_POST, KEY_RS256, KEY_ES256] {
+        let (api, idp) = start_with(client, &[], None).await;
+        let browser = browser();
+        assert_eq!(log_in(&browser, &api, &idp, "ana", "substantial", "/api/cont").await, "/api/cont", "{client}");
+        let account = page(&browser, api.url("/api/cont")).await;
+        assert!(account.contains("<code>ana</code>") && account.contains("nivel substanțial"), "{client}: {account}");
+
+        // The public key to register with the provider: only the public members.
+        let r = browser.get(api.url(&format!("/api/auth/oidc/{PROVIDER}/jwks.json"))).send().await.unwrap();
+        if client == SECRET_POST {
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "no key with a secret");
+            continue;
+        }
+        assert_eq!(r.status(), StatusCode::OK);
+        let jwks: Value = r.json().await.unwrap();
+        let key = jwks["keys"].as_array().filter(|k| k.len() == 1).map(|k| &k[0]).expect("one key");
+        let mut members: Vec<&str> = key.as_object().unwrap().keys().map(String::as_str).collect();
+        members.sort_unstable();
+        if client == KEY_RS256 {
+            assert_eq!(members, ["alg", "e", "kid", "kty", "n", "use"]);
+            assert_eq!((&key["alg"], &key["kty"]), (&"RS256".into(), &"RSA".into()));
+            // The provider found the key by this kid, which it computed itself (RFC 7638).
+            assert_eq!(key["kid"].as_str().unwrap().len(), 43);
+        } else {
+            assert_eq!(members, ["alg", "crv", "kid", "kty", "use", "x", "y"]);
+            assert_eq!(
+                (&key["alg"], &key["crv"], &key["kid"]),
+                (&"ES256".into(), &"P-256".into(), &"civic-test-es256".into())
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assertion_signed_by_another_key_is_refused_by_the_provider_and_logs_no_one_in() {
+    // Another EC key under the registered kid (the provider checks the signature with the
+    // registered key), and another RSA key under its own thumbprint (a kid the provider has not).
+    let other_es256 = KEY_ES256.replace("es256.pem", "es256_other.pem");
+    let other_rs256 = KEY_RS256.replace("rs256.pem", "rs256_other.pem");
+    for client in [other_es256.as_str(), other_rs256.as_str()] {
+        let (api, idp) = start_with(client, &[], None).await;
+        let browser = browser();
+        let callback = through_provider(&browser, &api, &idp, &[("next", "/api/cont")], "ana", "substantial").await;
+        let r = browser.get(&callback).header("accept", "text/html").send().await.unwrap();
+        let (status, text) = refusal(r).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY, "{client}: {text}");
+        assert!(text.contains("Identitate de test nu a recunoscut acest site"), "{text}");
+        assert!(text.contains("Problema este la noi, nu la dumneavoastră"), "{text}");
+        assert!(text.contains("<html") && text.contains("lang=\"ro\""), "the site's error page: {text}");
+        let sessions: i64 = api.db().query_row("SELECT count(*) FROM session", [], |r| r.get(0)).unwrap();
+        assert_eq!(sessions, 0, "{client}");
+        assert_eq!(browser.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_whose_discovery_does_not_accept_the_key_or_its_algorithm_gives_a_page_that_says_so() {
+    for (client, idp_env) in [
+        // No private_key_jwt at this provider.
+        (KEY_RS256, [("CIVIC_IDP_AUTH_METHODS", "client_secret_basic,none")]),
+        // private_key_jwt, but RS256 only: the EC key cannot be used.
+        (KEY_ES256, [("CIVIC_IDP_AUTH_ALGS", "RS256")]),
+    ] {
+        let (api, _idp) = start_with(client, &idp_env, None).await;
+        let r =
+            browser().post(api.url(&format!("/api/auth/oidc/{PROVIDER}"))).form(&[("next", "/")]).send().await.unwrap();
+        let (status, text) = refusal(r).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY, "{client}: {text}");
+        assert!(text.contains("Autentificarea cu Identitate de test nu este posibilă acum"), "{text}");
+        assert!(text.contains("alegeți altă variantă"), "{text}");
+        let flows: i64 = api.db().query_row("SELECT count(*) FROM oidc_flow", [], |r| r.get(0)).unwrap();
+        assert_eq!(flows, 0, "no login started");
+    }
 }

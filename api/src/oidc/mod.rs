@@ -8,6 +8,7 @@
 //! browser by a random cookie. The PKCE verifier and the nonce are derived from that cookie and
 //! the state, so neither is stored: a copy of the database finishes no login.
 
+pub mod client_auth;
 pub mod config;
 pub mod provider;
 pub mod verify;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<App> {
         .route("/api/auth/oidc/{provider}", post(start))
         .route("/api/auth/oidc/{provider}/callback", get(callback))
         .route("/api/auth/oidc/{provider}/unlink", post(unlink))
+        .route("/api/auth/oidc/{provider}/jwks.json", get(jwks))
 }
 
 /// How long someone has to finish logging in at the provider.
@@ -294,14 +296,42 @@ pub async fn callback(
         )
         .with_back(LOGIN_PAGE)
     };
-    let tokens = d
+    let mut exchange = d
         .client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| provider_down(&e))?
-        .set_pkce_verifier(PkceCodeVerifier::new(derive("pkce", &browser, &state)))
+        .set_pkce_verifier(PkceCodeVerifier::new(derive("pkce", &browser, &state)));
+    if let (Some(key), Some(audience)) = (&p.config.client_key, &d.assertion_audience) {
+        let assertion = key
+            .assertion(&p.config.client_id, audience, Timestamp::now().as_second())
+            .map_err(|e| provider_down(&e))?;
+        exchange = exchange
+            .add_extra_param("client_assertion_type", client_auth::JWT_BEARER)
+            .add_extra_param("client_assertion", assertion);
+    }
+    let tokens = exchange
         .request_async(&app.oidc.http)
         .await
         .map_err(|e| match e {
+            // The provider does not recognise civic itself: nothing the person can change.
+            RequestTokenError::ServerResponse(r)
+                if matches!(r.error().as_ref(), "invalid_client" | "unauthorized_client") =>
+            {
+                let detail = r.error_description().map(|d| format!(": {d}")).unwrap_or_default();
+                eprintln!(
+                    "civic api: oidc {}: the token endpoint refused civic's client authentication ({}{detail}); {}",
+                    p.config.id,
+                    r.error().as_ref(),
+                    client_auth_hint(&p.config, &app.config.public_url)
+                );
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    format!(
+                        "{name} nu a recunoscut acest site, așa că nu v-a putut autentifica. Problema este la noi, nu la dumneavoastră; alegeți altă variantă sau încercați mai târziu."
+                    ),
+                )
+                .with_back(LOGIN_PAGE)
+            }
             RequestTokenError::ServerResponse(r) => refused(format!(
                 "{name} nu a acceptat codul de autorizare ({}). Nu v-am autentificat; porniți autentificarea din nou.",
                 r.error().as_ref()
@@ -394,6 +424,39 @@ pub async fn callback(
     let mut gone = flow_cookie(String::new(), app.config.https());
     gone.make_removal();
     Ok((jar.add(gone).add(cookie), see_other(&local_next(Some(&flow.next)))).into_response())
+}
+
+/// What an operator should check when a provider refuses civic's client authentication.
+fn client_auth_hint(p: &Provider, public_url: &str) -> String {
+    match (&p.client_key, &p.client_secret_env) {
+        (Some(key), _) => format!(
+            "is the public key ({} kid {:?}, {}/api/auth/oidc/{}/jwks.json) registered with the provider for client {:?}, with token_endpoint_auth_method private_key_jwt?",
+            key.alg(),
+            key.kid(),
+            public_url.trim_end_matches('/'),
+            p.id,
+            p.client_id
+        ),
+        (None, Some(var)) => format!(
+            "check client {:?}, its secret in {var} and that the provider expects {}",
+            p.client_id,
+            p.auth_method().as_str()
+        ),
+        (None, None) => format!("is client {:?} registered as a public client (method none)?", p.client_id),
+    }
+}
+
+/// The public key civic signs its client assertions with (`private_key_jwt`), as a JWK Set:
+/// what the provider registers, by value or by this address (`jwks_uri`).
+pub async fn jwks(State(app): State<App>, Path(id): Path<String>) -> ApiResult<Response> {
+    let p = app.oidc.get(&id)?;
+    let key = p.config.client_key.as_ref().ok_or_else(|| {
+        ApiError::not_found(format!(
+            "Acest site nu se autentifică la {} cu o cheie proprie, deci nu are o cheie publică de arătat.",
+            p.config.name
+        ))
+    })?;
+    Ok(axum::Json(json!({"keys": [key.public_jwk()]})).into_response())
 }
 
 /// The userinfo endpoint's claims (a JSON answer; signed userinfo is not supported).

@@ -293,7 +293,7 @@ pub(crate) mod tests {
     fn provider() -> Provider {
         let json = r#"{"providers": [{"id": "roeid", "name": "ROeID", "issuer": "https://idp.example.ro",
             "client_id": "civic", "assurance": {"values": {"substantial": "eid_substantial", "high": "eid_high"}}}]}"#;
-        super::super::config::parse(json, |_| None).unwrap().remove(0)
+        super::super::config::parse(json, std::path::Path::new("."), |_| None).unwrap().remove(0)
     }
 
     #[test]
