@@ -3,7 +3,10 @@
 //! is idempotent; digests per closed window, never empty; a cancelled work; the geometry rules;
 //! bad input answered with a clear 4xx.
 
-use civic_api::alerts::geometry::{Area, Index, from_geojson, geo, haversine};
+use std::collections::HashMap;
+
+use civic_api::alerts::geometry::{Area, from_geojson, geo, haversine};
+use civic_api::alerts::matcher::Matcher;
 use civic_api::alerts::{self, Report};
 use civic_tests::api::{SmtpSink, TestApi, browser, link_token, site_copy, verified_user};
 use jiff::Timestamp;
@@ -14,37 +17,87 @@ fn g(v: Value) -> geo::Geometry<f64> {
     from_geojson(&v).expect("a GeoJSON geometry")
 }
 
-fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Area {
+fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Polygon<f64> {
     match g(json!({"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]})) {
-        geo::Geometry::Polygon(p) => Area::Shape(geo::MultiPolygon::new(vec![p])),
+        geo::Geometry::Polygon(p) => p,
         _ => unreachable!(),
     }
 }
 
+fn drawn(p: geo::Polygon<f64>) -> Area {
+    Area::Shape(geo::MultiPolygon::new(vec![p]))
+}
+
+/// A matcher over drawn areas only.
+fn areas(areas: Vec<Area>) -> Matcher {
+    Matcher::new(areas.into_iter().map(Some).collect(), &[], &HashMap::new())
+}
+
+/// The owners an event's geometry concerns, sorted.
+fn matching(m: &Matcher, geometry: &geo::Geometry<f64>, listed: &[&str]) -> Vec<u32> {
+    let listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+    let mut who = m.matching(Some(geometry), &listed);
+    who.sort_unstable();
+    who
+}
+
 #[test]
 fn geometry_borders_crossings_and_radii() {
-    // Two districts sharing the edge x = 1; a third far away.
-    let index = Index::new(vec![square(0.0, 0.0, 1.0, 1.0), square(1.0, 0.0, 2.0, 1.0), square(5.0, 5.0, 6.0, 6.0)]);
+    // Two districts sharing the edge x = 1; a third far away. Owner 2 chose both neighbours and
+    // is still concerned once; owner 3 chose the far one.
+    let districts = HashMap::from([
+        ("a".to_owned(), vec![square(0.0, 0.0, 1.0, 1.0)]),
+        ("b".to_owned(), vec![square(1.0, 0.0, 2.0, 1.0)]),
+        ("far".to_owned(), vec![square(5.0, 5.0, 6.0, 6.0)]),
+    ]);
+    let chosen =
+        vec![vec!["a".to_owned()], vec!["b".to_owned()], vec!["b".to_owned(), "a".to_owned()], vec!["far".to_owned()]];
+    let by_district = Matcher::new(vec![None; 4], &chosen, &districts);
     // A work on the border belongs to both neighbours, not to the far one.
-    assert_eq!(index.matching(&g(json!({"type": "Point", "coordinates": [1.0, 0.5]}))), vec![0, 1]);
-    assert_eq!(index.matching(&g(json!({"type": "LineString", "coordinates": [[1.0, 0.2], [1.0, 0.8]]}))), vec![0, 1]);
+    assert_eq!(matching(&by_district, &g(json!({"type": "Point", "coordinates": [1.0, 0.5]})), &[]), vec![0, 1, 2]);
+    let border = g(json!({"type": "LineString", "coordinates": [[1.0, 0.2], [1.0, 0.8]]}));
+    assert_eq!(matching(&by_district, &border, &[]), vec![0, 1, 2]);
+    // A district the work lists counts even when its geometry lies elsewhere.
+    assert_eq!(
+        matching(&by_district, &g(json!({"type": "Point", "coordinates": [0.5, 0.5]})), &["far"]),
+        vec![0, 2, 3]
+    );
+    // The same rules for drawn areas.
+    let shapes = areas(vec![
+        drawn(square(0.0, 0.0, 1.0, 1.0)),
+        drawn(square(1.0, 0.0, 2.0, 1.0)),
+        drawn(square(5.0, 5.0, 6.0, 6.0)),
+    ]);
+    assert_eq!(matching(&shapes, &border, &[]), vec![0, 1]);
+    // A work whose polygon encloses a drawn area wholly concerns it.
+    let around =
+        g(json!({"type": "Polygon", "coordinates": [[[4.0, 4.0], [7.0, 4.0], [7.0, 7.0], [4.0, 7.0], [4.0, 4.0]]]}));
+    assert_eq!(matching(&shapes, &around, &[]), vec![2]);
     // A street crossing a drawn polygon with no vertex inside it still concerns it.
-    let drawn = Index::new(vec![square(21.22, 45.75, 21.23, 45.76)]);
+    let drawn_one = areas(vec![drawn(square(21.22, 45.75, 21.23, 45.76))]);
     let crossing = g(json!({"type": "LineString", "coordinates": [[21.21, 45.755], [21.24, 45.755]]}));
-    assert_eq!(drawn.matching(&crossing), vec![0]);
+    assert_eq!(matching(&drawn_one, &crossing, &[]), vec![0]);
     let beside = g(json!({"type": "LineString", "coordinates": [[21.21, 45.77], [21.24, 45.77]]}));
-    assert!(drawn.matching(&beside).is_empty());
-    // A radius of 500 m: 400 m north is in, 600 m north is out (Haversine).
+    assert!(matching(&drawn_one, &beside, &[]).is_empty());
+    // A radius of 500 m: 400 m and 499 m north are in, 501 m and 600 m north are out (Haversine).
     let centre = geo::Point::new(21.2257, 45.7537);
-    let radius = Index::new(vec![Area::Circle(centre, 500.0)]);
+    let radius = areas(vec![Area::Circle(centre, 500.0)]);
     let north = |m: f64| geo::Point::new(21.2257, 45.7537 + m / 111_195.0);
     assert!((haversine(centre, north(400.0)) - 400.0).abs() < 1.0);
-    assert_eq!(radius.matching(&geo::Geometry::Point(north(400.0))), vec![0]);
-    assert!(radius.matching(&geo::Geometry::Point(north(600.0))).is_empty());
-    // A line passing 300 m east of the centre, with both ends far away.
-    let east = 300.0 / (111_195.0 * 45.7537f64.to_radians().cos());
-    let line = g(json!({"type": "LineString", "coordinates": [[21.2257 + east, 45.70], [21.2257 + east, 45.80]]}));
-    assert_eq!(radius.matching(&line), vec![0]);
+    for (m, concerned) in [(400.0, true), (499.0, true), (501.0, false), (600.0, false)] {
+        let who = matching(&radius, &geo::Geometry::Point(north(m)), &[]);
+        assert_eq!(who == vec![0], concerned, "{m} m north of a 500 m radius");
+    }
+    // A line passing 300 m east of the centre, with both ends far away; one 700 m east is out.
+    let east = |m: f64| m / (111_195.0 * 45.7537f64.to_radians().cos());
+    let line = |m: f64| {
+        g(json!({"type": "LineString", "coordinates": [[21.2257 + east(m), 45.70], [21.2257 + east(m), 45.80]]}))
+    };
+    assert_eq!(matching(&radius, &line(300.0), &[]), vec![0]);
+    assert!(matching(&radius, &line(700.0), &[]).is_empty());
+    // A work's polygon around the centre concerns the radius.
+    let square_around = geo::Geometry::Polygon(square(21.20, 45.74, 21.25, 45.77));
+    assert_eq!(matching(&radius, &square_around, &[]), vec![0]);
 }
 
 /// A new work in Cetate, added to the copy's `public_work.json` (a new publication).

@@ -56,7 +56,7 @@ async fn a_report_is_registered_with_a_number_a_deadline_a_receipt_and_an_email(
     assert_eq!(mail.subject, "Cererea dumneavoastră a fost înregistrată cu nr. TM-2026-000001");
     assert!(mail.body.contains("Termenul de răspuns: 28 decembrie 2026"), "{}", mail.body);
     assert!(mail.body.contains("Crăciunul"), "the deadline explains the skipped holiday: {}", mail.body);
-    assert!(mail.body.contains(&format!("{}{}", api.base, receipt.replace("?", "?"))), "{}", mail.body);
+    assert!(mail.body.contains(&format!("{}{}", api.base, receipt)), "{}", mail.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

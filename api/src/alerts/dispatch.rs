@@ -21,7 +21,8 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::geometry::{Area, Matcher, from_geojson, polygons};
+use super::geometry::{Area, from_geojson, polygons};
+use super::matcher::Matcher;
 use super::{atom, link_key, xml};
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
@@ -285,14 +286,24 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
             let mut matched = c.prepare_cached(
                 "INSERT INTO alert_match (subscription_id, event_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             )?;
-            for (event_id, e) in &new_events {
-                // A work's own district list (the generator's) counts as well as its geometry.
-                let who: Vec<usize> = match e.geometry.as_ref().map(from_geojson) {
-                    None => (0..subs.len()).collect(),
-                    Some(g) => matcher.matching(g.as_ref(), &e.districts),
+            // An event with a place concerns the areas it touches (a work's own district list,
+            // the generator's, counts as well as its geometry); one without, every subscription.
+            let places: Vec<Option<Option<geo::Geometry<f64>>>> =
+                new_events.iter().map(|(_, e)| e.geometry.as_ref().map(from_geojson)).collect();
+            let placed: Vec<(Option<&geo::Geometry<f64>>, &[String])> = new_events
+                .iter()
+                .zip(&places)
+                .filter_map(|((_, e), g)| Some((g.as_ref()?.as_ref(), e.districts.as_slice())))
+                .collect();
+            let mut concerned = matcher.match_all(&placed).into_iter();
+            let everyone: Vec<u32> = (0..subs.len() as u32).collect();
+            for ((event_id, e), place) in new_events.iter().zip(&places) {
+                let who = match place {
+                    None => everyone.clone(),
+                    Some(_) => concerned.next().unwrap_or_default(),
                 };
                 for i in who {
-                    let s = &subs[i];
+                    let s = &subs[i as usize];
                     if !e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)) {
                         continue;
                     }

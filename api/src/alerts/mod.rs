@@ -6,6 +6,7 @@
 
 pub mod dispatch;
 pub mod geometry;
+pub mod matcher;
 
 use axum::Router;
 use axum::extract::{Query, State};
