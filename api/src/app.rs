@@ -43,16 +43,18 @@ impl AppState {
     }
 
     /// Renders `template` as the page `title` at `url`, with the site's frame as `site`.
-    pub fn page(&self, template: &str, title: &str, url: &str, mut ctx: Value) -> ApiResult<Html<String>> {
+    pub fn page(&self, template: &str, title: &str, url: &str, ctx: Value) -> ApiResult<Html<String>> {
         let published = self.published();
         let today = self.clock.today();
-        let mut site = published.frame.clone();
-        site["now"] = today.to_string().into();
-        site["year"] = today.year().into();
-        ctx["site"] = site;
-        ctx["page"] = json!({"title": title, "url": url});
+        let site =
+            minijinja::context! { now => today.to_string(), year => today.year(), ..published.frame_value.clone() };
+        let ctx = minijinja::context! {
+            site => site,
+            page => minijinja::context! { title => title, url => url },
+            ..minijinja::Value::from(minijinja::value::Serde(&ctx))
+        };
         let t = published.env.get_template(template).map_err(ApiError::internal)?;
-        t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))).map(Html).map_err(ApiError::internal)
+        t.render(ctx).map(Html).map_err(ApiError::internal)
     }
 }
 

@@ -157,6 +157,8 @@ pub struct Published {
     pub calendar: Calendar,
     /// `/data/site.json`: the theme's `site` global without "today".
     pub frame: Value,
+    /// The same, converted once for templates (pages and e-mails merge it into their context).
+    pub frame_value: minijinja::Value,
     /// The theme's templates, to render the API's pages in the site's look.
     pub env: minijinja::Environment<'static>,
     pub petition_rules: PetitionRules,
@@ -244,6 +246,7 @@ impl Published {
             validators,
             consultations,
             calendar,
+            frame_value: minijinja::Value::from(minijinja::value::Serde(&frame)),
             frame,
             env,
             petition_rules,

@@ -59,13 +59,22 @@ impl Db {
             std::fs::create_dir_all(parent).map_err(|e| DbError::Commit(format!("{}: {e}", parent.display())))?;
         }
         let conn = Connection::open(path)?;
+        // A 16 MiB page cache, the savepoints' sub-journals in memory (each write has one) and
+        // the file mapped for reading: with the cached statements below, signatures went from
+        // 11,650/s to ~21,000/s and form submissions from ~10,000/s to ~15,000/s (docs/api.md).
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
              PRAGMA busy_timeout = 5000;
-             PRAGMA wal_autocheckpoint = 0;",
+             PRAGMA wal_autocheckpoint = 0;
+             PRAGMA cache_size = -16384;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA mmap_size = 268435456;",
         )?;
+        // Every write of every endpoint passes through this one connection: keep all their
+        // statements prepared (rusqlite keeps 16 by default).
+        conn.set_prepared_statement_cache_capacity(256);
         migrate(&conn)?;
         let readers = readers::Readers::open(path, 4)?;
         checkpointer(path)?;
@@ -121,7 +130,8 @@ fn open_read_only(path: &Path) -> Result<Connection, rusqlite::Error> {
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
     )?;
-    conn.execute_batch("PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;")?;
+    conn.execute_batch("PRAGMA query_only = 1; PRAGMA busy_timeout = 5000; PRAGMA mmap_size = 268435456;")?;
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
 }
 

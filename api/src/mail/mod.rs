@@ -21,12 +21,12 @@ pub struct Mail {
 }
 
 /// Renders `templates/mail/<template>.txt` for `to`.
-pub fn compose(published: &Published, template: &str, to: &str, mut ctx: Value) -> ApiResult<Mail> {
-    ctx["site"] = published.frame.clone();
+pub fn compose(published: &Published, template: &str, to: &str, ctx: Value) -> ApiResult<Mail> {
+    let ctx = minijinja::context! { site => published.frame_value.clone(), ..minijinja::Value::from(minijinja::value::Serde(&ctx)) };
     let text = published
         .env
         .get_template(&format!("mail/{template}.txt"))
-        .and_then(|t| t.render(minijinja::Value::from(minijinja::value::Serde(&ctx))))
+        .and_then(|t| t.render(ctx))
         .map_err(ApiError::internal)?;
     let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
     Ok(Mail { to: to.to_owned(), subject: subject.trim().to_owned(), body: body.trim_start_matches('\n').to_owned() })
@@ -34,13 +34,15 @@ pub fn compose(published: &Published, template: &str, to: &str, mut ctx: Value) 
 
 /// Queues `mail` in the caller's transaction: it is sent only if that transaction commits.
 pub fn enqueue(conn: &Connection, mail: &Mail, now: &str) -> rusqlite::Result<()> {
-    let mut id = [0u8; 16];
-    rand::rng().fill_bytes(&mut id);
+    // Time first, then randomness: unique, and each new one lands at the end of the index on
+    // `message_id` instead of on a random page (one page less written per e-mail queued).
+    let nanos = jiff::Timestamp::now().as_nanosecond();
+    let message_id = format!("<{nanos:x}.{:016x}@civic>", rand::rng().next_u64());
     conn.prepare_cached(
         "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
     )?
-    .execute(params![format!("<{}@civic>", hex::encode(id)), mail.to, mail.subject, mail.body, now])?;
+    .execute(params![message_id, mail.to, mail.subject, mail.body, now])?;
     Ok(())
 }
 

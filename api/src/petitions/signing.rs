@@ -49,24 +49,6 @@ async fn sign(
     Input(form): Input<SignForm>,
 ) -> ApiResult<Response> {
     let back = format!("/api/petitii/{id}");
-    let today = app.clock.today().to_string();
-    let open = app
-        .db
-        .read(move |c| {
-            c.query_row(
-                "SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1",
-                params![id, today],
-                |r| r.get::<_, bool>(0),
-            )
-            .optional()
-            .map_err(ApiError::from)
-        })
-        .await?;
-    if open != Some(true) {
-        return Err(
-            ApiError::conflict("Petiția nu mai primește semnături (este închisă sau nu există).").with_back(back)
-        );
-    }
     let published = app.published();
     let mut problems = Vec::new();
     let name = super::text(&mut problems, "name", "Numele", &form.name, 2, 100);
@@ -80,6 +62,7 @@ async fn sign(
         });
     }
     let Some(address) = address.filter(|_| problems.is_empty()) else {
+        closed_first(&app, id).await?;
         return Err(ApiError::unprocessable(
             "Semnătura nu a fost înregistrată: corectați câmpurile de mai jos.",
             problems,
@@ -88,6 +71,7 @@ async fn sign(
     };
     let (norm, domain) = email::normalise(&address);
     if email::is_disposable(&domain) {
+        closed_first(&app, id).await?;
         return Err(ApiError::unprocessable(
             "Semnătura nu a fost înregistrată.",
             vec![FieldError {
@@ -129,12 +113,15 @@ async fn sign(
     let notify = form.notify.is_some();
     app.db
         .write(move |c| {
-            let open: Option<(String, String)> = c
-                .query_row("SELECT title, COALESCE(closes_on, '') FROM petition WHERE id = ?1 AND status = 'open'", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            // Whether the petition takes signatures is decided here, in the same transaction as
+            // the signature (a petition closing meanwhile cannot take one more).
+            let open: Option<String> = c
+                .prepare_cached("SELECT COALESCE(closes_on, '') FROM petition WHERE id = ?1 AND status = 'open'")?
+                .query_row([id], |r| r.get(0))
                 .optional()?;
             match open {
-                Some((_, closes)) if today.as_str() <= closes.as_str() => {}
-                _ => return Err(ApiError::conflict("Petiția nu mai primește semnături (este închisă sau nu există).").with_back(format!("/api/petitii/{id}"))),
+                Some(closes) if today.as_str() <= closes.as_str() => {}
+                _ => return Err(closed(id)),
             }
             let now = Timestamp::now().to_string();
             let inserted = c
@@ -165,6 +152,27 @@ async fn sign(
         return Ok((StatusCode::ACCEPTED, axum::Json(json!({"status": status}))).into_response());
     }
     Ok(see_other(&if proven { format!("/api/petitii/{id}?semnat=1") } else { "/api/petitii/semnatura/trimisa".into() }))
+}
+
+/// Before refusing a signature for its fields, says instead that the petition takes none (if so):
+/// that is what a signer needs to know first. (A valid signature is checked inside its write.)
+async fn closed_first(app: &App, id: i64) -> ApiResult<()> {
+    let today = app.clock.today().to_string();
+    let open = app
+        .db
+        .read(move |c| {
+            c.prepare_cached("SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1")?
+                .query_row(params![id, today], |r| r.get::<_, bool>(0))
+                .optional()
+                .map_err(ApiError::from)
+        })
+        .await?;
+    if open == Some(true) { Ok(()) } else { Err(closed(id)) }
+}
+
+fn closed(id: i64) -> ApiError {
+    ApiError::conflict("Petiția nu mai primește semnături (este închisă sau nu există).")
+        .with_back(format!("/api/petitii/{id}"))
 }
 
 async fn sent_page(State(app): State<App>) -> ApiResult<Response> {
