@@ -92,7 +92,9 @@ struct ApiOptions {
     #[arg(long, value_name = "MAILBOX", default_value = "civic <no-reply@localhost>")]
     mail_from: String,
     /// OpenID Connect providers to log in with (ROeID or any standard provider): a JSON file,
-    /// described in docs/api.md. Client secrets come from the environment variables it names.
+    /// described in docs/api.md. Client secrets come from the environment variables it names;
+    /// with `"token_endpoint_auth_method": "private_key_jwt"` the client signs with the PEM key
+    /// in `private_key`, and its public keys are served at /api/auth/oidc/{id}/jwks.json.
     #[arg(long, value_name = "FILE", value_parser = parse_oidc)]
     oidc: Option<OidcProviders>,
 }
