@@ -92,6 +92,12 @@ impl Db {
         self.writer.write(f).await
     }
 
+    /// How many writes are waiting for the writer (a measure of how busy it is: background work
+    /// such as the mail sender steps aside when it is long).
+    pub fn backlog(&self) -> usize {
+        self.writer.backlog()
+    }
+
     /// Runs `f` on a read-only connection (on a blocking thread).
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
@@ -211,5 +217,42 @@ mod tests {
         // The reader sees the writer's commits, and cannot write.
         let e = db.read(|c| c.execute("DELETE FROM account", []).map_err(DbError::from)).await;
         assert!(e.is_err());
+    }
+
+    #[tokio::test]
+    async fn the_backlog_counts_the_writes_waiting_behind_a_running_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("civic.db")).unwrap();
+        assert_eq!(db.backlog(), 0);
+        let (running_tx, running_rx) = std::sync::mpsc::channel::<()>();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let slow = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(move |_| {
+                    running_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    Ok::<_, DbError>(())
+                })
+                .await
+            })
+        };
+        tokio::task::spawn_blocking(move || running_rx.recv().unwrap()).await.unwrap();
+        let waiting: Vec<_> = (0..5)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { db.write(|_| Ok::<_, DbError>(())).await })
+            })
+            .collect();
+        while db.backlog() < 5 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(db.backlog(), 5, "five writes wait behind the running one");
+        release_tx.send(()).unwrap();
+        slow.await.unwrap().unwrap();
+        for w in waiting {
+            w.await.unwrap().unwrap();
+        }
+        assert_eq!(db.backlog(), 0);
     }
 }

@@ -26,6 +26,11 @@ impl Writer {
         Writer { queue }
     }
 
+    /// Writes waiting for the writer thread (not counting the batch it is running).
+    pub fn backlog(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,

