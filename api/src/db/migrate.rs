@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("003_petitions", include_str!("../../migrations/003_petitions.sql")),
     ("004_oidc", include_str!("../../migrations/004_oidc.sql")),
     ("005_alerts", include_str!("../../migrations/005_alerts.sql")),
+    ("006_confirmation_order", include_str!("../../migrations/006_confirmation_order.sql")),
 ];
 
 /// Brings the schema to the latest version.

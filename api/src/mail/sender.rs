@@ -98,13 +98,15 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
     let now = Timestamp::now();
     let base = app.config.mail_retry;
     // Claim: every due message gets its next attempt pushed back by its backoff, in the same
-    // statement that reads it, so no other delivery can pick it up meanwhile.
+    // statement that reads it, so no other delivery can pick it up meanwhile. Oldest due first,
+    // in the order of the `outbox_due` index, so the claim stops after `limit` rows (ordered by
+    // id it sorted every queued message: ~60 ms inside the writer with 200,000 queued).
     let due: Vec<Queued> = app
         .db
         .write(move |c| {
             let mut s = c.prepare_cached(
                 "SELECT id, attempts, message_id, recipient, subject, body, headers FROM outbox
-                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3",
+                 WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY next_attempt_at LIMIT ?3",
             )?;
             let due = s
                 .query_map(params![MAX_ATTEMPTS, now.to_string(), limit as i64], |r| {

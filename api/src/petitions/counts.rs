@@ -1,6 +1,8 @@
 //! Counts that cannot become the bottleneck. Signing appends a row and confirming updates only
-//! that row; nothing updates a counter per signature. About once a second one task recounts the
-//! petitions that changed (on a read-only connection), stores the result with the hourly
+//! that row (numbering the confirmation: `confirmed_seq`); nothing updates a counter per
+//! signature. About once a second one task adds up, for the petitions that changed, the
+//! confirmations numbered after the last one it counted (on a read-only connection; a full count
+//! only at start and after signatures are invalidated), stores the result with the hourly
 //! history, starts the legal clock of any threshold crossed (and e-mails the signers who asked),
 //! closes petitions whose time is up, and keeps the counts in memory as small JSON documents
 //! that pages and a CDN can poll.
@@ -25,6 +27,19 @@ pub const INTERVAL: Duration = Duration::from_secs(1);
 pub struct Counts {
     docs: RwLock<HashMap<i64, Arc<Value>>>,
     dirty: Mutex<HashSet<i64>>,
+    /// What each petition's counts include so far.
+    tallies: Mutex<HashMap<i64, Tally>>,
+    /// Petitions to count again from their first signature.
+    stale: Mutex<HashSet<i64>>,
+}
+
+/// A petition's counts and the last confirmation number (`confirmed_seq`) they include.
+#[derive(Clone, Default)]
+struct Tally {
+    seq: i64,
+    confirmed: i64,
+    verified: i64,
+    by_district: BTreeMap<String, i64>,
 }
 
 impl Counts {
@@ -33,31 +48,44 @@ impl Counts {
         self.dirty.lock().expect("dirty set").insert(petition);
     }
 
+    /// Marks a petition to be counted again from its first signature (signatures already counted
+    /// were invalidated).
+    pub fn recount(&self, petition: i64) {
+        self.stale.lock().expect("stale set").insert(petition);
+        self.touch(petition);
+    }
+
     /// The last aggregated counts of a petition.
     pub fn get(&self, petition: i64) -> Option<Arc<Value>> {
         self.docs.read().expect("counts").get(&petition).cloned()
     }
 }
 
-/// A petition's counts from its signatures: (confirmed, identity-verified, by district).
-fn count(c: &rusqlite::Connection, petition: i64) -> rusqlite::Result<(i64, i64, BTreeMap<String, i64>)> {
+/// Adds to `tally` the petition's valid confirmations numbered after `tally.seq` (all of them
+/// for an empty tally). Confirmations become visible to readers in number order (one writer,
+/// committing in order), so none numbered below the last one counted can appear later.
+fn count(c: &rusqlite::Connection, petition: i64, mut tally: Tally) -> rusqlite::Result<Tally> {
     let mut s = c.prepare_cached(
-        "SELECT COALESCE(district, ''), assurance IN ('eid_substantial', 'eid_high'), count(*) FROM signature
-         WHERE petition_id = ?1 AND confirmed_at IS NOT NULL AND invalidated_by IS NULL GROUP BY 1, 2",
+        "SELECT COALESCE(district, ''), assurance IN ('eid_substantial', 'eid_high'), count(*), MAX(confirmed_seq)
+         FROM signature WHERE petition_id = ?1 AND confirmed_seq > ?2 AND invalidated_by IS NULL GROUP BY 1, 2",
     )?;
-    let (mut confirmed, mut verified, mut by_district) = (0, 0, BTreeMap::new());
-    let rows = s.query_map([petition], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?)))?;
+    let rows = s.query_map(params![petition, tally.seq], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+    })?;
+    let mut last = tally.seq;
     for row in rows {
-        let (district, eid, n) = row?;
-        confirmed += n;
+        let (district, eid, n, seq) = row?;
+        tally.confirmed += n;
         if eid {
-            verified += n;
+            tally.verified += n;
         }
         if !district.is_empty() {
-            *by_district.entry(district).or_insert(0) += n;
+            *tally.by_district.entry(district).or_insert(0) += n;
         }
+        last = last.max(seq);
     }
-    Ok((confirmed, verified, by_district))
+    tally.seq = last;
+    Ok(tally)
 }
 
 /// Runs until the process ends.
@@ -106,13 +134,18 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
     }
     let published = app.published();
     for id in ids {
-        let ((confirmed, verified, by_district), title) = app
+        let fresh = app.petitions.stale.lock().expect("stale set").remove(&id);
+        let before = if fresh { None } else { app.petitions.tallies.lock().expect("tallies").get(&id).cloned() };
+        let (tally, title) = app
             .db
             .read(move |c| {
-                let title: String = c.query_row("SELECT title FROM petition WHERE id = ?1", [id], |r| r.get(0))?;
-                Ok::<_, DbError>((count(c, id)?, title))
+                let title: String =
+                    c.prepare_cached("SELECT title FROM petition WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+                Ok::<_, DbError>((count(c, id, before.unwrap_or_default())?, title))
             })
             .await?;
+        app.petitions.tallies.lock().expect("tallies").insert(id, tally.clone());
+        let Tally { confirmed, verified, by_district, .. } = tally;
         let now = Timestamp::now();
         let hour = format!("{}:00:00Z", &now.to_string()[..13]);
         let doc = json!({"petition": id, "confirmed": confirmed, "verified": verified,

@@ -369,6 +369,6 @@ async fn invalidate(
             Ok::<_, ApiError>(())
         })
         .await?;
-    app.petitions.touch(id);
+    app.petitions.recount(id);
     Ok(back(id))
 }

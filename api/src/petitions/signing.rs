@@ -127,8 +127,10 @@ async fn sign(
             let inserted = c
                 .prepare_cached(
                     "INSERT INTO signature (petition_id, name, email, email_norm, email_domain, district, notify, ip, assurance,
-                        token_sha256, created_at, confirmed_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (petition_id, email_norm) DO NOTHING",
+                        token_sha256, created_at, confirmed_at, confirmed_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                        CASE WHEN ?12 IS NULL THEN NULL ELSE (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) END)
+                     ON CONFLICT (petition_id, email_norm) DO NOTHING",
                 )?
                 .execute(params![id, name, address, norm, domain, district, notify, ip.to_string(), assurance.as_str(),
                     hash, now, proven.then_some(&now)])?;
@@ -229,8 +231,11 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<
                 )
                 .with_back(format!("/api/petitii/{petition}")));
             }
-            c.prepare_cached("UPDATE signature SET confirmed_at = ?2 WHERE id = ?1")?
-                .execute(params![signature, Timestamp::now().to_string()])?;
+            c.prepare_cached(
+                "UPDATE signature SET confirmed_at = ?2,
+                    confirmed_seq = (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) WHERE id = ?1",
+            )?
+            .execute(params![signature, Timestamp::now().to_string()])?;
             Ok(petition)
         })
         .await?;
