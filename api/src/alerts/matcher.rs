@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use geo::coordinate_position::{CoordPos, coord_pos_relative_to_ring};
+use geo::coordinate_position::CoordPos;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{BoundingRect, Coord, Geometry, Intersects, Line, LineString, MultiPolygon, Point, Polygon, Rect};
 use rayon::prelude::*;
@@ -119,10 +119,10 @@ impl Shape {
     }
 }
 
-/// Whether `c` is inside `p` or on its border.
+/// Whether `c` is inside `p` or on its border (an event's polygon; areas' are in `Rings`).
 fn covers(p: &Polygon<f64>, c: Coord<f64>) -> bool {
-    coord_pos_relative_to_ring(c, p.exterior()) != CoordPos::Outside
-        && p.interiors().iter().all(|hole| coord_pos_relative_to_ring(c, hole) != CoordPos::Inside)
+    position(c, &p.exterior().0) != CoordPos::Outside
+        && p.interiors().iter().all(|hole| position(c, &hole.0) != CoordPos::Inside)
 }
 
 /// An event's geometry taken apart once for all its tests: one vertex per part (enough to find a

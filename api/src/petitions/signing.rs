@@ -115,13 +115,8 @@ async fn sign(
         .write(move |c| {
             // Whether the petition takes signatures is decided here, in the same transaction as
             // the signature (a petition closing meanwhile cannot take one more).
-            let open: Option<String> = c
-                .prepare_cached("SELECT COALESCE(closes_on, '') FROM petition WHERE id = ?1 AND status = 'open'")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            match open {
-                Some(closes) if today.as_str() <= closes.as_str() => {}
-                _ => return Err(closed(id)),
+            if !takes_signatures(c, id, &today)? {
+                return Err(closed(id));
             }
             let now = Timestamp::now().to_string();
             let inserted = c
@@ -160,16 +155,16 @@ async fn sign(
 /// that is what a signer needs to know first. (A valid signature is checked inside its write.)
 async fn closed_first(app: &App, id: i64) -> ApiResult<()> {
     let today = app.clock.today().to_string();
-    let open = app
-        .db
-        .read(move |c| {
-            c.prepare_cached("SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1")?
-                .query_row(params![id, today], |r| r.get::<_, bool>(0))
-                .optional()
-                .map_err(ApiError::from)
-        })
-        .await?;
-    if open == Some(true) { Ok(()) } else { Err(closed(id)) }
+    let open = app.db.read(move |c| takes_signatures(c, id, &today).map_err(ApiError::from)).await?;
+    if open { Ok(()) } else { Err(closed(id)) }
+}
+
+/// Whether petition `id` exists, is open and its period has not ended by `today`.
+fn takes_signatures(c: &rusqlite::Connection, id: i64, today: &str) -> rusqlite::Result<bool> {
+    Ok(c.prepare_cached("SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1")?
+        .query_row(params![id, today], |r| r.get::<_, bool>(0))
+        .optional()?
+        == Some(true))
 }
 
 fn closed(id: i64) -> ApiError {
