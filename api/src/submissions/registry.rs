@@ -45,7 +45,7 @@ pub fn number(prefix: &str, year: i16, seq: i64) -> String {
 pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
     let published = app.published();
     let today = app.clock.today();
-    let deadline = r.form.deadline.as_ref().map(|d| count(&published.calendar, today, d.days, d.unit));
+    let deadline = published.deadline(&r.form, today);
     let prefix = published.prefix.clone();
     // The acknowledgement is rendered here, not on the writer thread (which every write waits
     // for); only the number, known once the write runs, is filled in there.
@@ -56,8 +56,8 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
         &r.email,
         json!({
             "number": NUMBER_SLOT, "form": r.form.title, "department": r.form.department.name,
-            "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| d.due.to_string()),
-            "deadline": deadline.as_ref().map(|d| d.explain_ro()), "status_url": status_url,
+            "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| &d.due_on),
+            "deadline": deadline.as_ref().map(|d| &d.explanation), "status_url": status_url,
             "files": r.files.iter().map(|f| json!({"name": f.file_name, "sha256": f.sha256})).collect::<Vec<_>>(),
         }),
     )?;
@@ -85,8 +85,8 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
                 r.fields.to_string(),
                 r.form.department.name,
                 now,
-                deadline.as_ref().map(|d| d.due.to_string()),
-                r.form.deadline.as_ref().map(|d| serde_json::to_string(d).expect("JSON")),
+                deadline.as_ref().map(|d| &d.due_on),
+                deadline.as_ref().map(|d| &d.rule),
                 r.token_hash,
             ])?;
             let id = c.last_insert_rowid();
@@ -114,7 +114,7 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
             Ok::<_, ApiError>(Receipt {
                 number: number.clone(),
                 registered_at: now,
-                due_on: deadline.map(|d| d.due.to_string()),
+                due_on: deadline.map(|d| d.due_on.clone()),
                 status_url: format!("/api/dosar/{number}?cheie={}", r.token),
             })
         })
