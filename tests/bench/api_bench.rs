@@ -1,13 +1,14 @@
 //! The API under load: `cargo run --release -p civic-tests --bin civic-api-bench -- [--connections 256]
-//! [--seconds 10] [--no-mail]`.
+//! [--seconds 10] [--no-mail] [--phases forms,status,signing,confirming]`.
 //!
 //! Starts the API in this process on a temporary database (the sample site, today pinned, no
 //! rate limits; e-mails written as `.eml` files unless `--no-mail`, which leaves them queued in
-//! the outbox), then drives it over N HTTP/1.1 keep-alive connections, one hyper connection per
-//! simulated client: first form submissions (JSON posts of a report), then status pages (the
-//! JSON of the submissions just made, with their keys). Prints requests/s, latency percentiles
-//! and errors for each, then checks that every submission that got a 201 is in the SQLite file,
-//! once, with the numbers 1..=N.
+//! the outbox), then drives it over N HTTP/1.1 keep-alive connections, one per simulated client
+//! (a minimal client, like `wrk`'s): form submissions (JSON posts of a report), their status
+//! pages (JSON, with their keys), petition signatures and their confirmations. Prints
+//! requests/s, latency percentiles and errors for each, then checks that every submission that
+//! got a 201 is in the SQLite file, once, with the numbers 1..=N, and that the aggregated
+//! petition count equals the confirmed rows.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -16,30 +17,45 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use civic_api::Api;
 use civic_tests::api::{TestApi, sample_site};
 use hdrhistogram::Histogram;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1::SendRequest;
-use hyper::{Method, Request, header};
-use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// The allocator of the `civic` binary, which serves the API in production.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: civic-api-bench [--connections N] [--seconds S] [--no-mail]";
+const USAGE: &str = "usage: civic-api-bench [--connections N] [--seconds S] [--no-mail] [--phases LIST]
+
+  --connections N  simulated clients, one keep-alive connection each (default 256)
+  --seconds S      length of each phase (default 10; confirming gets up to 3 times as long)
+  --no-mail        leave e-mails queued instead of running the background workers
+  --phases LIST    which phases run, comma-separated, in this order (default: all):
+                   forms       POST form submissions
+                   status      GET their status pages (needs forms)
+                   signing     POST petition signatures
+                   confirming  POST their confirmations (needs signing)";
+
+/// The phases, in the order they run.
+const PHASES: [&str; 4] = ["forms", "status", "signing", "confirming"];
 
 struct Args {
     connections: usize,
     seconds: u64,
     mail: bool,
+    phases: Vec<String>,
+}
+
+impl Args {
+    fn runs(&self, phase: &str) -> bool {
+        self.phases.iter().any(|p| p == phase)
+    }
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { connections: 256, seconds: 10, mail: true };
+    let mut a = Args { connections: 256, seconds: 10, mail: true, phases: PHASES.map(String::from).to_vec() };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut number = |name: &str| -> Result<u64, String> {
@@ -49,7 +65,22 @@ fn args() -> Result<Args, String> {
             "--connections" => a.connections = number("--connections")? as usize,
             "--seconds" => a.seconds = number("--seconds")?,
             "--no-mail" => a.mail = false,
-            "-h" | "--help" => return Err(USAGE.into()),
+            "--phases" => {
+                let list = it.next().ok_or("--phases takes a list, e.g. signing,confirming")?;
+                a.phases = list.split(',').map(|p| p.trim().to_owned()).collect();
+                if let Some(p) = a.phases.iter().find(|p| !PHASES.contains(&p.as_str())) {
+                    return Err(format!("unknown phase {p}: the phases are {}", PHASES.join(", ")));
+                }
+                for (needs, first) in [("status", "forms"), ("confirming", "signing")] {
+                    if a.runs(needs) && !a.runs(first) {
+                        return Err(format!("the {needs} phase needs the {first} phase: add {first} to --phases"));
+                    }
+                }
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
@@ -64,7 +95,7 @@ struct Phase {
     errors: u64,
     elapsed: Duration,
     /// The bodies of the 2xx answers the phase asked to keep.
-    kept: Vec<Bytes>,
+    kept: Vec<Vec<u8>>,
 }
 
 impl Phase {
@@ -85,14 +116,59 @@ impl Phase {
     }
 }
 
-/// One keep-alive HTTP/1.1 connection, driven by its own task.
-async fn connect(addr: SocketAddr, opened: &AtomicUsize) -> hyper::Result<SendRequest<Full<Bytes>>> {
-    let stream = TcpStream::connect(addr).await.expect("the API accepts connections");
-    stream.set_nodelay(true).expect("TCP_NODELAY");
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    opened.fetch_add(1, Ordering::Relaxed);
-    Ok(sender)
+/// One keep-alive HTTP/1.1 connection, driven the way `wrk` drives one: the request's bytes
+/// written as they are, the answer read into a buffer the connection reuses and parsed with
+/// httparse. (hyper's client cost a channel, a second task and several allocations per request,
+/// all of it CPU taken from the server on the same two cores.)
+struct Connection {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+}
+
+/// An answer: its status and where its body lies in the connection's buffer.
+struct Answer {
+    status: u16,
+    body: std::ops::Range<usize>,
+}
+
+impl Connection {
+    async fn open(addr: SocketAddr, opened: &AtomicUsize) -> Connection {
+        let stream = TcpStream::connect(addr).await.expect("the API accepts connections");
+        stream.set_nodelay(true).expect("TCP_NODELAY");
+        opened.fetch_add(1, Ordering::Relaxed);
+        Connection { stream, buffer: Vec::with_capacity(16 * 1024) }
+    }
+
+    /// Sends one request and reads its whole answer (which must have a Content-Length).
+    async fn exchange(&mut self, request: &[u8]) -> std::io::Result<Answer> {
+        let broken = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
+        self.stream.write_all(request).await?;
+        self.buffer.clear();
+        loop {
+            if self.stream.read_buf(&mut self.buffer).await? == 0 {
+                return Err(broken("the server closed the connection".into()));
+            }
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut response = httparse::Response::new(&mut headers);
+            let httparse::Status::Complete(head) = response.parse(&self.buffer).map_err(|e| broken(e.to_string()))?
+            else {
+                continue;
+            };
+            let status = response.code.unwrap_or_default();
+            let length = response
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
+                .ok_or_else(|| broken(format!("a {status} answer without Content-Length")))?;
+            while self.buffer.len() < head + length {
+                if self.stream.read_buf(&mut self.buffer).await? == 0 {
+                    return Err(broken("the server closed the connection mid-answer".into()));
+                }
+            }
+            return Ok(Answer { status, body: head..head + length });
+        }
+    }
 }
 
 /// Runs `connections` clients for `seconds`, each sending the requests `make(client, i)` one
@@ -104,7 +180,7 @@ async fn phase(
     seconds: u64,
     keep: bool,
     limit: Option<usize>,
-    make: impl Fn(usize, usize) -> Request<Full<Bytes>> + Send + Sync + 'static,
+    make: impl Fn(usize, usize) -> Vec<u8> + Send + Sync + 'static,
 ) -> Phase {
     let sent_total = Arc::new(AtomicUsize::new(0));
     let make = Arc::new(make);
@@ -117,7 +193,7 @@ async fn phase(
             tokio::spawn(async move {
                 let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
                 let (mut ok, mut errors, mut kept) = (0, 0, vec![]);
-                let mut sender = connect(addr, &opened).await.expect("HTTP/1.1 handshake");
+                let mut connection = Connection::open(addr, &opened).await;
                 for i in 0.. {
                     if Instant::now() >= until {
                         break;
@@ -128,31 +204,25 @@ async fn phase(
                     }
                     let request = make(if limit.is_some() { n } else { c }, i);
                     let sent = Instant::now();
-                    let answer = async {
-                        sender.ready().await?;
-                        let response = sender.send_request(request).await?;
-                        let status = response.status();
-                        Ok::<_, hyper::Error>((status, response.into_body().collect().await?.to_bytes()))
-                    }
-                    .await;
+                    let answer = connection.exchange(&request).await;
                     latency.saturating_record(sent.elapsed().as_micros() as u64);
                     match answer {
-                        Ok((status, body)) if status.is_success() => {
+                        Ok(Answer { status, body }) if (200..300).contains(&status) => {
                             ok += 1;
                             if keep {
-                                kept.push(body);
+                                kept.push(connection.buffer[body].to_vec());
                             }
                         }
-                        Ok((status, body)) => {
+                        Ok(Answer { status, body }) => {
                             errors += 1;
                             if errors <= 3 {
-                                eprintln!("{name}: {status} {}", String::from_utf8_lossy(&body));
+                                eprintln!("{name}: {status} {}", String::from_utf8_lossy(&connection.buffer[body]));
                             }
                         }
                         Err(e) => {
                             errors += 1;
                             eprintln!("{name}: connection {c}: {e}; reconnecting");
-                            sender = connect(addr, &opened).await.expect("HTTP/1.1 handshake");
+                            connection = Connection::open(addr, &opened).await;
                         }
                     }
                 }
@@ -183,17 +253,17 @@ async fn phase(
     total
 }
 
-fn request(method: Method, addr: SocketAddr, path: &str, body: Option<String>) -> Request<Full<Bytes>> {
-    let r = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, addr.to_string())
-        .header(header::ACCEPT, "application/json");
+/// The bytes of a request as a JSON client sends it.
+fn request(method: &str, addr: SocketAddr, path: &str, body: Option<String>) -> Vec<u8> {
+    let mut r = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n");
     match body {
-        Some(json) => r.header(header::CONTENT_TYPE, "application/json").body(Full::new(Bytes::from(json))),
-        None => r.body(Full::new(Bytes::new())),
+        Some(json) => {
+            r += &format!("Content-Type: application/json\r\nContent-Length: {}\r\n\r\n", json.len());
+            r += &json;
+        }
+        None => r += "\r\n",
     }
-    .expect("a well-formed request")
+    r.into_bytes()
 }
 
 /// Checks the database against the receipts: one row per 201, numbers unique and 1..=N.
@@ -270,24 +340,34 @@ async fn main() -> ExitCode {
             .expect("the server runs")
     });
 
-    let submissions = phase("POST /api/forms/sesizare (JSON)", addr, args.connections, args.seconds, true, None, move |c, i| {
-        let body = format!(
-            r#"{{"categorie":"drumuri","loc":"Bulevardul Revoluției nr. {i}","descriere":"Sesizare de încărcare {c}-{i}: groapă în carosabil, în dreptul școlii.","nume":"Test Încărcare","email":"bench{c}@example.ro"}}"#
-        );
-        request(Method::POST, addr, "/api/forms/sesizare", Some(body))
-    })
-    .await;
+    let submissions = if args.runs("forms") {
+        Some(
+            phase("POST /api/forms/sesizare (JSON)", addr, args.connections, args.seconds, true, None, move |c, i| {
+                let body = format!(
+                    r#"{{"categorie":"drumuri","loc":"Bulevardul Revoluției nr. {i}","descriere":"Sesizare de încărcare {c}-{i}: groapă în carosabil, în dreptul școlii.","nume":"Test Încărcare","email":"bench{c}@example.ro"}}"#
+                );
+                request("POST", addr, "/api/forms/sesizare", Some(body))
+            })
+            .await,
+        )
+    } else {
+        None
+    };
     let receipts: Vec<(String, String)> = submissions
-        .kept
         .iter()
+        .flat_map(|s| &s.kept)
         .map(|b| {
             let v: serde_json::Value = serde_json::from_slice(b).expect("a JSON receipt");
             (v["number"].as_str().unwrap().to_owned(), v["status_url"].as_str().unwrap().to_owned())
         })
         .collect();
-    let mail = if args.mail { drain_outbox(&db).await } else { "not sent (--no-mail)".into() };
+    let mail = match (args.mail, &submissions) {
+        (false, _) => "not sent (--no-mail)".into(),
+        (true, Some(_)) => drain_outbox(&db).await,
+        (true, None) => "sent while the phases ran".into(),
+    };
 
-    let reads = if receipts.is_empty() {
+    let reads = if !args.runs("status") || receipts.is_empty() {
         None
     } else {
         let urls: Arc<Vec<String>> = Arc::new(receipts.iter().map(|(_, url)| url.clone()).collect());
@@ -300,7 +380,7 @@ async fn main() -> ExitCode {
                 args.seconds,
                 false,
                 None,
-                move |c, i| request(Method::GET, addr, &urls[(c + i * connections) % urls.len()], None),
+                move |c, i| request("GET", addr, &urls[(c + i * connections) % urls.len()], None),
             )
             .await,
         )
@@ -308,37 +388,42 @@ async fn main() -> ExitCode {
 
     // Petitions: one open petition, signed by every client with a new address each time, then
     // every signature confirmed (the token comes from the queued e-mail, as a person's would).
-    let petition = open_petition(&db);
-    let district = std::fs::read_to_string(site.join("data/district.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v["items"][0]["id"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let signing = phase("POST /api/petitii/{id}/semneaza (JSON)", addr, args.connections, args.seconds, false, None, move |c, i| {
-        let body = format!(r#"{{"name":"Semnatar {c}-{i}","email":"semnatar.{c}.{i}@example.ro","district":"{district}","notify":"on"}}"#);
-        request(Method::POST, addr, &format!("/api/petitii/{petition}/semneaza"), Some(body))
-    })
-    .await;
-    let tokens = Arc::new(confirmation_tokens(&db));
-    let confirming = {
-        let tokens = tokens.clone();
-        phase(
-            "POST /api/petitii/semnatura (JSON)",
-            addr,
-            args.connections,
-            args.seconds * 3,
-            false,
-            Some(tokens.len()),
-            move |n, _| {
-                request(Method::POST, addr, "/api/petitii/semnatura", Some(format!(r#"{{"token":"{}"}}"#, tokens[n])))
-            },
-        )
-        .await
-    };
-    let counted_at = Instant::now();
-    civic_api::petitions::counts::tick(api.app(), false).await.expect("the counts");
-    let counting = counted_at.elapsed();
-    let counts = verify_counts(&db, petition, api.app());
+    let mut petition_phases = vec![];
+    let mut counts = None;
+    if args.runs("signing") {
+        let petition = open_petition(&db);
+        let district = std::fs::read_to_string(site.join("data/district.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["items"][0]["id"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let signing = phase("POST /api/petitii/{id}/semneaza (JSON)", addr, args.connections, args.seconds, false, None, move |c, i| {
+            let body = format!(r#"{{"name":"Semnatar {c}-{i}","email":"semnatar.{c}.{i}@example.ro","district":"{district}","notify":"on"}}"#);
+            request("POST", addr, &format!("/api/petitii/{petition}/semneaza"), Some(body))
+        })
+        .await;
+        petition_phases.push(signing);
+        if args.runs("confirming") {
+            let tokens = Arc::new(confirmation_tokens(&db));
+            let confirming = phase(
+                "POST /api/petitii/semnatura (JSON)",
+                addr,
+                args.connections,
+                args.seconds * 3,
+                false,
+                Some(tokens.len()),
+                move |n, _| {
+                    request("POST", addr, "/api/petitii/semnatura", Some(format!(r#"{{"token":"{}"}}"#, tokens[n])))
+                },
+            )
+            .await;
+            petition_phases.push(confirming);
+        }
+        let counted_at = Instant::now();
+        civic_api::petitions::counts::tick(api.app(), false).await.expect("the counts");
+        let counting = counted_at.elapsed();
+        counts = Some(format!("{} (one aggregation took {counting:.0?})", verify_counts(&db, petition, api.app())));
+    }
 
     println!(
         "civic-api-bench: {} connections, {} s a phase, {} cores, mail {}",
@@ -351,14 +436,13 @@ async fn main() -> ExitCode {
         "{:<38} {:>5} {:>9} {:>9} {:>7} {:>7} {:>7} {:>8} {:>6}",
         "endpoint", "conns", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors"
     );
-    println!("{}", submissions.row(args.connections));
-    if let Some(reads) = &reads {
-        println!("{}", reads.row(args.connections));
+    for measured in submissions.iter().chain(&reads).chain(&petition_phases) {
+        println!("{}", measured.row(args.connections));
     }
-    println!("{}", signing.row(args.connections));
-    println!("{}", confirming.row(args.connections));
     println!("mail: {mail}");
-    println!("petition counts: {counts} (one aggregation took {counting:.0?})");
+    if let Some(counts) = counts {
+        println!("petition counts: {counts}");
+    }
     let numbers: Vec<String> = receipts.into_iter().map(|(n, _)| n).collect();
     let verdict = verify(&db, &numbers);
     drop(data);
