@@ -94,7 +94,7 @@ async fn sign(
         .as_ref()
         .filter(|u| proven || u.assurance >= Assurance::EidSubstantial)
         .map_or(Assurance::None, |u| u.assurance);
-    let (token, hash) = tokens::new_token();
+    let (token, hash) = tokens::new_ordered_token();
     let confirm_mail = if proven {
         None
     } else {
@@ -201,7 +201,7 @@ struct TokenForm {
 }
 
 async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<TokenForm>) -> ApiResult<Response> {
-    let hash = tokens::hash(&form.token);
+    let hash = tokens::ordered_key(&form.token);
     let today = app.clock.today().to_string();
     let id = app
         .db
