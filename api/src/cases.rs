@@ -18,7 +18,7 @@ use crate::accounts::session::Staff;
 use crate::app::{App, Input, see_other};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
-use crate::submissions::registry::{Case, audit, count, load_case};
+use crate::submissions::registry::{Case, audit, load_case};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -264,8 +264,8 @@ async fn extend(
     // Law 544/2001: a complex request is answered within its longer term from registration;
     // OG 27/2002: the term is extended by at most `extension_days`.
     let new_due = match (rule.complex_days, rule.extension_days) {
-        (Some(days), _) => count(&published.calendar, registered, days, rule.unit),
-        (None, Some(days)) => count(&published.calendar, original, days, rule.unit),
+        (Some(days), _) => rule.unit.count(&published.calendar, registered, days),
+        (None, Some(days)) => rule.unit.count(&published.calendar, original, days),
         (None, None) => return Err(no_extension()),
     };
     let a = app.clone();

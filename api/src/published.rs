@@ -61,6 +61,16 @@ pub enum DayUnit {
     WorkingDays,
 }
 
+impl DayUnit {
+    /// `n` days of this unit after `start`, on the published calendar.
+    pub fn count(self, calendar: &Calendar, start: Date, n: u32) -> civic_workdays::Deadline {
+        match self {
+            DayUnit::CalendarDays => calendar.add_calendar_days(start, n),
+            DayUnit::WorkingDays => calendar.add_working_days(start, n),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct AttachmentRules {
     pub max_files: usize,
@@ -278,7 +288,7 @@ impl Published {
             *memo = (Some(day), HashMap::new());
         }
         let filed = memo.1.entry(form.id.clone()).or_insert_with(|| {
-            let d = crate::submissions::registry::count(&self.calendar, day, rule.days, rule.unit);
+            let d = rule.unit.count(&self.calendar, day, rule.days);
             Arc::new(FiledDeadline {
                 due_on: d.due.to_string(),
                 explanation: d.explain_ro(),

@@ -1,6 +1,5 @@
-//! The registry itself: numbers, deadlines, the stored case and its history.
+//! The registry itself: numbers, the stored case and its history.
 
-use civic_workdays::{Calendar, Deadline};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -11,7 +10,7 @@ use super::intake::Upload;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::mail;
-use crate::published::{DayUnit, DeadlineRule, Form};
+use crate::published::{DeadlineRule, Form};
 
 pub struct Registration {
     pub form: Form,
@@ -21,14 +20,6 @@ pub struct Registration {
     pub files: Vec<Upload>,
     pub token: String,
     pub token_hash: Vec<u8>,
-}
-
-/// `n` days of `unit` after `start`, on the published calendar.
-pub fn count(calendar: &Calendar, start: Date, n: u32, unit: DayUnit) -> Deadline {
-    match unit {
-        DayUnit::CalendarDays => calendar.add_calendar_days(start, n),
-        DayUnit::WorkingDays => calendar.add_working_days(start, n),
-    }
 }
 
 /// Where the registration number goes in a message rendered before the number is known.
