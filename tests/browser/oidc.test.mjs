@@ -8,18 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
 import { TESTS_DIR, launch } from './support.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const ROOT = path.resolve(TESTS_DIR, '..');
-const CIVIC = process.env.CIVIC_BIN || path.join(ROOT, 'target/release/civic');
+import { axe, startCivic } from './civic.mjs';
 
 function freePort() {
     return new Promise((resolve) => {
@@ -60,15 +55,8 @@ describe('logging in with an identity provider (civic serve --oidc)', () => {
             issuer, client_id: 'civic-test', client_secret_env: 'TEST_OIDC_SECRET', scopes: ['openid', 'profile'],
             acr_values: ['substantial'], userinfo: true, assurance: { values: { substantial: 'eid_substantial' } },
         }] }));
-        civic = spawn(CIVIC, ['serve', '--no-search', '--port', String(civicPort), '--content', path.join(ROOT, 'content'),
-            '--theme', path.join(ROOT, 'themes/default'), '--out', path.join(work, 'public'), '--data', path.join(work, 'data'),
-            '--oidc', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TEST_OIDC_SECRET: 'civic-test-secret' } });
-        await lineMatching(civic, civic.stderr, /serving http:\/\/127\.0\.0\.1:\d+\//);
-        for (let i = 0; i < 300; i++) {
-            const r = await fetch(`${base}/api/openapi.json`).catch(() => null);
-            if (r?.ok) break;
-            await new Promise((ok) => setTimeout(ok, 100));
-        }
+        civic = (await startCivic(work, { port: civicPort, args: ['--oidc', file],
+            env: { TEST_OIDC_SECRET: 'civic-test-secret' } })).child;
         browser = await launch();
     });
 
@@ -78,16 +66,6 @@ describe('logging in with an identity provider (civic serve --oidc)', () => {
         idp?.kill();
         if (work) rmSync(work, { recursive: true, force: true });
     });
-
-    async function axe(page, label) {
-        await page.addScriptTag({ path: AXE });
-        const result = await page.evaluate(() => globalThis.axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-            resultTypes: ['violations'],
-        }));
-        assert.ok(result.passes.length > 0, `${label}: axe ran`);
-        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), [], label);
-    }
 
     it('a page needing the eID leads to the provider and back to my account, then out of both', async () => {
         const context = await browser.newContext({ locale: 'ro-RO', bypassCSP: true, javaScriptEnabled: true });
