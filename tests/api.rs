@@ -57,6 +57,21 @@ async fn a_report_is_registered_with_a_number_a_deadline_a_receipt_and_an_email(
     assert!(mail.body.contains("Termenul de răspuns: 28 decembrie 2026"), "{}", mail.body);
     assert!(mail.body.contains("Crăciunul"), "the deadline explains the skipped holiday: {}", mail.body);
     assert!(mail.body.contains(&format!("{}{}", api.base, receipt)), "{}", mail.body);
+    // It was queued as a template and rendered when sent; the outbox keeps the text that went out.
+    let mut kept = (String::new(), None::<String>);
+    for _ in 0..100 {
+        kept = api
+            .db()
+            .query_row("SELECT subject, sent_at FROM outbox WHERE recipient = 'ana.popescu@example.ro'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        if kept.1.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(kept.0, mail.subject, "the outbox keeps the subject sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -229,7 +229,7 @@ fn a_killed_server_keeps_every_acknowledged_submission() {
     let without_mail: Vec<String> = db
         .prepare(
             "SELECT number FROM submission s WHERE NOT EXISTS
-               (SELECT 1 FROM outbox o WHERE o.recipient = s.email AND instr(o.subject, s.number) > 0)",
+               (SELECT 1 FROM outbox o WHERE o.recipient = s.email AND instr(coalesce(o.context, o.subject), s.number) > 0)",
         )
         .unwrap()
         .query_map([], |r| r.get(0))

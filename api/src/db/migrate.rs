@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("004_oidc", include_str!("../../migrations/004_oidc.sql")),
     ("005_alerts", include_str!("../../migrations/005_alerts.sql")),
     ("006_confirmation_order", include_str!("../../migrations/006_confirmation_order.sql")),
+    ("007_deferred_mail", include_str!("../../migrations/007_deferred_mail.sql")),
 ];
 
 /// Brings the schema to the latest version.

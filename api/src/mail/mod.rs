@@ -20,30 +20,48 @@ pub struct Mail {
     pub body: String,
 }
 
-/// Renders `templates/mail/<template>.txt` for `to`.
+/// Renders `templates/mail/<template>.txt` for `to`; a template that fails is a fault of the
+/// service (503, logged).
 pub fn compose(published: &Published, template: &str, to: &str, ctx: Value) -> ApiResult<Mail> {
+    render(published, template, to, ctx).map_err(ApiError::internal)
+}
+
+/// Renders `templates/mail/<template>.txt` for `to`: the first line is the subject.
+pub fn render(published: &Published, template: &str, to: &str, ctx: Value) -> Result<Mail, minijinja::Error> {
     let ctx = minijinja::context! { site => published.frame_value.clone(), ..minijinja::Value::from(minijinja::value::Serde(&ctx)) };
-    let text = published
-        .env
-        .get_template(&format!("mail/{template}.txt"))
-        .and_then(|t| t.render(ctx))
-        .map_err(ApiError::internal)?;
+    let text = published.env.get_template(&format!("mail/{template}.txt")).and_then(|t| t.render(ctx))?;
     let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
     Ok(Mail { to: to.to_owned(), subject: subject.trim().to_owned(), body: body.trim_start_matches('\n').to_owned() })
 }
 
 /// Queues `mail` in the caller's transaction: it is sent only if that transaction commits.
 pub fn enqueue(conn: &Connection, mail: &Mail, now: &str) -> rusqlite::Result<()> {
-    // Time first, then randomness: unique, and each new one lands at the end of the index on
-    // `message_id` instead of on a random page (one page less written per e-mail queued).
-    let nanos = jiff::Timestamp::now().as_nanosecond();
-    let message_id = format!("<{nanos:x}.{:016x}@civic>", rand::rng().next_u64());
     conn.prepare_cached(
         "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
     )?
-    .execute(params![message_id, mail.to, mail.subject, mail.body, now])?;
+    .execute(params![message_id(), mail.to, mail.subject, mail.body, now])?;
     Ok(())
+}
+
+/// Queues `templates/mail/<template>.txt` for `to` in the caller's transaction, rendered with
+/// `context` (a JSON object, as [`compose`] takes it) only when the sender delivers it: for the
+/// e-mails of the busiest requests (a form's acknowledgement), whose rendering and text would
+/// otherwise be on the request's path and in its write.
+pub fn enqueue_template(conn: &Connection, to: &str, template: &str, context: &str, now: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (message_id, recipient, subject, body, template, context, created_at, next_attempt_at)
+         VALUES (?1, ?2, '', '', ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![message_id(), to, template, context, now])?;
+    Ok(())
+}
+
+/// A new Message-ID. Time first, then randomness: unique, and each new one lands at the end of
+/// the index on `message_id` instead of on a random page (one page less written per e-mail).
+fn message_id() -> String {
+    let nanos = jiff::Timestamp::now().as_nanosecond();
+    format!("<{nanos:x}.{:016x}@civic>", rand::rng().next_u64())
 }
 
 /// Queues `mail` with extra headers (a JSON object of name → value, e.g. RFC 8058's

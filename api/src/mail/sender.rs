@@ -58,7 +58,14 @@ struct Queued {
     subject: String,
     body: String,
     headers: String,
+    /// A message queued as a template and its context (`mail::enqueue_template`), rendered
+    /// into `subject` and `body` just before sending.
+    template: Option<(String, String)>,
 }
+
+/// A delivery's outcome: the message, the subject and body rendered from its template (kept
+/// once it is sent, so the outbox shows what went out), the error if it was not sent.
+type Outcome = (i64, Option<(String, String)>, Option<String>);
 
 /// Runs until the process ends: delivers what is due, then sleeps until woken by a new
 /// message or until the next retry is due.
@@ -105,7 +112,7 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
         .db
         .write(move |c| {
             let mut s = c.prepare_cached(
-                "SELECT id, attempts, message_id, recipient, subject, body, headers FROM outbox
+                "SELECT id, attempts, message_id, recipient, subject, body, headers, template, context FROM outbox
                  WHERE sent_at IS NULL AND attempts < ?1 AND next_attempt_at <= ?2 ORDER BY next_attempt_at LIMIT ?3",
             )?;
             let due = s
@@ -118,6 +125,7 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
                         subject: r.get(4)?,
                         body: r.get(5)?,
                         headers: r.get(6)?,
+                        template: r.get::<_, Option<String>>(7)?.zip(r.get::<_, Option<String>>(8)?),
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -132,26 +140,51 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
     if due.is_empty() {
         return Ok(0);
     }
-    let mut outcomes: Vec<(i64, Option<String>)> = Vec::with_capacity(due.len());
-    for mail in &due {
-        outcomes.push((mail.id, send(app, transport, mail).await.err()));
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(due.len());
+    for mut mail in due {
+        let rendered = match render_queued(app, &mut mail) {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                outcomes.push((mail.id, None, Some(e)));
+                continue;
+            }
+        };
+        let error = send(app, transport, &mail).await.err();
+        outcomes.push((mail.id, rendered, error));
     }
-    let delivered = outcomes.iter().filter(|(_, e)| e.is_none()).count();
+    let delivered = outcomes.iter().filter(|(_, _, e)| e.is_none()).count();
     app.db
         .write(move |c| {
             let sent_at = Timestamp::now().to_string();
             let mut sent = c.prepare_cached("UPDATE outbox SET sent_at = ?2, last_error = NULL WHERE id = ?1")?;
+            let mut sent_rendered = c.prepare_cached(
+                "UPDATE outbox SET sent_at = ?2, last_error = NULL, subject = ?3, body = ?4 WHERE id = ?1",
+            )?;
             let mut failed = c.prepare_cached("UPDATE outbox SET last_error = ?2 WHERE id = ?1")?;
-            for (id, error) in &outcomes {
-                match error {
-                    None => sent.execute(params![id, sent_at])?,
-                    Some(e) => failed.execute(params![id, e])?,
+            for (id, rendered, error) in &outcomes {
+                match (error, rendered) {
+                    (None, None) => sent.execute(params![id, sent_at])?,
+                    (None, Some((subject, body))) => sent_rendered.execute(params![id, sent_at, subject, body])?,
+                    (Some(e), _) => failed.execute(params![id, e])?,
                 };
             }
             Ok::<_, DbError>(())
         })
         .await?;
     Ok(delivered)
+}
+
+/// Renders a message queued as a template into its subject and body (and returns them); a
+/// message queued as text is left as it is. A template that fails (a theme changed since) is
+/// an error recorded on the message, which is tried again with the others.
+fn render_queued(app: &App, mail: &mut Queued) -> Result<Option<(String, String)>, String> {
+    let Some((template, context)) = &mail.template else { return Ok(None) };
+    let context = serde_json::from_str(context).map_err(|e| format!("context of {template}: {e}"))?;
+    let rendered = super::render(&app.published(), template, &mail.recipient, context)
+        .map_err(|e| format!("template {template}: {e}"))?;
+    mail.subject.clone_from(&rendered.subject);
+    mail.body.clone_from(&rendered.body);
+    Ok(Some((rendered.subject, rendered.body)))
 }
 
 async fn send(app: &App, transport: &Transport, mail: &Queued) -> Result<(), String> {

@@ -22,8 +22,10 @@ pub struct Registration {
     pub token_hash: Vec<u8>,
 }
 
-/// Where the registration number goes in a message rendered before the number is known.
-const NUMBER_SLOT: &str = "\u{1}NUMBER\u{1}";
+/// Where the registration number goes in the acknowledgement's context (JSON), made before the
+/// number is known: plain ASCII, so it reads the same in JSON. (A file named like it would show
+/// the submitter's own number in their own e-mail, nothing else.)
+const NUMBER_SLOT: &str = "[[registration-number]]";
 
 /// `TM-2026-000123`.
 pub fn number(prefix: &str, year: i16, seq: i64) -> String {
@@ -38,20 +40,18 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
     let today = app.clock.today();
     let deadline = published.deadline(&r.form, today);
     let prefix = published.prefix.clone();
-    // The acknowledgement is rendered here, not on the writer thread (which every write waits
-    // for); only the number, known once the write runs, is filled in there.
+    // The acknowledgement's context is made here, not on the writer thread (which every write
+    // waits for); only the number, known once the write runs, is filled in there. The sender
+    // renders it (`mail::enqueue_template`).
     let status_url = format!("{}/api/dosar/{NUMBER_SLOT}?cheie={}", app.config.public_url, r.token);
-    let ack = mail::compose(
-        &published,
-        "receipt",
-        &r.email,
-        json!({
-            "number": NUMBER_SLOT, "form": r.form.title, "department": r.form.department.name,
-            "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| &d.due_on),
-            "deadline": deadline.as_ref().map(|d| &d.explanation), "status_url": status_url,
-            "files": r.files.iter().map(|f| json!({"name": f.file_name, "sha256": f.sha256})).collect::<Vec<_>>(),
-        }),
-    )?;
+    let ack = json!({
+        "number": NUMBER_SLOT, "form": r.form.title, "department": r.form.department.name,
+        "registered_on": today.to_string(), "due_on": deadline.as_ref().map(|d| &d.due_on),
+        "deadline": deadline.as_ref().map(|d| &d.explanation), "status_url": status_url,
+        "files": r.files.iter().map(|f| json!({"name": f.file_name, "sha256": f.sha256})).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let fields = r.fields.to_string();
     app.db
         .write(move |c| {
             let now = Timestamp::now().to_string();
@@ -73,7 +73,7 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
                 r.form.title,
                 r.account,
                 r.email,
-                r.fields.to_string(),
+                fields,
                 r.form.department.name,
                 now,
                 deadline.as_ref().map(|d| &d.due_on),
@@ -96,12 +96,7 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
                 ])?;
             }
             audit(c, id, "cetățean", "registered", &format!("{} fișiere atașate", r.files.len()))?;
-            let m = mail::Mail {
-                to: ack.to.clone(),
-                subject: ack.subject.replace(NUMBER_SLOT, &number),
-                body: ack.body.replace(NUMBER_SLOT, &number),
-            };
-            mail::enqueue(c, &m, &now)?;
+            mail::enqueue_template(c, &r.email, "receipt", &ack.replace(NUMBER_SLOT, &number), &now)?;
             Ok::<_, ApiError>(Receipt {
                 number: number.clone(),
                 registered_at: now,
