@@ -142,14 +142,11 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
     }
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(due.len());
     for mut mail in due {
-        let rendered = match render_queued(app, &mut mail) {
-            Ok(rendered) => rendered,
-            Err(e) => {
-                outcomes.push((mail.id, None, Some(e)));
-                continue;
-            }
+        let error = match render_queued(app, &mut mail) {
+            Ok(()) => send(app, transport, &mail).await.err(),
+            Err(e) => Some(e),
         };
-        let error = send(app, transport, &mail).await.err();
+        let rendered = mail.template.is_some().then_some((mail.subject, mail.body));
         outcomes.push((mail.id, rendered, error));
     }
     let delivered = outcomes.iter().filter(|(_, _, e)| e.is_none()).count();
@@ -174,17 +171,16 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
     Ok(delivered)
 }
 
-/// Renders a message queued as a template into its subject and body (and returns them); a
-/// message queued as text is left as it is. A template that fails (a theme changed since) is
-/// an error recorded on the message, which is tried again with the others.
-fn render_queued(app: &App, mail: &mut Queued) -> Result<Option<(String, String)>, String> {
-    let Some((template, context)) = &mail.template else { return Ok(None) };
+/// Renders a message queued as a template into its subject and body; a message queued as text
+/// is left as it is. A template that fails (a theme changed since) is an error recorded on the
+/// message, which is tried again with the others.
+fn render_queued(app: &App, mail: &mut Queued) -> Result<(), String> {
+    let Some((template, context)) = &mail.template else { return Ok(()) };
     let context = serde_json::from_str(context).map_err(|e| format!("context of {template}: {e}"))?;
     let rendered = super::render(&app.published(), template, &mail.recipient, context)
         .map_err(|e| format!("template {template}: {e}"))?;
-    mail.subject.clone_from(&rendered.subject);
-    mail.body.clone_from(&rendered.body);
-    Ok(Some((rendered.subject, rendered.body)))
+    (mail.subject, mail.body) = (rendered.subject, rendered.body);
+    Ok(())
 }
 
 async fn send(app: &App, transport: &Transport, mail: &Queued) -> Result<(), String> {

@@ -13,6 +13,7 @@
     const SHADES = 5;
     let counts = JSON.parse(el.dataset.counts || '{}');
     let layer = null;
+    let fills = [];
 
     // Upper bounds of the shades 1..5: equal steps up to the biggest count, without repeats
     // (with 3 signatures at most there are 3 shades: 1, 2, 3).
@@ -44,7 +45,6 @@
     function draw() {
         const max = Math.max(0, ...Object.values(counts));
         const limits = bounds(max);
-        const fills = Array.from({ length: SHADES + 1 }, (_, s) => colour(s));
         layer.eachLayer((l) => {
             const n = counts[l.feature.properties.id] || 0;
             l.setStyle({ fillColor: fills[shadeOf(n, limits)] });
@@ -75,6 +75,7 @@
             onEachFeature: (f, l) => l.bindTooltip('', { sticky: true }),
         }).addTo(map);
         map.fitBounds(layer.getBounds());
+        fills = Array.from({ length: SHADES + 1 }, (_, s) => colour(s));
         draw();
     }).catch(() => {});
 
