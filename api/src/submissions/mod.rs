@@ -63,11 +63,11 @@ pub async fn submit(
 ) -> ApiResult<Response> {
     let json = wants_json(request.headers());
     let published = app.published();
-    let form = published.form(&id).cloned().ok_or_else(|| {
+    let form = published.form(&id).ok_or_else(|| {
         ApiError::not_found("Formularul nu există (poate a fost retras). Alegeți-l din lista formularelor.")
     })?;
-    check_assurance(&form, user.as_ref())?;
-    let intake = intake::read(request, &form).await.map_err(|e| e.with_back(&form.url))?;
+    check_assurance(form, user.as_ref())?;
+    let intake = intake::read(request, form).await.map_err(|e| e.with_back(&form.url))?;
     // Empty inputs are absent values: an optional field left blank is not "too short".
     let fields: Map<String, Value> =
         intake.fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k, Value::String(v))).collect();
@@ -75,12 +75,12 @@ pub async fn submit(
     let mut problems: Vec<FieldError> = published
         .validate(&form.id, &fields)
         .into_iter()
-        .map(|(field, message)| FieldError { label: label_of(&form, &field), field, message })
+        .map(|(field, message)| FieldError { label: label_of(form, &field), field, message })
         .collect();
     let email = fields["email"].as_str().map(normalise_email);
     if let Some(Err(e)) = &email {
         problems.retain(|p| p.field != "email");
-        problems.push(FieldError { label: label_of(&form, "email"), ..e.clone() });
+        problems.push(FieldError { label: label_of(form, "email"), ..e.clone() });
     }
     // Comments on drafts: a precise reason beats "not one of the options" (the schema lists
     // only the drafts open when the site was built).
@@ -111,10 +111,10 @@ pub async fn submit(
         email,
         account: user.map(|u| u.id),
         files: intake.files,
-        token: token.clone(),
+        token,
         token_hash,
     };
-    let receipt = registry::register(&app, registration).await?;
+    let receipt = registry::register(&app, &published, registration).await?;
     app.mail_queued.notify_one();
     if json {
         return Ok((StatusCode::CREATED, axum::Json(receipt)).into_response());

@@ -10,10 +10,10 @@ use super::intake::Upload;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::mail;
-use crate::published::{DeadlineRule, Form};
+use crate::published::{DeadlineRule, Form, Published};
 
-pub struct Registration {
-    pub form: Form,
+pub struct Registration<'a> {
+    pub form: &'a Form,
     pub fields: Value,
     pub email: String,
     pub account: Option<i64>,
@@ -35,10 +35,10 @@ pub fn number(prefix: &str, year: i16, seq: i64) -> String {
 /// Registers the submission in one write: the next number of the year (gapless: the number and
 /// the submission commit together or not at all), the deadline, the files, the first audit
 /// entry and the acknowledgement e-mail.
-pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
-    let published = app.published();
+/// `published` is the snapshot of the site the form was read from.
+pub async fn register(app: &App, published: &Published, r: Registration<'_>) -> ApiResult<Receipt> {
     let today = app.clock.today();
-    let deadline = published.deadline(&r.form, today);
+    let deadline = published.deadline(r.form, today);
     let prefix = published.prefix.clone();
     // The acknowledgement's context is made here, not on the writer thread (which every write
     // waits for); only the number, known once the write runs, is filled in there. The sender
@@ -52,6 +52,9 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
     })
     .to_string();
     let fields = r.fields.to_string();
+    // What the write stores of the form (not the whole form with its fields' descriptions).
+    let (form_id, form_title, department) = (r.form.id.clone(), r.form.title.clone(), r.form.department.name.clone());
+    let Registration { account, email, files, token, token_hash, .. } = r;
     app.db
         .write(move |c| {
             let now = Timestamp::now().to_string();
@@ -69,19 +72,19 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
                 year,
                 seq,
                 number,
-                r.form.id,
-                r.form.title,
-                r.account,
-                r.email,
+                form_id,
+                form_title,
+                account,
+                email,
                 fields,
-                r.form.department.name,
+                department,
                 now,
                 deadline.as_ref().map(|d| &d.due_on),
                 deadline.as_ref().map(|d| &d.rule),
-                r.token_hash,
+                token_hash,
             ])?;
             let id = c.last_insert_rowid();
-            for f in &r.files {
+            for f in &files {
                 c.prepare_cached(
                     "INSERT INTO attachment (submission_id, file_name, media_type, size, sha256, content)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -95,13 +98,13 @@ pub async fn register(app: &App, r: Registration) -> ApiResult<Receipt> {
                     f.bytes
                 ])?;
             }
-            audit(c, id, "cetățean", "registered", &format!("{} fișiere atașate", r.files.len()))?;
-            mail::enqueue_template(c, &r.email, "receipt", &ack.replace(NUMBER_SLOT, &number), &now)?;
+            audit(c, id, "cetățean", "registered", &format!("{} fișiere atașate", files.len()))?;
+            mail::enqueue_template(c, &email, "receipt", &ack.replace(NUMBER_SLOT, &number), &now)?;
             Ok::<_, ApiError>(Receipt {
                 number: number.clone(),
                 registered_at: now,
                 due_on: deadline.map(|d| d.due_on.clone()),
-                status_url: format!("/api/dosar/{number}?cheie={}", r.token),
+                status_url: format!("/api/dosar/{number}?cheie={token}"),
             })
         })
         .await
