@@ -173,7 +173,8 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
     assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // A second confirmed signature crosses the "answer" threshold: its clock starts, and those
-    // who asked for news are told.
+    // who asked for news are told (only once they confirmed their signature).
+    sign(&api, &sink, id, "Ioana Lungu", "ioana.lungu@example.ro", true).await;
     let t2 = sign(&api, &sink, id, "Andrei Pop", "andrei@example.ro", false).await;
     browser().post(api.url("/api/petitii/semnatura")).form(&[("token", t2.as_str())]).send().await.unwrap();
     counts::tick(&app, false).await.unwrap();
@@ -185,6 +186,10 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
     assert!(
         sink.messages().iter().all(|m| !(m.to == "andrei@example.ro" && m.subject.contains("a strâns"))),
         "no news without opt-in"
+    );
+    assert!(
+        sink.messages().iter().all(|m| !(m.to == "ioana.lungu@example.ro" && m.subject.contains("a strâns"))),
+        "no news for a signature never confirmed"
     );
     let page = browser().get(api.url(&format!("/api/petitii/{id}"))).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Prag atins") && page.contains("28 decembrie 2026"), "{page}");
@@ -199,6 +204,10 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     sink.find("mara.ionescu+petitii@gmail.com", "Răspunsul primăriei");
+    assert!(
+        sink.messages().iter().all(|m| !(m.to == "ioana.lungu@example.ro" && m.subject.contains("Răspunsul"))),
+        "the answer goes to confirmed signers only"
+    );
     let list = browser().get(api.url("/api/petitii?stare=cu-raspuns")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("Pistă de biciclete pe Take Ionescu"));
 

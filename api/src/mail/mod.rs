@@ -60,8 +60,14 @@ pub fn enqueue_template(conn: &Connection, to: &str, template: &str, context: &s
 /// A new Message-ID. Time first, then randomness: unique, and each new one lands at the end of
 /// the index on `message_id` instead of on a random page (one page less written per e-mail).
 fn message_id() -> String {
+    format!("<{}@civic>", message_id_stem())
+}
+
+/// The unique, time-ordered start of a Message-ID (`<{stem}@civic>`), for a statement that
+/// queues many messages at once and ends each one's ID with something unique to it.
+pub fn message_id_stem() -> String {
     let nanos = jiff::Timestamp::now().as_nanosecond();
-    format!("<{nanos:x}.{:016x}@civic>", rand::rng().next_u64())
+    format!("{nanos:x}.{:016x}", rand::rng().next_u64())
 }
 
 /// Queues `mail` with extra headers (a JSON object of name → value, e.g. RFC 8058's

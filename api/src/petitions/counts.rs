@@ -198,15 +198,8 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
                         )?
                         .execute(params![id, n, action, stamp, due])?;
                     if new == 1 {
-                        // Everyone who asked for news, in one statement (no row per signature here
-                        // beyond the e-mails themselves).
-                        c.prepare_cached(
-                            "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
-                             SELECT '<' || lower(hex(randomblob(16))) || '@civic>', email, ?2, ?3, ?4, ?4
-                             FROM signature WHERE petition_id = ?1 AND notify = 1 AND confirmed_at IS NOT NULL
-                               AND invalidated_by IS NULL",
-                        )?
-                        .execute(params![id, m.subject, m.body, stamp])?;
+                        // Everyone who asked for news, in one statement.
+                        super::enqueue_for_followers(c, id, m, &stamp)?;
                     }
                 }
                 Ok::<_, DbError>(())

@@ -64,6 +64,23 @@ pub struct Petition {
 const COLUMNS: &str = "id, title, body, action, creator_id, creator_name, status, sponsor_key, rejection_reason,
     text_hidden, duplicate_of, created_at, published_at, closes_on, response, response_at, debate, debate_at";
 
+/// Queues `mail` for every confirmed, valid signer of petition `id` who asked for news, in the
+/// caller's transaction, in one statement. It reads only the confirmed signatures (the
+/// `signature_count` index, `confirmed_seq > 0`) and gives the messages IDs in the order it
+/// reads them (by confirmation number, unique per signature): selecting
+/// by `confirmed_at` scanned every signature of the petition and random IDs each took a page of
+/// the `message_id` index, which held the writer 300-350 ms when a petition with 330,000
+/// signatures crossed a threshold (civic-api-bench).
+pub fn enqueue_for_followers(c: &Connection, id: i64, mail: &mail::Mail, now: &str) -> rusqlite::Result<usize> {
+    c.prepare_cached(
+        "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
+         SELECT '<' || ?5 || '.' || printf('%08x', confirmed_seq) || '@civic>', email, ?2, ?3, ?4, ?4
+         FROM signature
+         WHERE petition_id = ?1 AND confirmed_seq > 0 AND invalidated_by IS NULL AND notify = 1",
+    )?
+    .execute(params![id, mail.subject, mail.body, now, mail::message_id_stem()])
+}
+
 fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Petition> {
     Ok(Petition {
         id: r.get(0)?,

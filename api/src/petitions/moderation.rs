@@ -298,13 +298,11 @@ async fn publish_text(app: App, id: i64, text: String, column: &'static str, tem
     app.db
         .write(move |c| {
             let now = Timestamp::now().to_string();
-            c.execute(&format!("UPDATE petition SET {column} = ?2, {column}_at = ?3 WHERE id = ?1"), params![id, text, now])?;
-            c.prepare_cached(
-                "INSERT INTO outbox (message_id, recipient, subject, body, created_at, next_attempt_at)
-                 SELECT '<' || lower(hex(randomblob(16))) || '@civic>', email, ?2, ?3, ?4, ?4
-                 FROM signature WHERE petition_id = ?1 AND notify = 1 AND confirmed_at IS NOT NULL AND invalidated_by IS NULL",
-            )?
-            .execute(params![id, m.subject, m.body, now])?;
+            c.execute(
+                &format!("UPDATE petition SET {column} = ?2, {column}_at = ?3 WHERE id = ?1"),
+                params![id, text, now],
+            )?;
+            super::enqueue_for_followers(c, id, &m, &now)?;
             Ok::<_, ApiError>(())
         })
         .await?;
