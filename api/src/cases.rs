@@ -18,7 +18,7 @@ use crate::accounts::session::Staff;
 use crate::app::{App, Input, see_other};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
-use crate::submissions::registry::{Case, audit, load_case};
+use crate::submissions::registry::{Case, audit, load_case, year_and_seq};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -345,10 +345,11 @@ async fn download(
     let file = app
         .db
         .read(move |c| {
+            let (year, seq) = year_and_seq(&number).unwrap_or_default();
             c.query_row(
                 "SELECT a.file_name, a.media_type, a.content FROM attachment a JOIN submission s ON s.id = a.submission_id
-                 WHERE s.number = ?1 AND a.id = ?2",
-                params![number, id],
+                 WHERE s.year = ?1 AND s.seq = ?2 AND s.number = ?3 AND a.id = ?4",
+                params![year, seq, number, id],
                 |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?)),
             )
             .map_err(|_| ApiError::not_found("Fișierul nu există."))

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("005_alerts", include_str!("../../migrations/005_alerts.sql")),
     ("006_confirmation_order", include_str!("../../migrations/006_confirmation_order.sql")),
     ("007_deferred_mail", include_str!("../../migrations/007_deferred_mail.sql")),
+    ("008_leaner_registration", include_str!("../../migrations/008_leaner_registration.sql")),
 ];
 
 /// Brings the schema to the latest version.

@@ -32,9 +32,20 @@ pub fn number(prefix: &str, year: i16, seq: i64) -> String {
     format!("{prefix}-{year}-{seq:06}")
 }
 
+/// The year and sequence a registration number is made of (what a case is looked up by), or
+/// `None` if it is not one.
+pub fn year_and_seq(number: &str) -> Option<(i64, i64)> {
+    let mut parts = number.rsplitn(3, '-');
+    let seq = parts.next()?.parse().ok()?;
+    let year = parts.next()?.parse().ok()?;
+    parts.next().filter(|prefix| !prefix.is_empty())?;
+    Some((year, seq))
+}
+
 /// Registers the submission in one write: the next number of the year (gapless: the number and
-/// the submission commit together or not at all), the deadline, the files, the first audit
-/// entry and the acknowledgement e-mail.
+/// the submission commit together or not at all), the deadline, the files and the
+/// acknowledgement e-mail. The submission row is the record of the registration: it is the
+/// first entry of the case's history (`load_case`), and `audit` has only later changes.
 /// `published` is the snapshot of the site the form was read from.
 pub async fn register(app: &App, published: &Published, r: Registration<'_>) -> ApiResult<Receipt> {
     let today = app.clock.today();
@@ -98,7 +109,6 @@ pub async fn register(app: &App, published: &Published, r: Registration<'_>) -> 
                     f.bytes
                 ])?;
             }
-            audit(c, id, "cetățean", "registered", &format!("{} fișiere atașate", files.len()))?;
             mail::enqueue_template(c, &email, "receipt", &ack.replace(NUMBER_SLOT, &number), &now)?;
             Ok::<_, ApiError>(Receipt {
                 number: number.clone(),
@@ -142,14 +152,15 @@ pub struct Case {
 }
 
 pub fn load_case(c: &Connection, number: &str) -> ApiResult<Option<Case>> {
+    let Some((year, seq)) = year_and_seq(number) else { return Ok(None) };
     let case = c
         .prepare_cached(
             "SELECT id, number, form_id, form_title, account_id, email, fields, department, status, registered_at,
                     due_on, deadline_rule, extended_due_on, extension_reason, forwarded_to, answer, answered_at,
                     status_token_sha256
-             FROM submission WHERE number = ?1",
+             FROM submission WHERE year = ?1 AND seq = ?2 AND number = ?3",
         )?
-        .query_row([number], |r| {
+        .query_row(params![year, seq, number], |r| {
             Ok(Case {
                 id: r.get(0)?,
                 number: r.get(1)?,
@@ -184,12 +195,16 @@ pub fn load_case(c: &Connection, number: &str) -> ApiResult<Option<Case>> {
                       "size": r.get::<_, i64>(3)?, "sha256": r.get::<_, String>(4)?}))
         })?
         .collect::<Result<_, _>>()?;
-    case.history = c
-        .prepare_cached("SELECT at, actor, action, detail FROM audit WHERE submission_id = ?1 ORDER BY id")?
-        .query_map([case.id], |r| {
-            Ok(json!({"at": r.get::<_, String>(0)?, "actor": r.get::<_, String>(1)?,
-                      "action": r.get::<_, String>(2)?, "detail": r.get::<_, String>(3)?}))
-        })?
+    let registered = json!({"at": case.registered_at, "actor": "cetățean", "action": "registered",
+                            "detail": format!("{} fișiere atașate", case.attachments.len())});
+    case.history = std::iter::once(Ok(registered))
+        .chain(
+            c.prepare_cached("SELECT at, actor, action, detail FROM audit WHERE submission_id = ?1 ORDER BY id")?
+                .query_map([case.id], |r| {
+                    Ok(json!({"at": r.get::<_, String>(0)?, "actor": r.get::<_, String>(1)?,
+                              "action": r.get::<_, String>(2)?, "detail": r.get::<_, String>(3)?}))
+                })?,
+        )
         .collect::<Result<_, _>>()?;
     Ok(Some(case))
 }
@@ -258,5 +273,67 @@ impl Case {
             "attachments": self.attachments,
             "history": self.history.iter().map(|h| json!({"at": h["at"], "action": h["action"]})).collect::<Vec<_>>(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::{load_case, number, year_and_seq};
+    use crate::db::{MIGRATIONS, migrate, migrate_to};
+
+    #[test]
+    fn a_number_gives_back_its_year_and_sequence_and_nothing_else_does() {
+        assert_eq!(year_and_seq(&number("TM", 2026, 123)), Some((2026, 123)));
+        assert_eq!(year_and_seq(&number("PMT-TM", 2026, 1_234_567)), Some((2026, 1_234_567)));
+        for bad in ["", "TM", "TM-2026", "-2026-000001", "TM-2026-", "TM-anul-000001", "TM-2026-1x"] {
+            assert_eq!(year_and_seq(bad), None, "{bad:?}");
+        }
+    }
+
+    /// Migration 008 rebuilds `submission` (its number loses its own index) and moves the
+    /// registration out of `audit`: a case keeps its files and later history, and reads the same.
+    #[test]
+    fn the_leaner_registration_keeps_every_case_whole() {
+        let before = MIGRATIONS.iter().position(|(name, _)| name.ends_with("_leaner_registration")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("civic.db")).unwrap();
+        migrate_to(&conn, before).unwrap();
+        conn.execute_batch(
+            "INSERT INTO submission (id, year, seq, number, form_id, form_title, email, fields, department, status,
+                 registered_at, status_token_sha256)
+                 VALUES (5, 2026, 1, 'TM-2026-000001', 'sesizare', 'Sesizare', 'a@example.ro', '{}', 'Relații',
+                         'in_progress', '2026-03-02T08:00:00Z', x'00');
+             INSERT INTO attachment (submission_id, file_name, media_type, size, sha256, content)
+                 VALUES (5, 'plan.pdf', 'application/pdf', 1, 'ab', x'25');
+             INSERT INTO audit (submission_id, at, actor, action, detail) VALUES
+                 (5, '2026-03-02T08:00:00Z', 'cetățean', 'registered', '1 fișiere atașate'),
+                 (5, '2026-03-03T09:00:00Z', 'ana@primariatm.ro', 'status', 'in_progress');",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let case = load_case(&conn, "TM-2026-000001").unwrap().expect("the case is still there");
+        assert_eq!(case.id, 5);
+        assert_eq!(case.attachments.len(), 1);
+        let actions: Vec<_> =
+            case.history.iter().map(|h| (h["at"].as_str().unwrap(), h["action"].as_str().unwrap())).collect();
+        assert_eq!(actions, [("2026-03-02T08:00:00Z", "registered"), ("2026-03-03T09:00:00Z", "status")]);
+        assert_eq!(case.history[0]["detail"], "1 fișiere atașate");
+        assert!(load_case(&conn, "TM-2026-000002").unwrap().is_none());
+        // The same year and sequence cannot be given twice.
+        let again = conn.execute(
+            "INSERT INTO submission (year, seq, number, form_id, form_title, email, fields, department, status,
+                 registered_at, status_token_sha256)
+                 VALUES (2026, 1, 'XX-2026-000001', 'sesizare', 'Sesizare', 'b@example.ro', '{}', 'Relații',
+                         'registered', '2026-03-04T08:00:00Z', x'01')",
+            [],
+        );
+        assert!(again.is_err(), "a second 2026/1 is refused");
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        conn.execute("DELETE FROM submission WHERE id = 5", []).unwrap();
+        let left: i64 = conn.query_row("SELECT count(*) FROM attachment", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0, "deleting a submission still deletes its files");
     }
 }
