@@ -321,6 +321,7 @@ mod tests {
         assert_eq!(actions, [("2026-03-02T08:00:00Z", "registered"), ("2026-03-03T09:00:00Z", "status")]);
         assert_eq!(case.history[0]["detail"], "1 fișiere atașate");
         assert!(load_case(&conn, "TM-2026-000002").unwrap().is_none());
+        assert!(load_case(&conn, "XX-2026-000001").unwrap().is_none(), "the prefix is part of the number");
         // The same year and sequence cannot be given twice.
         let again = conn.execute(
             "INSERT INTO submission (year, seq, number, form_id, form_title, email, fields, department, status,
