@@ -196,7 +196,12 @@ async fn bad_submissions_get_a_clear_4xx_and_nothing_is_stored() {
 async fn text_with_markup_is_shown_escaped() {
     let api = TestApi::start(|_| {}).await;
     let client = browser();
-    let form = report("x@example.ro").text("loc", "<script>alert(1)</script><img src=x onerror=alert(2)>");
+    let form = Form::new()
+        .text("categorie", "drumuri")
+        .text("loc", "<script>alert(1)</script><img src=x onerror=alert(2)>")
+        .text("descriere", "Groapă adâncă în carosabil, în dreptul școlii; mașinile o ocolesc pe contrasens.")
+        .text("nume", "Ana Popescu")
+        .text("email", "x@example.ro");
     let r = client.post(api.url("/api/forms/sesizare")).multipart(form).send().await.unwrap();
     let page = client.get(api.url(&location(&r))).send().await.unwrap().text().await.unwrap();
     assert!(!page.contains("<script>alert(1)"), "{page}");
@@ -705,5 +710,261 @@ async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
     assert!(finished < 40, "the other request was answered while logins were still queued ({finished} of 40 done)");
     for l in logins {
         assert_eq!(l.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// A raw HTTP/1.1 exchange: sends `head` (and `body`), returns the status line and headers, or
+/// `None` if the server closed the connection first.
+async fn raw_exchange(base: &str, head: &str, body: &[u8]) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(head.as_bytes()).await.ok()?;
+    // The server may answer and close before the whole body is sent.
+    let _ = stream.write_all(body).await;
+    let mut answer = Vec::new();
+    let mut buf = [0; 4096];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => answer.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    (!answer.is_empty()).then(|| String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
+    let api = TestApi::start(|_| {}).await;
+    let host = api.base.trim_start_matches("http://").to_owned();
+    // A declared 48 MB JSON report: refused on its headers, with only a few bytes sent.
+    for (path, content_type) in [
+        ("/api/forms/sesizare", "application/json"),
+        ("/api/forms/sesizare", "application/x-www-form-urlencoded"),
+        ("/api/auth/magic-link", "application/json"),
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\nContent-Type: {content_type}\r\n\
+             Content-Length: 50331648\r\n\r\n"
+        );
+        let started = std::time::Instant::now();
+        let answer = raw_exchange(&api.base, &head, b"{\"descriere\": \"").await.expect("an answer");
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path} {content_type}: {answer}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered without waiting for the body");
+    }
+    // A body sent in chunks, without a declared length: cut off at the limit.
+    let chunk = format!("{:x}\r\n{{\"descriere\": \"{}\r\n", 200 * 1024 + 16, "x".repeat(200 * 1024));
+    let head = format!(
+        "POST /api/forms/sesizare HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let answer = raw_exchange(&api.base, &head, chunk.as_bytes()).await.expect("an answer");
+    assert!(answer.starts_with("HTTP/1.1 413"), "chunked: {answer}");
+    // A 3 MB report with its length: the usual 413 JSON answer, in Romanian.
+    let big = serde_json::json!({"categorie": "drumuri", "descriere": "x".repeat(3 << 20), "nume": "A B", "email": "a@example.ro"});
+    let r = reqwest::Client::new()
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("64 KB"), "{body}");
+    // Just under the limit is read and checked as usual.
+    let fine = serde_json::json!({"categorie": "drumuri", "descriere": "x".repeat(60 * 1024), "nume": "A B", "email": "a@example.ro"});
+    let r = reqwest::Client::new()
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .json(&fine)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let stored: i64 =
+        api.db().query_row("SELECT count(*) FROM submission WHERE length(fields) > 100000", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_characters_and_repeated_fields_are_refused_by_name() {
+    let api = TestApi::start(|_| {}).await;
+    let client = reqwest::Client::new();
+    let refused = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = r.json().await.unwrap();
+        (
+            body["fields"][0]["field"].as_str().unwrap().to_owned(),
+            body["fields"][0]["label"].as_str().unwrap().to_owned(),
+            body["fields"][0]["message"].as_str().unwrap().to_owned(),
+        )
+    };
+    let json =
+        |v: Value| client.post(api.url("/api/forms/sesizare")).header("accept", "application/json").json(&v).send();
+    // A NUL in the name, as JSON, urlencoded and multipart.
+    let (field, label, message) = refused(
+        json(serde_json::json!({"categorie": "drumuri",
+        "descriere": "Groapă mare în carosabil, în dreptul școlii.", "nume": "Ana\u{0}Pop", "email": "ana@example.ro"}))
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!((field.as_str(), label.as_str()), ("nume", "Numele și prenumele"), "the form's label: {message}");
+    assert!(message.contains("U+0000"), "{message}");
+    let urlencoded = "categorie=drumuri&descriere=Groap%C4%83+mare+%C3%AEn+carosabil%2C+%C3%AEn+dreptul+%C8%99colii.&nume=Ana%00Pop&email=ana%40example.ro";
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(urlencoded)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused(r).await.0, "nume");
+    let bell = Form::new()
+        .text("categorie", "drumuri")
+        .text("loc", "Str. Mărășești\u{7}")
+        .text("descriere", "Groapă adâncă în carosabil, în dreptul școlii.")
+        .text("nume", "Ana Pop")
+        .text("email", "ana@example.ro");
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .multipart(bell)
+        .send()
+        .await
+        .unwrap();
+    let (field, _, message) = refused(r).await;
+    assert_eq!(field, "loc");
+    assert!(message.contains("U+0007"), "{message}");
+    // The same field twice: refused, not one of them kept silently.
+    let twice = "categorie=drumuri&descriere=Groap%C4%83+mare+%C3%AEn+carosabil%2C+%C3%AEn+dreptul+%C8%99colii.&nume=Ana+Pop&email=ana%40example.ro&email=alta%40example.ro";
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(twice)
+        .send()
+        .await
+        .unwrap();
+    let (field, _, message) = refused(r).await;
+    assert_eq!(field, "email");
+    assert!(message.contains("de mai multe ori"), "{message}");
+    let r = client.post(api.url("/api/forms/sesizare")).header("accept", "application/json").header("content-type", "application/json")
+        .body(r#"{"categorie": "drumuri", "descriere": "Groapă mare în carosabil, în dreptul școlii.", "nume": "Ana Pop", "nume": "Alt Nume", "email": "ana@example.ro"}"#)
+        .send().await.unwrap();
+    assert_eq!(refused(r).await.0, "nume");
+    let r = client
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .multipart(report("ana@example.ro").text("nume", "Alt Nume"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused(r).await.0, "nume");
+    // The other endpoints read their bodies the same way.
+    let r = client
+        .post(api.url("/api/auth/signup"))
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"email": "ana@example.ro", "name": "Ana\u{1b}[31m"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused(r).await.0, "name");
+    let r = client
+        .post(api.url("/api/auth/magic-link"))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=a%40example.ro&email=b%40example.ro")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused(r).await.0, "email");
+    let stored: i64 = api.db().query_row("SELECT count(*) FROM submission", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0, "nothing refused was stored");
+    let sent: i64 = api.db().query_row("SELECT count(*) FROM outbox", [], |r| r.get(0)).unwrap();
+    assert_eq!(sent, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strangers_address_gets_only_a_few_emails_then_429_with_retry_after() {
+    let api = TestApi::start(|_| {}).await;
+    let victim = "victima@example.ro";
+    // Alert confirmations asked for the victim, each from a fresh client.
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let r = reqwest::Client::new()
+            .post(api.url("/api/alerte"))
+            .header("accept", "application/json")
+            .form(&[
+                ("email", if i % 2 == 0 { victim.to_owned() } else { victim.to_uppercase() }),
+                ("area", "districts".into()),
+                ("district", "aradului".into()),
+                ("topic", "lucrari".into()),
+                ("frequency", "imediat".into()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push((r.status(), r.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse::<u64>().ok())));
+    }
+    assert!(statuses[..5].iter().all(|(s, _)| s.is_success()), "{statuses:?}");
+    let (status, retry) = statuses[5];
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    assert!(retry.is_some_and(|s| s > 60), "Retry-After in seconds: {statuses:?}");
+    // Form receipts count for the same mailbox: the victim's inbox is already full.
+    let r = reqwest::Client::new()
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"categorie": "drumuri", "descriere": "Groapă mare în carosabil, în dreptul școlii.",
+            "nume": "Ana Pop", "email": "\"victima\"@example.ro"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    let body: Value = r.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("minute"), "{body}");
+    let queued: i64 =
+        api.db().query_row("SELECT count(*) FROM outbox WHERE recipient = ?1", [victim], |r| r.get(0)).unwrap();
+    assert_eq!(queued, 5, "five e-mails, then none");
+    let stored: i64 = api.db().query_row("SELECT count(*) FROM submission", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0, "the refused report was not registered (nothing is kept without its receipt)");
+    // Someone else's address is not affected.
+    let r = reqwest::Client::new()
+        .post(api.url("/api/forms/sesizare"))
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"categorie": "drumuri", "descriere": "Groapă mare în carosabil, în dreptul școlii.",
+            "nume": "Ion Pop", "email": "ion@example.ro"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_address_that_is_not_a_clean_local_path_goes_to_the_account_page() {
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    for (i, next) in
+        ["/x\r\nSet-Cookie: a=b", "/\t/evil.example", "/\\evil.example", "//evil.example"].iter().enumerate()
+    {
+        let email = format!("next{i}@example.ro");
+        let r = browser()
+            .post(api.url("/api/auth/magic-link"))
+            .form(&[("email", email.as_str()), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
+        let token = link_token(&sink.find(&email, "Linkul de autentificare").body);
+        let client = browser();
+        let r = client.post(api.url("/api/auth/link")).form(&[("token", token.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}: the link logs in");
+        assert_eq!(location(&r), "/api/cont", "{next:?}");
+        assert!(r.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("a=")));
+        let account = client.get(api.url("/api/cont")).send().await.unwrap();
+        assert_eq!(account.status(), StatusCode::OK, "{next:?}: logged in");
     }
 }

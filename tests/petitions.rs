@@ -280,6 +280,64 @@ async fn a_rejected_petition_stays_visible_with_its_reason_and_markup_is_escaped
     assert_eq!(sign.status(), StatusCode::CONFLICT, "a rejected petition takes no signatures");
     let list = browser().get(api.url("/api/petitii?stare=respinse")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains(&format!("/api/petitii/{id}")));
+
+    // The supporters' link from the author's e-mail leads to the public page, text hidden.
+    let link = sink.find("autor@example.ro", "parcare").body;
+    let start = link.find("/api/petitii/").unwrap();
+    let path: String = link[start..].chars().take_while(|c| !c.is_whitespace()).collect();
+    assert!(path.contains("/sustine?cheie="), "{path}");
+    for viewer in [browser(), author.clone()] {
+        let r = viewer.get(api.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "the link no longer gathers supporters");
+        assert_eq!(location(&r), format!("/api/petitii/{id}"));
+    }
+    let followed = reqwest::get(api.url(&path)).await.unwrap().text().await.unwrap();
+    assert!(followed.contains("Conține atacuri la persoană"), "{followed}");
+    assert!(!followed.contains("date personale ale unui vecin"), "the supporters' link hides the text too");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_mailbox_signs_once_however_its_address_is_spelled_and_undeliverable_addresses_are_refused() {
+    let sink = SmtpSink::start();
+    let smtp = sink.smtp();
+    let site = site_copy(small_thresholds);
+    let site_path = site.path().to_owned();
+    let api = TestApi::start(|c| {
+        c.smtp = Some(smtp);
+        c.site = site_path;
+    })
+    .await;
+    let staff = staff(&api).await;
+    let author = verified_user(&api, &sink, "autor@example.ro").await;
+    let id = published_petition(&api, &sink, &author, &staff, "Semafor la Piața Iosefin").await;
+    let district = a_district(&api);
+    let post = |email: &'static str| {
+        let form = [("name", "Semnatar Unu".to_owned()), ("email", email.to_owned()), ("district", district.clone())];
+        let url = api.url(&format!("/api/petitii/{id}/semneaza"));
+        async move { browser().post(url).header("accept", "application/json").form(&form).send().await.unwrap() }
+    };
+    assert_eq!(post("signer1@example.ro").await.status(), StatusCode::ACCEPTED);
+    for alias in
+        ["\"signer1\"@example.ro", "\"s\\igner1\"@example.ro", "\"\\s\\i\\gner1\"@example.ro", "SIGNER1@example.ro"]
+    {
+        let r = post(alias).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{alias} reaches the same mailbox: {}", r.text().await.unwrap());
+    }
+    assert_eq!(post("ion.pop@gmail.com").await.status(), StatusCode::ACCEPTED);
+    assert_eq!(post("\"ionpop\"@gmail.com").await.status(), StatusCode::CONFLICT, "Gmail ignores dots, quoted or not");
+    let r = post("\"a b\"@example.ro").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an address mail cannot be sent to is refused");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "email", "{body}");
+    let stored: Vec<String> = api
+        .db()
+        .prepare("SELECT email FROM signature WHERE petition_id = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stored, ["signer1@example.ro", "ion.pop@gmail.com"], "stored as delivered");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -260,3 +260,24 @@ fn the_sample_city_has_works_in_every_state_collection_everywhere_and_a_page_per
         assert!(!s["zones"].as_array().unwrap().is_empty(), "{} has no collection zone", s["name"]);
     }
 }
+
+/// A fresh clone has nothing beside it: no tracked file may read the steering folder next to the
+/// repository (the standards the tests need are copied in, `tests/standards/`, with their licences).
+#[test]
+fn the_repository_reads_nothing_from_beside_it() {
+    let listed = Command::new("git").arg("-C").arg(root()).args(["ls-files", "-z"]).output().unwrap();
+    assert!(listed.status.success(), "git ls-files: {}", String::from_utf8_lossy(&listed.stderr));
+    let needle = concat!("..", "/shared");
+    let mut readers = Vec::new();
+    let mut scanned = 0;
+    for path in String::from_utf8(listed.stdout).unwrap().split('\0').filter(|p| !p.is_empty()) {
+        let Ok(text) = std::fs::read_to_string(root().join(path)) else { continue };
+        scanned += 1;
+        if text.contains(needle) {
+            readers.push(path.to_owned());
+        }
+    }
+    assert!(scanned > 500, "only {scanned} tracked text files");
+    assert!(readers.is_empty(), "these files refer to {needle}/, which a fresh clone does not have: {readers:?}");
+    assert!(root().join("tests/standards/ocds-1.1.5/ocds-1.1.5-schema.zip").is_file());
+}

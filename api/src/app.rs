@@ -119,7 +119,8 @@ fn explain(status: StatusCode, csrf: bool, detail: &str) -> String {
         StatusCode::NOT_FOUND => "Pagina nu există. Verificați adresa sau porniți de la pagina principală.".into(),
         StatusCode::METHOD_NOT_ALLOWED => "Această adresă nu primește cereri de acest fel.".into(),
         StatusCode::PAYLOAD_TOO_LARGE => {
-            "Ce ați trimis depășește dimensiunea permisă. Micșorați sau reduceți numărul fișierelor atașate.".into()
+            "Ce ați trimis depășește dimensiunea permisă. Scurtați textul sau micșorați ori reduceți fișierele atașate."
+                .into()
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             "Cererea trebuie trimisă ca formular (multipart/form-data sau application/x-www-form-urlencoded) sau JSON."
@@ -143,7 +144,8 @@ pub fn see_other(location: &str) -> Response {
         .expect("a redirect response")
 }
 
-/// A request body from an HTML form (`application/x-www-form-urlencoded`) or a JSON client.
+/// A request body from an HTML form (`application/x-www-form-urlencoded`) or a JSON client,
+/// read and checked by [`crate::input`].
 pub struct Input<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for Input<T>
@@ -153,31 +155,70 @@ where
 {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if wants_json(request.headers())
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let is_json = wants_json(request.headers())
             && request
                 .headers()
                 .get(header::CONTENT_TYPE)
-                .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
-        {
-            axum::Json::<T>::from_request(request, state)
-                .await
-                .map(|axum::Json(v)| Input(v))
-                .map_err(|e| ApiError::bad_request(format!("Corpul JSON nu este valid: {}", e.body_text())))
-        } else {
-            axum::Form::<T>::from_request(request, state)
-                .await
-                .map(|axum::Form(v)| Input(v))
-                .map_err(|e| ApiError::bad_request(format!("Formularul nu a putut fi citit: {}", e.body_text())))
+                .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
+        if !is_json && !is_form {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Cererea trebuie trimisă ca formular (application/x-www-form-urlencoded) sau JSON (application/json).",
+            ));
         }
+        let body = crate::input::text_body(request).await?;
+        if is_json { crate::input::json(&body).map(Input) } else { crate::input::form(&body).map(Input) }
     }
 }
 
-/// A local path to return to after a login, or the account page. Anything else (another site,
-/// `//host`) is ignored, so a link cannot send people elsewhere.
+/// A local path to return to after a login, or the account page. Only a clean path on this
+/// site is kept: it starts with one `/`, and holds only visible ASCII (no space, tab, CR or LF,
+/// which browsers drop or which would split the header, and no `\\`, which they read as `/`),
+/// so a link can neither send people elsewhere nor break the redirect.
 pub fn local_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 512 => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.len() < 512
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/api/cont".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_next;
+
+    #[test]
+    fn only_a_clean_local_path_is_a_place_to_return_to() {
+        assert_eq!(local_next(Some("/api/petitii/3?x=1#semneaza")), "/api/petitii/3?x=1#semneaza");
+        assert_eq!(local_next(Some("/formulare/sesizare/")), "/formulare/sesizare/");
+        for bad in [
+            "//evil.example",
+            "/\tevil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/x\r\nSet-Cookie: a=b",
+            "/x\ny",
+            "/a b",
+            "https://evil.example/",
+            "evil",
+            "/ș",
+            "",
+        ] {
+            assert_eq!(local_next(Some(bad)), "/api/cont", "{bad:?}");
+        }
+        assert_eq!(local_next(None), "/api/cont");
+        assert_eq!(local_next(Some(&format!("/{}", "a".repeat(600)))), "/api/cont");
     }
 }

@@ -29,6 +29,13 @@ pub struct RateLimit {
     pub per_minute: u32,
 }
 
+/// E-mails sent on request to one mailbox: a burst, then one per `every`.
+#[derive(Debug, Clone, Copy)]
+pub struct MailLimit {
+    pub burst: u32,
+    pub every: std::time::Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// The SQLite file (created with its folder on first run).
@@ -51,6 +58,10 @@ pub struct ApiConfig {
     /// Limits on state-changing requests per client address; `None` turns them off (load
     /// benchmarks, where every client shares one address).
     pub post_limit: Option<RateLimit>,
+    /// E-mails sent on a request to an address someone typed (login and confirmation links,
+    /// receipts), per mailbox, so nobody can flood a stranger's inbox; `None` turns it off (load
+    /// benchmarks, whose clients reuse addresses).
+    pub mail_limit: Option<MailLimit>,
     /// The wait before retrying a failed e-mail, doubled on every further failure.
     pub mail_retry: std::time::Duration,
     /// OpenID Connect providers people can log in with (`--oidc FILE`).
@@ -71,6 +82,7 @@ impl ApiConfig {
             trusted_origins: vec![],
             today: None,
             post_limit: Some(RateLimit { burst: 30, per_minute: 60 }),
+            mail_limit: Some(MailLimit { burst: 5, every: std::time::Duration::from_secs(600) }),
             mail_retry: std::time::Duration::from_secs(60),
             oidc: vec![],
         }

@@ -23,6 +23,9 @@ pub struct ApiError {
     /// Where to go back to (a form's page).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub back: Option<String>,
+    /// Seconds until a refused request may be tried again (`Retry-After`, with 429).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,7 +37,7 @@ pub struct FieldError {
 
 impl ApiError {
     pub fn new(status: StatusCode, error: impl Into<String>) -> ApiError {
-        ApiError { status, error: error.into(), fields: vec![], back: None }
+        ApiError { status, error: error.into(), fields: vec![], back: None, retry_after: None }
     }
     pub fn bad_request(error: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, error)
@@ -53,6 +56,10 @@ impl ApiError {
     }
     pub fn unprocessable(error: impl Into<String>, fields: Vec<FieldError>) -> ApiError {
         ApiError { fields, ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, error) }
+    }
+    /// A 429: too many requests, and when to try again.
+    pub fn too_many(error: impl Into<String>, wait: std::time::Duration) -> ApiError {
+        ApiError { retry_after: Some(wait.as_secs().max(1)), ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, error) }
     }
     pub fn with_back(mut self, url: impl Into<String>) -> ApiError {
         self.back = Some(url.into());
@@ -84,6 +91,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status;
         let mut response = (status, Json(&self)).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         response.extensions_mut().insert(self);
         response
     }

@@ -11,7 +11,9 @@ mod cases;
 mod clock;
 pub mod config;
 pub mod db;
+pub mod email;
 mod error;
+mod input;
 pub mod mail;
 pub mod oidc;
 mod openapi;
@@ -33,7 +35,7 @@ use tokio::sync::{Notify, Semaphore};
 use tower_http::timeout::TimeoutLayer;
 
 pub use app::App;
-pub use config::{ApiConfig, RateLimit, Smtp, SmtpSecurity};
+pub use config::{ApiConfig, MailLimit, RateLimit, Smtp, SmtpSecurity};
 
 use crate::app::AppState;
 use crate::clock::Clock;
@@ -55,7 +57,7 @@ impl Api {
         let db = Db::open(&config.db).map_err(|e| anyhow::anyhow!("{}: {e}", config.db.display()))?;
         let live = Live::open(&config.site, &config.theme).map_err(|e| anyhow::anyhow!("{e}"))?;
         let clock = Clock { pinned_today: config.today };
-        let limits = security::Limits::new(config.post_limit, &config.trusted_origins);
+        let limits = security::Limits::new(&config);
         let oidc = oidc::Providers::new(&config.oidc);
         let app = Arc::new(AppState {
             db,
@@ -103,6 +105,7 @@ impl Api {
     pub fn spawn_workers(&self) {
         tokio::spawn(mail::sender::run(self.app.clone()));
         tokio::spawn(petitions::counts::run(self.app.clone()));
+        tokio::spawn(security::forget_idle(self.app.clone()));
     }
 
     pub fn app(&self) -> &App {

@@ -4,9 +4,10 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -25,13 +26,13 @@ pub fn csrf(config: &ApiConfig) -> anyhow::Result<CsrfLayer> {
     Ok(layer)
 }
 
-/// Request rates allowed per client address (state-changing requests) and per e-mail address
-/// (mails the API sends to it on request: login links, verification).
+/// Request rates allowed per client address (state-changing requests) and per mailbox (mails the
+/// API sends to an address on request: login links, confirmations, receipts).
 pub struct Limits {
     /// The Content-Security-Policy of every response, made once.
     pub csp: HeaderValue,
     per_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    per_email: DefaultKeyedRateLimiter<String>,
+    per_mailbox: Option<DefaultKeyedRateLimiter<String>>,
     /// Signatures per network (/24 for IPv4, /48 for IPv6) and per e-mail domain outside the
     /// large providers: what a script signing from one place or one domain runs into.
     signing: Option<(DefaultKeyedRateLimiter<Vec<u8>>, DefaultKeyedRateLimiter<String>)>,
@@ -42,22 +43,28 @@ fn quota(limit: RateLimit) -> Quota {
     Quota::per_minute(per_minute).allow_burst(NonZeroU32::new(limit.burst.max(1)).expect("non-zero"))
 }
 
+/// How long until `refused` would be allowed.
+fn wait(refused: &governor::NotUntil<governor::clock::QuantaInstant>) -> Duration {
+    refused.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()))
+}
+
 impl Limits {
-    pub fn new(post_limit: Option<RateLimit>, trusted_origins: &[String]) -> Limits {
+    pub fn new(config: &ApiConfig) -> Limits {
         let form_action =
-            std::iter::once("'self'").chain(trusted_origins.iter().map(String::as_str)).collect::<Vec<_>>();
+            std::iter::once("'self'").chain(config.trusted_origins.iter().map(String::as_str)).collect::<Vec<_>>();
         let csp = format!(
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
              base-uri 'none'; frame-ancestors 'none'; form-action {}",
             form_action.join(" ")
         );
+        let post_limit = config.post_limit;
         Limits {
             csp: HeaderValue::from_str(&csp).expect("ASCII policy"),
             per_ip: post_limit.map(|l| RateLimiter::keyed(quota(l))),
-            // Five mails to one address, then one every ten minutes.
-            per_email: RateLimiter::keyed(
-                quota(RateLimit { burst: 5, per_minute: 1 }).allow_burst(NonZeroU32::new(5).expect("non-zero")),
-            ),
+            per_mailbox: config.mail_limit.map(|l| {
+                let every = Quota::with_period(l.every).expect("a non-zero period");
+                RateLimiter::keyed(every.allow_burst(NonZeroU32::new(l.burst.max(1)).expect("non-zero")))
+            }),
             signing: post_limit.map(|l| {
                 (
                     RateLimiter::keyed(quota(RateLimit { burst: l.burst * 4, per_minute: l.per_minute * 4 })),
@@ -74,28 +81,58 @@ impl Limits {
             IpAddr::V4(a) => a.octets()[..3].to_vec(),
             IpAddr::V6(a) => a.octets()[..6].to_vec(),
         };
-        let too_many = |what: &str| {
-            ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
+        let too_many = |what: &str, refused| {
+            ApiError::too_many(
                 format!("Prea multe semnături {what} într-un timp scurt. Încercați din nou peste câteva minute."),
+                wait(&refused),
             )
         };
-        per_net.check_key(&net).map_err(|_| too_many("din aceeași rețea"))?;
+        per_net.check_key(&net).map_err(|r| too_many("din aceeași rețea", r))?;
         if !large_provider {
-            per_domain.check_key(&domain.to_owned()).map_err(|_| too_many(&format!("cu adrese @{domain}")))?;
+            per_domain.check_key(&domain.to_owned()).map_err(|r| too_many(&format!("cu adrese @{domain}"), r))?;
         }
         Ok(())
     }
 
-    /// Whether one more mail may be sent to `email` on request.
-    pub fn email(&self, email: &str) -> Result<(), ApiError> {
-        self.per_email.check_key(&email.to_lowercase()).map_err(|_| {
-            ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Am trimis deja mai multe mesaje la această adresă. Verificați căsuța de e-mail (și dosarul Spam) \
-                 sau încercați din nou peste zece minute.",
+    /// Whether one more mail may be sent, on request, to the mailbox `address` reaches (its
+    /// aliases count together).
+    pub fn email(&self, address: &str) -> Result<(), ApiError> {
+        let Some(limiter) = &self.per_mailbox else { return Ok(()) };
+        let mailbox = crate::email::parse(address).map_or_else(|_| address.to_lowercase(), |a| a.mailbox);
+        limiter.check_key(&mailbox).map_err(|refused| {
+            let wait = wait(&refused);
+            ApiError::too_many(
+                format!(
+                    "Am trimis deja mai multe mesaje la această adresă. Verificați căsuța de e-mail (și dosarul Spam) \
+                     sau încercați din nou peste {} minute.",
+                    wait.as_secs().div_ceil(60).max(1)
+                ),
+                wait,
             )
         })
+    }
+
+    /// Drops the state of keys that are back to a full burst, so the maps do not grow forever.
+    fn forget_idle(&self) {
+        if let Some(l) = &self.per_ip {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.per_mailbox {
+            l.retain_recent();
+        }
+        if let Some((a, b)) = &self.signing {
+            a.retain_recent();
+            b.retain_recent();
+        }
+    }
+}
+
+/// Every minute, forgets the limits' idle keys.
+pub async fn forget_idle(app: App) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        app.limits.forget_idle();
     }
 }
 
@@ -125,15 +162,12 @@ pub async fn rate_limit(State(app): State<App>, request: Request, next: Next) ->
         (&app.limits.per_ip, request.method() != Method::GET && request.method() != Method::HEAD)
     {
         let ip = client_ip(&request);
-        if let Err(not_until) = limiter.check_key(&ip) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-            let mut r = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
+        if let Err(refused) = limiter.check_key(&ip) {
+            return ApiError::too_many(
                 "Prea multe cereri de la această adresă într-un timp scurt. Așteptați un minut și încercați din nou.",
+                wait(&refused),
             )
             .into_response();
-            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
-            return r;
         }
     }
     next.run(request).await

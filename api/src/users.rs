@@ -6,9 +6,9 @@ use rusqlite::params;
 use crate::db::{Db, DbError};
 
 /// Creates the account, or gives an existing one the role (and password, if given). The
-/// address counts as verified: an administrator vouches for it.
+/// address (as `email::normalise` gives it) counts as verified: an administrator vouches for it.
 pub async fn add(db: &Db, email: &str, name: &str, role: &str, password_hash: Option<String>) -> Result<i64, DbError> {
-    let (email, name, role) = (email.trim().to_lowercase(), name.to_owned(), role.to_owned());
+    let (email, name, role) = (email.to_owned(), name.to_owned(), role.to_owned());
     db.write(move |c| {
         let now = Timestamp::now().to_string();
         c.execute(

@@ -419,10 +419,13 @@ fn api_command(a: ApiArgs) -> ExitCode {
             } else {
                 None
             };
-            if let Err(e) = civic_api::accounts::normalise_email(&email) {
-                eprintln!("civic api user add: --email {email}: {}", e.message);
-                return ExitCode::from(2);
-            }
+            let email = match civic_api::email::normalise(&email) {
+                Ok(address) => address,
+                Err(e) => {
+                    eprintln!("civic api user add: --email {email}: {}", e.message);
+                    return ExitCode::from(2);
+                }
+            };
             let result = runtime.block_on(async {
                 let db = civic_api::db::Db::open(&config.db)?;
                 civic_api::users::add(&db, &email, &name, &role, hash).await

@@ -328,6 +328,8 @@ async fn main() -> ExitCode {
     let data = tempfile::tempdir().expect("a temporary folder");
     let db = data.path().join("civic.db");
     let mut config = TestApi::config(data.path(), None);
+    // Each simulated client files its reports under one address.
+    config.mail_limit = None;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
     let addr = listener.local_addr().unwrap();
     config.public_url = format!("http://{addr}");

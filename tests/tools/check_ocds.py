@@ -8,7 +8,7 @@ Usage (after `bash tests/tools/setup-python.sh`):
     tests/.venv/bin/python tests/tools/check_ocds.py --json PACKAGE.json   # full libcoveocds result
 
 The OCDS schema and codelists are read from the official standard ZIP
-(default: $REPO/../shared/standards/ocds-1.1.5-schema.zip, override with
+(default: the copy in the repository, tests/standards/ocds-1.1.5/, override with
 --schema-zip or $OCDS_SCHEMA_ZIP). libcoveocds' `standard_zip` option points
 the profile builder at that ZIP instead of GitHub; extensions (which would be
 fetched from the web) are refused. As a guard, every socket connection and DNS
@@ -36,7 +36,7 @@ import zipfile
 
 TOOLS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_DIR = os.path.dirname(os.path.dirname(TOOLS_DIR))
-DEFAULT_SCHEMA_ZIP = os.path.join(REPO_DIR, "..", "shared", "standards", "ocds-1.1.5-schema.zip")
+DEFAULT_SCHEMA_ZIP = os.path.join(REPO_DIR, "tests", "standards", "ocds-1.1.5", "ocds-1.1.5-schema.zip")
 OCDS_VERSION = "1.1"
 STANDARD_TAG = "1__1__5"
 
@@ -129,7 +129,7 @@ def main():
     parser.add_argument(
         "--schema-zip",
         default=os.environ.get("OCDS_SCHEMA_ZIP", DEFAULT_SCHEMA_ZIP),
-        help="official OCDS standard ZIP (default: $OCDS_SCHEMA_ZIP or $REPO/../shared/standards/ocds-1.1.5-schema.zip)",
+        help="official OCDS standard ZIP (default: $OCDS_SCHEMA_ZIP or tests/standards/ocds-1.1.5/ocds-1.1.5-schema.zip)",
     )
     parser.add_argument("--strict", action="store_true", help="also fail on warnings (additional checks etc.)")
     parser.add_argument("--json", action="store_true", help="print libcoveocds' full result as JSON, then the summary")

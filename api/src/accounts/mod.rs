@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::{App, Input, local_next, see_other, wants_json};
+use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
 use crate::published::Assurance;
@@ -42,19 +43,6 @@ pub fn routes() -> Router<App> {
 /// How long a magic link and an e-mail verification link stay valid.
 const MAGIC_LINK_MINUTES: i64 = 30;
 const VERIFY_LINK_HOURS: i64 = 48;
-
-/// An e-mail address as stored: trimmed, lower-cased, and valid.
-pub fn normalise_email(raw: &str) -> Result<String, FieldError> {
-    let email = raw.trim().to_lowercase();
-    let problem = |message: &str| FieldError { field: "email".into(), label: "E-mail".into(), message: message.into() };
-    if email.is_empty() {
-        return Err(problem("este obligatoriu"));
-    }
-    if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
-        return Err(problem("nu este o adresă de e-mail validă (de forma nume@domeniu.ro)"));
-    }
-    Ok(email)
-}
 
 #[derive(Deserialize)]
 struct NextQuery {
@@ -143,7 +131,7 @@ pub struct SignupForm {
               (status = 422, description = "a field is wrong"), (status = 429, description = "too many e-mails to this address")))]
 pub async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Input<SignupForm>) -> ApiResult<Response> {
     let mut problems = Vec::new();
-    let email = normalise_email(&form.email).map_err(|e| problems.push(e)).ok();
+    let email = email::normalise(&form.email).map_err(|e| problems.push(e)).ok();
     let name = form.name.trim().to_owned();
     if name.chars().count() > 200 {
         problems.push(FieldError {
@@ -214,7 +202,7 @@ pub async fn login(
         )
         .with_back("/api/cont/autentificare")
     };
-    let email = normalise_email(&form.email).map_err(|_| wrong())?;
+    let email = email::normalise(&form.email).map_err(|_| wrong())?;
     let found: Option<(i64, Option<String>, bool)> = app
         .db
         .read(move |c| {
@@ -253,7 +241,7 @@ pub async fn request_link(
     headers: HeaderMap,
     Input(form): Input<LinkRequest>,
 ) -> ApiResult<Response> {
-    let email = normalise_email(&form.email).map_err(|e| {
+    let email = email::normalise(&form.email).map_err(|e| {
         ApiError::unprocessable("Corectați adresa de e-mail.", vec![e]).with_back("/api/cont/autentificare")
     })?;
     app.limits.email(&email)?;

@@ -24,8 +24,9 @@ use sha2::{Digest, Sha256};
 pub use dispatch::{Report, dispatch};
 
 use crate::accounts::session::Viewer;
-use crate::accounts::{normalise_email, tokens};
+use crate::accounts::tokens;
 use crate::app::{App, Input, see_other, wants_json};
+use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
 
@@ -156,15 +157,12 @@ where
     async fn from_request(request: axum::extract::Request, _: &S) -> Result<Self, Self::Rejection> {
         let json =
             request.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-        let body = axum::body::to_bytes(request.into_body(), 64 * 1024)
-            .await
-            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Ce ați trimis este prea mare."))?;
+        let body = crate::input::text_body(request).await?;
         let value = if json {
-            serde_json::from_slice::<Value>(&body)
-                .map_err(|e| ApiError::bad_request(format!("Corpul JSON nu este valid: {e}")))?
+            crate::input::json::<Value>(&body)?
         } else {
             let mut map = serde_json::Map::new();
-            for (k, v) in url_pairs(&body) {
+            for (k, v) in crate::input::form_values(&body)? {
                 match map.get_mut(&k) {
                     None => {
                         map.insert(k, Value::String(v));
@@ -179,15 +177,6 @@ where
             .map(Fields)
             .map_err(|e| ApiError::bad_request(format!("Formularul nu a putut fi citit: {e}")))
     }
-}
-
-/// `application/x-www-form-urlencoded` pairs; a body that is not one gives none.
-fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
-    axum::extract::Query::<Vec<(String, String)>>::try_from_uri(
-        &format!("/?{}", String::from_utf8_lossy(body).trim()).parse().unwrap_or_default(),
-    )
-    .map(|q| q.0)
-    .unwrap_or_default()
 }
 
 fn problem(field: &str, label: &str, message: impl Into<String>) -> FieldError {
@@ -301,7 +290,7 @@ async fn subscribe(
 ) -> ApiResult<Response> {
     let published = app.published();
     let mut problems = Vec::new();
-    let email = normalise_email(&form.email).map_err(|e| problems.push(e)).ok();
+    let email = email::normalise(&form.email).map_err(|e| problems.push(e)).ok();
     let area = parse_area(&form, &published.districts).map_err(|e| problems.push(e)).ok();
     let topics = parse_topics(&form.topic).map_err(|e| problems.push(e)).ok();
     let frequency = parse_frequency(&form.frequency).map_err(|e| problems.push(e)).ok();
@@ -311,6 +300,9 @@ async fn subscribe(
     };
     // Logged in with this very (verified) address: no confirmation mail is needed.
     let proven = user.as_ref().is_some_and(|u| u.email_verified && u.email == email);
+    if !proven {
+        app.limits.email(&email).map_err(|e| e.with_back("/api/alerte"))?;
+    }
     let (token, hash) = tokens::new_token();
     let link = tokens::hash(&link_key(&hash));
     let feed = tokens::hash(&feed_key(&hash));

@@ -3,7 +3,6 @@
 //! aggregated in batches, thresholds start legal clocks, and the city's answer is published on it.
 
 pub mod counts;
-mod email;
 mod moderation;
 mod signing;
 
@@ -392,8 +391,13 @@ async fn sponsor_page(
     let Some(p) = p.filter(|p| !key.is_empty() && p.sponsor_key == key) else {
         return Err(ApiError::not_found("Linkul de susținere nu este valid. Cereți-l din nou autorului petiției."));
     };
+    // The link only gathers supporters: once the petition moved on (moderation, published,
+    // rejected with its text hidden), its page shows what the public may see.
+    if p.status != "collecting" {
+        return Ok(see_other(&format!("/api/petitii/{id}")));
+    }
     let next = format!("/api/petitii/{id}/sustine?cheie={key}");
-    let ctx = json!({"petition": p, "key": key, "user": user, "next": next});
+    let ctx = json!({"petition": p.public(), "key": key, "user": user, "next": next});
     Ok(app.page("api/petition_sponsor.html", "Susțineți petiția", &format!("/api/petitii/{id}"), ctx)?.into_response())
 }
 

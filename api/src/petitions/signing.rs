@@ -11,10 +11,10 @@ use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::email;
 use crate::accounts::session::Viewer;
-use crate::accounts::{normalise_email, tokens};
+use crate::accounts::tokens;
 use crate::app::{App, Input, see_other, wants_json};
+use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
 use crate::published::Assurance;
@@ -52,7 +52,7 @@ async fn sign(
     let published = app.published();
     let mut problems = Vec::new();
     let name = super::text(&mut problems, "name", "Numele", &form.name, 2, 100);
-    let address = normalise_email(&form.email).map_err(|e| problems.push(e)).ok();
+    let address = email::parse(&form.email).map_err(|e| problems.push(e)).ok();
     let district = form.district.trim().to_owned();
     if !published.districts.is_empty() && !published.districts.iter().any(|d| d.id == district) {
         problems.push(FieldError {
@@ -69,7 +69,7 @@ async fn sign(
         )
         .with_back(back));
     };
-    let (norm, domain) = email::normalise(&address);
+    let email::Address { address, mailbox: norm, domain } = address;
     if email::is_disposable(&domain) {
         closed_first(&app, id).await?;
         return Err(ApiError::unprocessable(
@@ -94,6 +94,9 @@ async fn sign(
         .as_ref()
         .filter(|u| proven || u.assurance >= Assurance::EidSubstantial)
         .map_or(Assurance::None, |u| u.assurance);
+    if !proven {
+        app.limits.email(&address).map_err(|e| e.with_back(back.clone()))?;
+    }
     let (token, hash) = tokens::new_ordered_token();
     let confirm_mail = if proven {
         None

@@ -2,13 +2,15 @@
 //! `multipart/form-data` or urlencoded post, or a JSON object. Files are limited while they
 //! stream in, and their type is sniffed from their bytes, never trusted from their name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::input;
 use crate::published::Form;
 
 /// One attached file, checked.
@@ -47,17 +49,21 @@ pub async fn read(request: Request, form: &Form) -> ApiResult<Intake> {
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     if content_type.starts_with("application/json") {
-        let axum::Json(fields) =
-            axum::Json::<BTreeMap<String, String>>::from_request(request, &()).await.map_err(|e| {
-                ApiError::bad_request(format!("Corpul JSON trebuie să fie un obiect cu text: {}", e.body_text()))
-            })?;
+        let body = input::text_body(request).await?;
+        let fields = input::json::<BTreeMap<String, Value>>(&body)?
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::String(text) => Ok((k, text)),
+                _ => Err(ApiError::bad_request(format!(
+                    "Corpul JSON trebuie să fie un obiect cu text: „{k}” nu este un șir de caractere."
+                ))),
+            })
+            .collect::<ApiResult<_>>()?;
         return Ok(Intake { fields, files: vec![] });
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
-        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(request, &())
-            .await
-            .map_err(|e| ApiError::bad_request(format!("Formularul nu a putut fi citit: {}", e.body_text())))?;
-        return Ok(Intake { fields: pairs.into_iter().collect(), files: vec![] });
+        let body = input::text_body(request).await?;
+        return Ok(Intake { fields: input::form_pairs(&body)?.into_iter().collect(), files: vec![] });
     }
     let mut multipart = Multipart::from_request(request, &()).await.map_err(|_| {
         ApiError::new(
@@ -70,10 +76,24 @@ pub async fn read(request: Request, form: &Form) -> ApiResult<Intake> {
     let bad_body = |e: axum::extract::multipart::MultipartError| {
         ApiError::new(e.status(), format!("Formularul nu a putut fi citit până la capăt: {}", e.body_text()))
     };
+    let mut seen = HashSet::new();
+    let mut text_bytes = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(bad_body)? {
         let name = field.name().unwrap_or_default().to_owned();
         let Some(file_name) = field.file_name().map(str::to_owned) else {
-            let text = field.text().await.map_err(bad_body)?;
+            // Text fields share the limit of a body without files, counted as they stream in.
+            let mut text = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
+                text_bytes += chunk.len();
+                if text_bytes > input::TEXT_LIMIT {
+                    return Err(input::too_large());
+                }
+                text.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(text)
+                .map_err(|_| ApiError::bad_request(format!("Câmpul „{name}” nu este text UTF-8.")))?;
+            input::check_text(&name, &text)?;
+            input::check_once(&mut seen, &name)?;
             intake.fields.insert(name, text);
             continue;
         };

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::accounts::session::{User, Viewer};
-use crate::accounts::{normalise_email, tokens};
+use crate::accounts::tokens;
 use crate::app::{App, see_other, wants_json};
+use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::published::{Assurance, Form};
 
@@ -67,7 +68,12 @@ pub async fn submit(
         ApiError::not_found("Formularul nu există (poate a fost retras). Alegeți-l din lista formularelor.")
     })?;
     check_assurance(form, user.as_ref())?;
-    let intake = intake::read(request, form).await.map_err(|e| e.with_back(&form.url))?;
+    let intake = intake::read(request, form).await.map_err(|mut e| {
+        for f in &mut e.fields {
+            f.label = label_of(form, &f.field);
+        }
+        e.with_back(&form.url)
+    })?;
     // Empty inputs are absent values: an optional field left blank is not "too short".
     let fields: Map<String, Value> =
         intake.fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (k, Value::String(v))).collect();
@@ -77,7 +83,7 @@ pub async fn submit(
         .into_iter()
         .map(|(field, message)| FieldError { label: label_of(form, &field), field, message })
         .collect();
-    let email = fields["email"].as_str().map(normalise_email);
+    let email = fields["email"].as_str().map(email::normalise);
     if let Some(Err(e)) = &email {
         problems.retain(|p| p.field != "email");
         problems.push(FieldError { label: label_of(form, "email"), ..e.clone() });
@@ -104,6 +110,10 @@ pub async fn submit(
     let email = email.and_then(Result::ok).ok_or_else(|| {
         ApiError::unprocessable("Adresa de e-mail este necesară pentru răspuns.", vec![]).with_back(&form.url)
     })?;
+    // The receipt goes to the address typed; to someone else's only a few times.
+    if !user.as_ref().is_some_and(|u| u.email_verified && u.email == email) {
+        app.limits.email(&email).map_err(|e| e.with_back(&form.url))?;
+    }
     let (token, token_hash) = tokens::new_token();
     let registration = registry::Registration {
         form,
