@@ -461,6 +461,7 @@ async fn invalidate(
     let criteria = form.selection.describe();
     app.db
         .write(move |c| {
+            load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
             let (ids, _) = select(c, id, &form.selection, range)?;
             c.execute(
                 "INSERT INTO invalidation (petition_id, criteria, reason, removed, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
