@@ -707,3 +707,17 @@ async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
         assert_eq!(l.await.unwrap(), StatusCode::UNAUTHORIZED);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_address_gets_a_400_in_romanian() {
+    let api = TestApi::start(|_| {}).await;
+    for (path, says) in [("/api/petitii/abc", "Adresa nu este corectă"), ("/api/petitii?stare=a&stare=b", "după „?”")]
+    {
+        for accept in ["text/html", "application/json"] {
+            let r = browser().get(api.url(path)).header("accept", accept).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+            let text = r.text().await.unwrap();
+            assert!(text.contains(says) && !text.contains("Cannot parse") && !text.contains("deserialize"), "{text}");
+        }
+    }
+}
