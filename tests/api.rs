@@ -968,3 +968,17 @@ async fn a_next_address_that_is_not_a_clean_local_path_goes_to_the_account_page(
         assert_eq!(account.status(), StatusCode::OK, "{next:?}: logged in");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_address_gets_a_400_in_romanian() {
+    let api = TestApi::start(|_| {}).await;
+    for (path, says) in [("/api/petitii/abc", "Adresa nu este corectă"), ("/api/petitii?stare=a&stare=b", "după „?”")]
+    {
+        for accept in ["text/html", "application/json"] {
+            let r = browser().get(api.url(path)).header("accept", accept).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+            let text = r.text().await.unwrap();
+            assert!(text.contains(says) && !text.contains("Cannot parse") && !text.contains("deserialize"), "{text}");
+        }
+    }
+}

@@ -461,3 +461,19 @@ async fn counts_equal_the_confirmed_rows_after_a_concurrent_burst_and_invalidati
         "the public log"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidating_signatures_of_a_petition_that_does_not_exist_is_a_404() {
+    // Found by tests/openapi_fuzz.rs: the invalidation's row pointed at no petition and the
+    // foreign key made it a 503.
+    let api = TestApi::start(|_| {}).await;
+    let staff = staff(&api).await;
+    let r = staff
+        .post(api.url("/api/admin/petitii/999/invalidare"))
+        .form(&[("domeniu", "mailinator.com"), ("reason", "Semnături din adrese de e-mail temporare.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("Petiția nu există"));
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need, then runs every test.
-#   - a Python virtualenv with libcoveocds (OCDS) and icalendar (tests/tools/requirements.txt)
+#   - a Python virtualenv with libcoveocds (OCDS), icalendar, aiosmtpd and schemathesis (the API's
+#     OpenAPI fuzz test) (tests/tools/requirements.txt)
 #   - Debian's Chromium (/usr/bin/chromium) and the browser tests' npm packages (tests/package.json:
 #     playwright-core, axe-core, vnu-jar), installed only when missing or out of date
 #   - the site's npm packages (package.json: Leaflet), copied into built sites

@@ -130,6 +130,16 @@ fn explain(status: StatusCode, csrf: bool, detail: &str) -> String {
             "Prea multe cereri într-un timp scurt. Așteptați un minut și încercați din nou.".into()
         }
         StatusCode::REQUEST_TIMEOUT => "Cererea a durat prea mult. Încercați din nou.".into(),
+        // axum's Path and Query rejections, in English: the address itself is wrong.
+        StatusCode::BAD_REQUEST if detail.starts_with("Invalid URL") => {
+            "Adresa nu este corectă: o parte din ea nu are forma așteptată (de exemplu, numărul unei petiții \
+             trebuie să fie un număr). Verificați adresa sau porniți de la pagina principală."
+                .into()
+        }
+        StatusCode::BAD_REQUEST if detail.starts_with("Failed to deserialize query string") => {
+            "Parametrii din adresă (după „?”) nu pot fi citiți. Verificați adresa sau porniți de la pagina principală."
+                .into()
+        }
         s if s.is_client_error() => format!("Cererea nu a putut fi citită: {}", detail.trim()),
         _ => "Serviciul este temporar indisponibil. Încercați din nou în câteva minute.".into(),
     }

@@ -36,13 +36,27 @@ const MANUAL_STATUSES: [&str; 3] = ["registered", "in_progress", "filed"];
 /// Days from registration within which a misdirected petition is forwarded (OG 27/2002 art. 6¹).
 const FORWARD_DAYS: i32 = 5;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Filters {
+    /// Only cases with this status.
     stare: Option<String>,
+    /// Only submissions of this form (its id).
     formular: Option<String>,
+    /// Only cases of this department.
     departament: Option<String>,
 }
 
+/// Staff: the cases, overdue first.
+#[utoipa::path(
+    get, path = "/api/admin/dosare", tag = "cases", operation_id = "cases_list",
+    params(Filters),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff")
+    )
+)]
 async fn list(State(app): State<App>, Staff(user): Staff, Query(f): Query<Filters>) -> ApiResult<Response> {
     let today = app.clock.today().to_string();
     let (status, form, department) = (
@@ -105,6 +119,17 @@ fn forward_by(case: &Case) -> Option<Date> {
     Some(registered.to_zoned_datetime(civic_workdays::bucharest()).date().saturating_add(FORWARD_DAYS.days()))
 }
 
+/// Staff: a case, its history and the actions on it.
+#[utoipa::path(
+    get, path = "/api/admin/dosare/{number}", tag = "cases", operation_id = "case_show",
+    params(("number" = String, Path, description = "the registration number", example = "TM-2026-000001")),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such case")
+    )
+)]
 async fn show(State(app): State<App>, Staff(user): Staff, Path(number): Path<String>) -> ApiResult<Response> {
     let case = find(&app, number).await?;
     let mut view = case.public_view(&app);
@@ -133,11 +158,27 @@ fn refuse(number: &str, field: &str, label: &str, message: impl Into<String>) ->
     .with_back(format!("/api/admin/dosare/{number}"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct StatusForm {
+    /// `registered`, `in_progress` or `filed`.
+    #[schema(pattern = "^(registered|in_progress|filed)$")]
     status: String,
 }
 
+/// Staff: sets a status by hand (`registered`, `in_progress`, `filed`).
+#[utoipa::path(
+    post, path = "/api/admin/dosare/{number}/stare", tag = "cases", operation_id = "case_set_status",
+    params(("number" = String, Path, description = "the registration number", example = "TM-2026-000001")),
+    request_body(content((StatusForm = "application/x-www-form-urlencoded"), (StatusForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the case"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such case"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn set_status(
     State(app): State<App>,
     Staff(user): Staff,
@@ -167,13 +208,31 @@ async fn set_status(
     Ok(back(&number))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"to": "Compania Locală de Termoficare",
+    "note": "Rețeaua de termoficare nu este a primăriei."}))]
 struct ForwardForm {
+    /// The institution or department it goes to.
+    #[schema(min_length = 1, max_length = 300)]
     to: String,
     #[serde(default)]
     note: String,
 }
 
+/// Staff: forwards the case to another institution; the citizen is told.
+#[utoipa::path(
+    post, path = "/api/admin/dosare/{number}/redirectionare", tag = "cases", operation_id = "case_forward",
+    params(("number" = String, Path, description = "the registration number", example = "TM-2026-000001")),
+    request_body(content((ForwardForm = "application/x-www-form-urlencoded"), (ForwardForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the case"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such case"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn forward(
     State(app): State<App>,
     Staff(user): Staff,
@@ -221,12 +280,29 @@ async fn forward(
     Ok(back(&number))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"reason": "Răspunsul cere o verificare pe teren a întregii străzi."}))]
 struct ExtendForm {
+    /// Why, as the citizen is told.
     #[serde(default)]
+    #[schema(required = true, min_length = 10, max_length = 2000)]
     reason: String,
 }
 
+/// Staff: extends the deadline once, with a reason the citizen is told.
+#[utoipa::path(
+    post, path = "/api/admin/dosare/{number}/prelungire", tag = "cases", operation_id = "case_extend",
+    params(("number" = String, Path, description = "the registration number", example = "TM-2026-000001")),
+    request_body(content((ExtendForm = "application/x-www-form-urlencoded"), (ExtendForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the case"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such case"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn extend(
     State(app): State<App>,
     Staff(user): Staff,
@@ -290,12 +366,29 @@ async fn extend(
     Ok(back(&number))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"text": "Groapa a fost astupată pe 28 noiembrie; vă mulțumim pentru sesizare."}))]
 struct AnswerForm {
+    /// The answer, as e-mailed to the citizen.
     #[serde(default)]
+    #[schema(required = true, min_length = 10, max_length = 50000)]
     text: String,
 }
 
+/// Staff: answers the case; the answer is e-mailed to the citizen.
+#[utoipa::path(
+    post, path = "/api/admin/dosare/{number}/raspuns", tag = "cases", operation_id = "case_answer",
+    params(("number" = String, Path, description = "the registration number", example = "TM-2026-000001")),
+    request_body(content((AnswerForm = "application/x-www-form-urlencoded"), (AnswerForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the case"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such case"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn answer(
     State(app): State<App>,
     Staff(user): Staff,
@@ -337,9 +430,27 @@ async fn answer(
 }
 
 /// An attached file, for staff, with the type it was sniffed as.
+#[utoipa::path(
+    get, path = "/api/admin/dosare/{number}/fisiere/{id}", tag = "cases", operation_id = "case_file",
+    params(
+        ("number" = String, Path, description = "the registration number", example = "TM-2026-000001"),
+        ("id" = i64, Path, description = "the attachment's id", example = 1)
+    ),
+    responses(
+        (
+            status = 200,
+            description = "the file, as an attachment, with the media type it was sniffed as (one the form accepts)",
+            content(("*/*"))
+        ),
+        (status = 400, description = "the id is not a number"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such file in this case")
+    )
+)]
 async fn download(
     State(app): State<App>,
-    Staff(_): Staff,
+    Staff(_staff): Staff,
     Path((number, id)): Path<(String, i64)>,
 ) -> ApiResult<Response> {
     let file = app

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::db::DbError;
 
 /// A request that cannot be served, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
     pub status: StatusCode,
@@ -19,6 +19,7 @@ pub struct ApiError {
     pub error: String,
     /// Field → problem, for form submissions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub fields: Vec<FieldError>,
     /// Where to go back to (a form's page).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,7 +29,8 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What is wrong with one field.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub label: String,

@@ -20,7 +20,7 @@ pub struct FormsFile {
 }
 
 /// One form as published: what it asks, who answers, by when.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Form {
     pub id: String,
     pub title: String,
@@ -35,14 +35,14 @@ pub struct Form {
     pub schema: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Department {
     pub name: String,
     #[serde(default)]
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct DeadlineRule {
     pub days: u32,
     pub unit: DayUnit,
@@ -54,7 +54,7 @@ pub struct DeadlineRule {
     pub basis: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayUnit {
     CalendarDays,
@@ -71,14 +71,14 @@ impl DayUnit {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AttachmentRules {
     pub max_files: usize,
     pub max_bytes: usize,
     pub types: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Field {
     pub name: String,
     pub label: String,
@@ -88,14 +88,14 @@ pub struct Field {
     pub options: Vec<Choice>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Choice {
     pub value: String,
     pub label: String,
 }
 
 /// How sure we are of who someone is, in increasing order.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Assurance {
     None,

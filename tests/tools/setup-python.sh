@@ -67,6 +67,8 @@ log "installing pinned packages from $REQS"
 # Smoke test: the validator's imports must work.
 "$VENV/bin/python" -c 'import libcoveocds.api, libcoveocds.config' \
     || { log "error: libcoveocds failed to import"; exit 1; }
+"$VENV/bin/schemathesis" --version >/dev/null \
+    || { log "error: schemathesis does not run"; exit 1; }
 
 echo "$want" > "$STAMP"
 log "done"

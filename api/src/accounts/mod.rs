@@ -44,14 +44,25 @@ pub fn routes() -> Router<App> {
 const MAGIC_LINK_MINUTES: i64 = 30;
 const VERIFY_LINK_HOURS: i64 = 48;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct NextQuery {
+    /// A local path to return to afterwards.
     next: Option<String>,
     /// The level the page that sent here needs (`eid_substantial`): the login page says so and
     /// offers the providers that reach it.
     nivel: Option<String>,
 }
 
+/// The login page: a magic link, a password, or an identity provider.
+#[utoipa::path(
+    get, path = "/api/cont/autentificare", tag = "accounts", operation_id = "login_page",
+    params(NextQuery),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 303, description = "already logged in (and no `next`): to the account page")
+    )
+)]
 async fn login_page(State(app): State<App>, Query(q): Query<NextQuery>, Viewer(user): Viewer) -> ApiResult<Response> {
     let next = local_next(q.next.as_deref());
     if user.is_some() && q.next.is_none() {
@@ -62,11 +73,26 @@ async fn login_page(State(app): State<App>, Query(q): Query<NextQuery>, Viewer(u
     Ok(app.page("api/login.html", "Autentificare", "/api/cont/autentificare", ctx)?.into_response())
 }
 
+/// The sign-up page.
+#[utoipa::path(
+    get, path = "/api/cont/inregistrare", tag = "accounts", operation_id = "signup_page",
+    params(NextQuery),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn signup_page(State(app): State<App>, Query(q): Query<NextQuery>) -> ApiResult<Response> {
     let ctx = json!({"next": local_next(q.next.as_deref()), "min_password": password::MIN_LENGTH});
     Ok(app.page("api/signup.html", "Creare cont", "/api/cont/inregistrare", ctx)?.into_response())
 }
 
+/// "We sent you a link".
+#[utoipa::path(
+    get, path = "/api/cont/verificati-emailul", tag = "accounts", operation_id = "check_mail_page",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn check_mail_page(State(app): State<App>) -> ApiResult<Response> {
     Ok(app
         .page("api/check_mail.html", "Verificați e-mailul", "/api/cont/verificati-emailul", json!({}))?
@@ -116,8 +142,10 @@ fn queue_link(conn: &Connection, app: &App, account: i64, to: &str, purpose: &st
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct SignupForm {
+    #[schema(format = Email)]
     email: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     name: String,
     #[serde(default)]
     password: String,
@@ -126,9 +154,17 @@ pub struct SignupForm {
 
 /// Creates an account (password optional) and e-mails a verification link. The answer is the
 /// same whether or not the address already has an account.
-#[utoipa::path(post, path = "/api/auth/signup", tag = "accounts", request_body = SignupForm,
-    responses((status = 202, description = "a link was e-mailed"), (status = 303, description = "browsers: to the check-your-e-mail page"),
-              (status = 422, description = "a field is wrong"), (status = 429, description = "too many e-mails to this address")))]
+#[utoipa::path(
+    post, path = "/api/auth/signup", tag = "accounts", operation_id = "signup",
+    request_body(content((SignupForm = "application/x-www-form-urlencoded"), (SignupForm = "application/json"))),
+    responses(
+        (status = 202, description = "a link was e-mailed (JSON clients)", body = crate::openapi::Status),
+        (status = 303, description = "browsers: to the check-your-e-mail page"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 422, description = "a field is wrong"),
+        (status = 429, description = "too many e-mails to this address")
+    )
+)]
 pub async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Input<SignupForm>) -> ApiResult<Response> {
     let mut problems = Vec::new();
     let email = email::normalise(&form.email).map_err(|e| problems.push(e)).ok();
@@ -181,15 +217,27 @@ pub async fn signup(State(app): State<App>, headers: HeaderMap, Input(form): Inp
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginForm {
+    #[schema(format = Email)]
     email: String,
     password: String,
     next: Option<String>,
 }
 
 /// Logs in with a password; sets the session cookie.
-#[utoipa::path(post, path = "/api/auth/login", tag = "accounts", request_body = LoginForm,
-    responses((status = 200, description = "logged in (JSON clients)"), (status = 303, description = "logged in; browsers go to `next`"),
-              (status = 401, description = "wrong address or password")))]
+#[utoipa::path(
+    post, path = "/api/auth/login", tag = "accounts", operation_id = "login",
+    request_body(content((LoginForm = "application/x-www-form-urlencoded"), (LoginForm = "application/json"))),
+    responses(
+        (
+            status = 200,
+            description = "logged in (JSON clients); the session cookie is set",
+            body = crate::openapi::Status
+        ),
+        (status = 303, description = "logged in; browsers go to `next`"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "wrong address or password")
+    )
+)]
 pub async fn login(
     State(app): State<App>,
     headers: HeaderMap,
@@ -228,14 +276,23 @@ pub async fn login(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LinkRequest {
+    #[schema(format = Email)]
     email: String,
     next: Option<String>,
 }
 
 /// Sends a magic link; an unknown address gets a new account, verified when the link is used.
-#[utoipa::path(post, path = "/api/auth/magic-link", tag = "accounts", request_body = LinkRequest,
-    responses((status = 202, description = "a link was e-mailed"), (status = 303, description = "browsers: to the check-your-e-mail page"),
-              (status = 429, description = "too many e-mails to this address")))]
+#[utoipa::path(
+    post, path = "/api/auth/magic-link", tag = "accounts", operation_id = "magic_link",
+    request_body(content((LinkRequest = "application/x-www-form-urlencoded"), (LinkRequest = "application/json"))),
+    responses(
+        (status = 202, description = "a link was e-mailed (JSON clients)", body = crate::openapi::Status),
+        (status = 303, description = "browsers: to the check-your-e-mail page"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 422, description = "not an e-mail address"),
+        (status = 429, description = "too many e-mails to this address")
+    )
+)]
 pub async fn request_link(
     State(app): State<App>,
     headers: HeaderMap,
@@ -266,13 +323,24 @@ pub async fn request_link(
     Ok(link_sent(&headers))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TokenQuery {
+    /// The token from the e-mail's link.
+    #[param(required = true, min_length = 1, max_length = 99)]
     token: Option<String>,
 }
 
 /// The page a link in an e-mail opens: a button that POSTs. Mail scanners open links; only a
 /// person pressing the button uses the token.
+#[utoipa::path(
+    get, path = "/api/auth/link", tag = "accounts", operation_id = "link_page",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "the page with the button", body = String, content_type = "text/html"),
+        (status = 400, description = "no token, or not one of ours")
+    )
+)]
 async fn link_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let token = q
         .token
@@ -287,9 +355,19 @@ pub struct TokenForm {
 }
 
 /// Uses a magic or verification link (once): verifies the address and logs in.
-#[utoipa::path(post, path = "/api/auth/link", tag = "accounts", request_body = TokenForm,
-    responses((status = 200, description = "logged in (JSON clients)"), (status = 303, description = "logged in"),
-              (status = 400, description = "the link expired or was used")))]
+#[utoipa::path(
+    post, path = "/api/auth/link", tag = "accounts", operation_id = "use_link",
+    request_body(content((TokenForm = "application/x-www-form-urlencoded"), (TokenForm = "application/json"))),
+    responses(
+        (
+            status = 200,
+            description = "logged in (JSON clients); the session cookie is set",
+            body = crate::openapi::Status
+        ),
+        (status = 303, description = "logged in; to the link's `next`"),
+        (status = 400, description = "the body cannot be read, or the link expired or was used")
+    )
+)]
 pub async fn use_link(
     State(app): State<App>,
     headers: HeaderMap,
@@ -338,7 +416,12 @@ pub async fn use_link(
     Ok(signed_in(&headers, jar.add(cookie), next.as_deref()))
 }
 
-#[utoipa::path(post, path = "/api/auth/logout", tag = "accounts", responses((status = 303, description = "logged out")))]
+#[utoipa::path(
+    post, path = "/api/auth/logout", tag = "accounts", operation_id = "logout",
+    responses(
+        (status = 303, description = "logged out: to the home page, or to the identity provider's logout")
+    )
+)]
 pub async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<Response> {
     let https = app.config.https();
     let mut to = "/".to_owned();
@@ -382,6 +465,14 @@ pub fn submissions_of(c: &Connection, account: i64) -> rusqlite::Result<Vec<Valu
     .collect()
 }
 
+/// My account: submissions, identities, export and deletion.
+#[utoipa::path(
+    get, path = "/api/cont", tag = "accounts", operation_id = "account_page",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 401, description = "not logged in")
+    )
+)]
 async fn account_page(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
     let id = user.id;
     let (submissions, identities) = app
@@ -415,8 +506,17 @@ async fn account_page(State(app): State<App>, SignedIn(user): SignedIn) -> ApiRe
 }
 
 /// Everything stored about me, as JSON (GDPR art. 15 and 20).
-#[utoipa::path(get, path = "/api/cont/export", tag = "accounts",
-    responses((status = 200, description = "everything stored about the logged-in person, as JSON"), (status = 401, description = "not logged in")))]
+#[utoipa::path(
+    get, path = "/api/cont/export", tag = "accounts", operation_id = "export",
+    responses(
+        (
+            status = 200,
+            description = "everything stored about the logged-in person, as a JSON attachment",
+            body = crate::openapi::Export
+        ),
+        (status = 401, description = "not logged in")
+    )
+)]
 pub async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
     let id = user.id;
     let data = app
@@ -469,8 +569,20 @@ pub struct DeleteForm {
 
 /// Deletes the account, its identities, sessions and links. Submissions stay in the registry
 /// (the city must keep them by law) without the link to the account.
-#[utoipa::path(post, path = "/api/cont/sterge", tag = "accounts", request_body = DeleteForm,
-    responses((status = 200, description = "deleted"), (status = 401, description = "not logged in"), (status = 422, description = "the confirmation is not the account's address")))]
+#[utoipa::path(
+    post, path = "/api/cont/sterge", tag = "accounts", operation_id = "delete_account",
+    request_body(content((DeleteForm = "application/x-www-form-urlencoded"), (DeleteForm = "application/json"))),
+    responses(
+        (
+            status = 200,
+            description = "deleted: JSON for clients asking for it, else a page",
+            content((crate::openapi::Status = "application/json"), (String = "text/html"))
+        ),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 422, description = "the confirmation is not the account's address")
+    )
+)]
 pub async fn delete_account(
     State(app): State<App>,
     headers: HeaderMap,

@@ -409,6 +409,24 @@ fn enqueue(c: &Connection, m: &mail::Mail, s: &Sub, base: &str, now: &str) -> ru
 
 /// `/api/alerte/{key}/feed.xml`: a district's events (by its id), or a saved area's (by the
 /// feed key from its manage page), newest first, as Atom.
+#[utoipa::path(
+    get, path = "/api/alerte/{key}/feed.xml", tag = "alerts", operation_id = "alert_feed",
+    params(
+        (
+            "key" = String, Path, example = "cetate",
+            description = "a district's id, or the feed key from the alert's page"
+        )
+    ),
+    responses(
+        (
+            status = 200,
+            description = "the feed (the last 50 entries)",
+            body = String,
+            content_type = "application/atom+xml"
+        ),
+        (status = 404, description = "no such district or alert")
+    )
+)]
 pub async fn feed(State(app): State<App>, Path(key): Path<String>) -> ApiResult<Response> {
     let published = app.published();
     let district = published.districts.iter().find(|d| d.id == key).cloned();

@@ -87,6 +87,13 @@ fn frequency_list() -> Vec<Value> {
     FREQUENCIES.iter().map(|(id, label)| json!({"id": id, "label": label})).collect()
 }
 
+/// The form: an address, an area, topics and how often.
+#[utoipa::path(
+    get, path = "/api/alerte", tag = "alerts", operation_id = "alerts_page",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn subscribe_page(State(app): State<App>, Viewer(user): Viewer) -> ApiResult<Response> {
     let published = app.published();
     Ok(app
@@ -105,14 +112,19 @@ async fn subscribe_page(State(app): State<App>, Viewer(user): Viewer) -> ApiResu
 }
 
 /// A subscription form (browsers send repeated `district`/`topic` fields; JSON clients lists).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(example = json!({"email": "ana.popescu@example.ro", "area": "districts", "district": ["cetate"],
+    "topic": ["lucrari", "trafic"], "frequency": "zilnic"}))]
 struct SubscribeForm {
     #[serde(default)]
+    #[schema(required = true, format = Email)]
     email: String,
     /// `districts`, `point` or `polygon`.
     #[serde(default)]
     area: String,
+    /// District ids (a repeated field, or a list).
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schema(schema_with = crate::openapi::one_or_many)]
     district: Vec<String>,
     #[serde(default)]
     lat: String,
@@ -123,9 +135,13 @@ struct SubscribeForm {
     /// A GeoJSON Polygon or a JSON list of [lon, lat] vertices (filled by the map).
     #[serde(default)]
     polygon: String,
+    /// Topic ids (a repeated field, or a list).
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schema(schema_with = crate::openapi::one_or_many)]
     topic: Vec<String>,
+    /// `imediat`, `zilnic` or `saptamanal`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(imediat|zilnic|saptamanal)$")]
     frequency: String,
 }
 
@@ -282,6 +298,23 @@ fn parse_frequency(f: &str) -> Result<String, FieldError> {
         .ok_or_else(|| problem("frequency", "Frecvența", "alegeți imediat, zilnic sau săptămânal"))
 }
 
+/// Creates an alert and e-mails the confirmation (confirmed at once for someone logged in with
+/// that very, verified address).
+#[utoipa::path(
+    post, path = "/api/alerte", tag = "alerts", operation_id = "alert_subscribe",
+    request_body(content((SubscribeForm = "application/x-www-form-urlencoded"), (SubscribeForm = "application/json"))),
+    responses(
+        (
+            status = 202,
+            description = "created (JSON clients): confirmed, or check your e-mail",
+            body = crate::openapi::Status
+        ),
+        (status = 303, description = "created: to the check-your-e-mail page, or to the alert"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 413, description = "the body is too large"),
+        (status = 422, description = "a field is wrong")
+    )
+)]
 async fn subscribe(
     State(app): State<App>,
     Viewer(user): Viewer,
@@ -347,13 +380,24 @@ fn topics_labels(topics: &str) -> Vec<&'static str> {
     TOPICS.iter().filter(|(id, _)| topics.split(',').any(|t| t == *id)).map(|(_, l)| *l).collect()
 }
 
+/// "Check your e-mail to confirm the alert".
+#[utoipa::path(
+    get, path = "/api/alerte/trimis", tag = "alerts", operation_id = "alert_sent_page",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn sent_page(State(app): State<App>) -> ApiResult<Response> {
     Ok(app.page("api/alert_sent.html", "Confirmați alerta", "/api/alerte/trimis", json!({}))?.into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 struct TokenQuery {
+    /// The token, or the key, of the e-mail's link.
     #[serde(default)]
+    #[param(min_length = 1, max_length = 99)]
+    #[schema(min_length = 1, max_length = 99)]
     token: Option<String>,
 }
 
@@ -363,6 +407,14 @@ fn token_of(q: Option<String>) -> ApiResult<String> {
 }
 
 /// The page the confirmation link opens: a button that POSTs (mail scanners open links).
+#[utoipa::path(
+    get, path = "/api/alerte/confirmare", tag = "alerts", operation_id = "alert_confirm_page",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "the page with the button", body = String, content_type = "text/html"),
+        (status = 400, description = "no token")
+    )
+)]
 async fn confirm_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let token = token_of(q.token)?;
     Ok(app
@@ -370,6 +422,16 @@ async fn confirm_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> Ap
         .into_response())
 }
 
+/// Confirms an alert (the button of the confirmation page).
+#[utoipa::path(
+    post, path = "/api/alerte/confirmare", tag = "alerts", operation_id = "alert_confirm",
+    request_body(content((TokenQuery = "application/x-www-form-urlencoded"), (TokenQuery = "application/json"))),
+    responses(
+        (status = 200, description = "confirmed (JSON clients)", body = crate::openapi::Status),
+        (status = 303, description = "confirmed: to the alert"),
+        (status = 400, description = "the body cannot be read, no token, or not a valid link")
+    )
+)]
 async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<TokenQuery>) -> ApiResult<Response> {
     let hash = tokens::hash(&token_of(form.token)?);
     let h = hash.clone();
@@ -433,13 +495,28 @@ async fn by_link(app: &App, key: Option<String>) -> ApiResult<Subscription> {
         })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ManageQuery {
+    /// The key of the alert's e-mail links.
+    #[param(required = true, min_length = 1, max_length = 99)]
     token: Option<String>,
+    /// Present: say the alert was just confirmed.
     confirmat: Option<String>,
+    /// Present: say the changes were saved.
     salvat: Option<String>,
 }
 
+/// An alert, by the key of its e-mail links: change its topics and frequency, or delete it.
+#[utoipa::path(
+    get, path = "/api/alerte/gestionare", tag = "alerts", operation_id = "alert_manage_page",
+    params(ManageQuery),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 400, description = "no key"),
+        (status = 404, description = "no such alert")
+    )
+)]
 async fn manage_page(State(app): State<App>, Query(q): Query<ManageQuery>) -> ApiResult<Response> {
     let s = by_link(&app, q.token.clone()).await?;
     let published = app.published();
@@ -469,16 +546,33 @@ async fn manage_page(State(app): State<App>, Query(q): Query<ManageQuery>) -> Ap
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct ManageForm {
+    /// The key of the alert's e-mail links.
     #[serde(default)]
     token: Option<String>,
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schema(schema_with = crate::openapi::one_or_many)]
     topic: Vec<String>,
+    /// `imediat`, `zilnic` or `saptamanal`.
     #[serde(default)]
+    #[schema(required = true, pattern = "^(imediat|zilnic|saptamanal)$")]
     frequency: String,
 }
 
+/// Changes an alert's topics and frequency.
+#[utoipa::path(
+    post, path = "/api/alerte/gestionare", tag = "alerts", operation_id = "alert_manage",
+    request_body(content((ManageForm = "application/x-www-form-urlencoded"), (ManageForm = "application/json"))),
+    responses(
+        (status = 200, description = "saved (JSON clients)", body = crate::openapi::Status),
+        (status = 303, description = "saved: back to the alert"),
+        (status = 400, description = "the body cannot be read, or no key"),
+        (status = 404, description = "no such alert"),
+        (status = 413, description = "the body is too large"),
+        (status = 422, description = "a field is wrong")
+    )
+)]
 async fn manage(State(app): State<App>, headers: HeaderMap, Fields(form): Fields<ManageForm>) -> ApiResult<Response> {
     let key = token_of(form.token.clone())?;
     let s = by_link(&app, form.token).await?;
@@ -504,6 +598,15 @@ async fn manage(State(app): State<App>, headers: HeaderMap, Fields(form): Fields
 }
 
 /// A GET (a link in a mail, opened by a person or a scanner) only shows a button.
+#[utoipa::path(
+    get, path = "/api/alerte/dezabonare", tag = "alerts", operation_id = "alert_unsubscribe_page",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "the page with the button", body = String, content_type = "text/html"),
+        (status = 400, description = "no key"),
+        (status = 404, description = "no such alert")
+    )
+)]
 async fn unsubscribe_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let s = by_link(&app, q.token.clone()).await?;
     Ok(app
@@ -518,6 +621,21 @@ async fn unsubscribe_page(State(app): State<App>, Query(q): Query<TokenQuery>) -
 
 /// RFC 8058 one-click unsubscribe (`List-Unsubscribe=One-Click` from a mail client, the key in
 /// the query) and the page's button (the key in the form): the subscription is deleted.
+#[utoipa::path(
+    post, path = "/api/alerte/dezabonare", tag = "alerts", operation_id = "alert_unsubscribe",
+    params(TokenQuery),
+    request_body(content((TokenQuery = "application/x-www-form-urlencoded"), (TokenQuery = "application/json"))),
+    responses(
+        (
+            status = 200,
+            description = "deleted: JSON for clients asking for it, else a page",
+            content((crate::openapi::Status = "application/json"), (String = "text/html"))
+        ),
+        (status = 400, description = "the body cannot be read, or no key"),
+        (status = 404, description = "no such alert (unsubscribed already)"),
+        (status = 413, description = "the body is too large")
+    )
+)]
 async fn unsubscribe(
     State(app): State<App>,
     Query(q): Query<TokenQuery>,

@@ -105,10 +105,18 @@ pub struct StartForm {
 }
 
 /// Starts a login with a provider: 303 to its authorization endpoint.
-#[utoipa::path(post, path = "/api/auth/oidc/{provider}", tag = "accounts", request_body = StartForm,
+#[utoipa::path(
+    post, path = "/api/auth/oidc/{provider}", tag = "accounts", operation_id = "oidc_start",
     params(("provider" = String, Path, description = "a configured provider's id")),
-    responses((status = 303, description = "to the provider"), (status = 401, description = "linking needs a login"),
-              (status = 404, description = "no such provider"), (status = 502, description = "the provider does not answer")))]
+    request_body(content((StartForm = "application/x-www-form-urlencoded"), (StartForm = "application/json"))),
+    responses(
+        (status = 303, description = "to the provider's authorization endpoint"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "linking needs a login"),
+        (status = 404, description = "no such provider"),
+        (status = 502, description = "the provider does not answer")
+    )
+)]
 pub async fn start(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -175,10 +183,14 @@ pub async fn start(
     Ok((jar.add(flow_cookie(browser, app.config.https())), see_other(url.as_str())).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
+    /// The authorization code.
     code: Option<String>,
+    /// The state civic sent with the browser.
     state: Option<String>,
+    /// The provider's refusal (`access_denied`…).
     error: Option<String>,
     error_description: Option<String>,
     /// RFC 9207: the issuer of this response, when the provider says it.
@@ -199,6 +211,18 @@ fn refused(message: impl Into<String>) -> ApiError {
 
 /// Where the provider sends the browser back: checks everything, then logs in (or adds the
 /// provider to the account) and goes back to where the person was.
+#[utoipa::path(
+    get, path = "/api/auth/oidc/{provider}/callback", tag = "accounts", operation_id = "oidc_callback",
+    params(("provider" = String, Path, description = "the provider's id"), CallbackQuery),
+    responses(
+        (status = 303, description = "logged in (or the provider added to the account): to where the login started"),
+        (status = 400, description = "the answer is incomplete, replayed, expired, from another browser or refused"),
+        (status = 401, description = "the account to link to is no longer the one logged in"),
+        (status = 404, description = "no such provider"),
+        (status = 409, description = "that identity is linked to another account"),
+        (status = 502, description = "the provider does not answer as it should")
+    )
+)]
 pub async fn callback(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -448,6 +472,14 @@ fn client_auth_hint(p: &Provider, public_url: &str) -> String {
 
 /// The public key civic signs its client assertions with (`private_key_jwt`), as a JWK Set:
 /// what the provider registers, by value or by this address (`jwks_uri`).
+#[utoipa::path(
+    get, path = "/api/auth/oidc/{provider}/jwks.json", tag = "accounts", operation_id = "oidc_jwks",
+    params(("provider" = String, Path, description = "the provider's id")),
+    responses(
+        (status = 200, description = "the JWK Set", body = crate::openapi::Jwks),
+        (status = 404, description = "no such provider, or civic signs no assertions for it")
+    )
+)]
 pub async fn jwks(State(app): State<App>, Path(id): Path<String>) -> ApiResult<Response> {
     let p = app.oidc.get(&id)?;
     let key = p.config.client_key.as_ref().ok_or_else(|| {
@@ -484,10 +516,16 @@ async fn userinfo(
 }
 
 /// Removes a provider from the logged-in account, unless it is the only way left to log in.
-#[utoipa::path(post, path = "/api/auth/oidc/{provider}/unlink", tag = "accounts",
+#[utoipa::path(
+    post, path = "/api/auth/oidc/{provider}/unlink", tag = "accounts", operation_id = "oidc_unlink",
     params(("provider" = String, Path, description = "the provider's id")),
-    responses((status = 303, description = "removed; to the account page"), (status = 401, description = "not logged in"),
-              (status = 404, description = "the account has no such identity"), (status = 409, description = "it is the only way to log in")))]
+    responses(
+        (status = 303, description = "removed; to the account page"),
+        (status = 401, description = "not logged in"),
+        (status = 404, description = "the account has no such identity"),
+        (status = 409, description = "it is the only way to log in")
+    )
+)]
 pub async fn unlink(State(app): State<App>, Path(id): Path<String>, SignedIn(user): SignedIn) -> ApiResult<Response> {
     let name = provider_name(&app, &id);
     let account = user.id;

@@ -3,8 +3,8 @@
 //! aggregated in batches, thresholds start legal clocks, and the city's answer is published on it.
 
 pub mod counts;
-mod moderation;
-mod signing;
+pub(crate) mod moderation;
+pub(crate) mod signing;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -171,11 +171,21 @@ async fn public_petitions(app: &App) -> ApiResult<Vec<Value>> {
         .collect())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// The tab: `deschise` (the default), `asteapta-raspuns`, `cu-raspuns`, `inchise`, `respinse`.
     stare: Option<String>,
 }
 
+/// The public petitions, by stage.
+#[utoipa::path(
+    get, path = "/api/petitii", tag = "petitions", operation_id = "petitions_list",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn list(State(app): State<App>, Query(q): Query<ListQuery>) -> ApiResult<Response> {
     let all = public_petitions(&app).await?;
     let stage = q.stare.filter(|s| STAGES.iter().any(|(k, _)| k == s)).unwrap_or_else(|| "deschise".into());
@@ -188,19 +198,34 @@ async fn list(State(app): State<App>, Query(q): Query<ListQuery>) -> ApiResult<R
     Ok(app.page("api/petitions.html", "Petiții online", "/api/petitii", ctx)?.into_response())
 }
 
+/// The form for a new petition (or what to do before one can be started).
+#[utoipa::path(
+    get, path = "/api/petitii/noua", tag = "petitions", operation_id = "petition_new_page",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn new_page(State(app): State<App>, Viewer(user): Viewer) -> ApiResult<Response> {
     let rules = app.published().petition_rules.clone();
     let ctx = json!({"user": user, "rules": rules, "can_create": user.as_ref().is_some_and(|u| u.assurance >= Assurance::EmailVerified)});
     Ok(app.page("api/petition_new.html", "Petiție nouă", "/api/petitii/noua", ctx)?.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"title": "Pistă de biciclete pe Take Ionescu",
+    "action": "Să amenajeze o pistă de biciclete separată.",
+    "body": "Bulevardul este folosit zilnic de mii de bicicliști care merg pe trotuar sau printre mașini."}))]
 struct NewPetition {
     #[serde(default)]
+    #[schema(required = true, min_length = 10, max_length = 150)]
     title: String,
+    /// The petition's text.
     #[serde(default)]
+    #[schema(required = true, min_length = 50, max_length = 5000)]
     body: String,
+    /// What the city is asked to do.
     #[serde(default)]
+    #[schema(required = true, min_length = 10, max_length = 1000)]
     action: String,
 }
 
@@ -227,6 +252,20 @@ pub(crate) fn text(
     value
 }
 
+/// Starts a petition (a logged-in person with a verified address); the author gets the
+/// supporters' link by e-mail.
+#[utoipa::path(
+    post, path = "/api/petitii", tag = "petitions", operation_id = "petition_create",
+    request_body(content((NewPetition = "application/x-www-form-urlencoded"), (NewPetition = "application/json"))),
+    responses(
+        (status = 201, description = "created (JSON clients)", body = crate::openapi::Created),
+        (status = 303, description = "created: to its page"),
+        (status = 400, description = "the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "the account's address is not verified"),
+        (status = 422, description = "a field is wrong")
+    )
+)]
 async fn create(
     State(app): State<App>,
     headers: HeaderMap,
@@ -340,6 +379,20 @@ async fn details(app: &App, p: &Petition) -> ApiResult<Value> {
               "districts": published.districts}))
 }
 
+/// A petition: its page, or its open-data document for clients asking for JSON.
+#[utoipa::path(
+    get, path = "/api/petitii/{id}", tag = "petitions", operation_id = "petition_show",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    responses(
+        (
+            status = 200,
+            description = "the petition",
+            content((crate::openapi::OpenPetition = "application/json"), (String = "text/html"))
+        ),
+        (status = 400, description = "the id is not a number"),
+        (status = 404, description = "no such petition, or not public yet")
+    )
+)]
 async fn show(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -375,11 +428,23 @@ async fn show(
     Ok(app.page("api/petition.html", &p.title, &url, ctx)?.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct KeyQuery {
+    /// The supporters' key, from the author's link.
     cheie: Option<String>,
 }
 
+/// The supporters' page (by the author's private link).
+#[utoipa::path(
+    get, path = "/api/petitii/{id}/sustine", tag = "petitions", operation_id = "petition_sponsor_page",
+    params(("id" = i64, Path, description = "the petition's number", example = 1), KeyQuery),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 400, description = "the id is not a number"),
+        (status = 404, description = "no such petition, or not its key")
+    )
+)]
 async fn sponsor_page(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -401,12 +466,28 @@ async fn sponsor_page(
     Ok(app.page("api/petition_sponsor.html", "Susțineți petiția", &format!("/api/petitii/{id}"), ctx)?.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SponsorForm {
+    /// The supporters' key, from the author's link.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     cheie: String,
 }
 
+/// Backs a petition as one of its supporters (logged in, verified address).
+#[utoipa::path(
+    post, path = "/api/petitii/{id}/sustine", tag = "petitions", operation_id = "petition_sponsor",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    request_body(content((SponsorForm = "application/x-www-form-urlencoded"), (SponsorForm = "application/json"))),
+    responses(
+        (status = 303, description = "backed: to the petition"),
+        (status = 400, description = "the id is not a number, or the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "the account's address is not verified"),
+        (status = 404, description = "no such petition, or not its key"),
+        (status = 409, description = "already backed, the author, or no more supporters needed")
+    )
+)]
 async fn sponsor(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -494,6 +575,13 @@ fn cacheable(body: impl IntoResponse, content_type: &'static str) -> Response {
     r
 }
 
+/// Open data: every public petition with its counts (no names, no addresses).
+#[utoipa::path(
+    get, path = "/api/petitions.json", tag = "open data", operation_id = "petitions_open_data",
+    responses(
+        (status = 200, description = "the list; cacheable for a second", body = crate::openapi::OpenPetitions)
+    )
+)]
 async fn open_data_list(State(app): State<App>) -> ApiResult<Response> {
     let list = public_petitions(&app).await?;
     let items: Vec<Value> = list
@@ -509,6 +597,19 @@ async fn open_data_list(State(app): State<App>) -> ApiResult<Response> {
 }
 
 /// `/api/petitions/{id}.json` and `/api/petitions/{id}.csv` (counts by district and by hour).
+#[utoipa::path(
+    get, path = "/api/petitions/{file}", tag = "open data", operation_id = "petition_open_data",
+    params(("file" = String, Path, description = "`{id}.json` or `{id}.csv`", example = "1.json")),
+    responses(
+        (
+            status = 200,
+            description = "the petition's document, or its counts as CSV (`kind,key,confirmed`); cacheable for \
+                a second",
+            content((crate::openapi::OpenPetition = "application/json"), (String = "text/csv"))
+        ),
+        (status = 404, description = "no such public petition, or another extension")
+    )
+)]
 async fn open_data_one(State(app): State<App>, Path(file): Path<String>) -> ApiResult<Response> {
     let (id, ext) =
         file.rsplit_once('.').ok_or_else(|| ApiError::not_found("Folosiți /api/petitions/{id}.json sau .csv."))?;

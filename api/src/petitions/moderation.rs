@@ -29,6 +29,15 @@ pub fn routes() -> Router<App> {
         .route("/api/admin/petitii/{id}/invalidare", post(invalidate))
 }
 
+/// Staff: every petition, those waiting for moderation first.
+#[utoipa::path(
+    get, path = "/api/admin/petitii", tag = "petition moderation", operation_id = "moderation_queue",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff")
+    )
+)]
 async fn queue(State(app): State<App>, Staff(user): Staff) -> ApiResult<Response> {
     let petitions: Vec<Value> = app
         .db
@@ -46,10 +55,13 @@ async fn queue(State(app): State<App>, Staff(user): Staff) -> ApiResult<Response
 }
 
 /// A set of signatures: by e-mail domain, or by address range (CIDR or a single address).
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 struct Selection {
+    /// An e-mail domain (`mailinator.com`).
     #[serde(default)]
     domeniu: String,
+    /// An address (`203.0.113.7`) or a CIDR range (`203.0.113.0/24`).
     #[serde(default)]
     ip: String,
 }
@@ -130,6 +142,19 @@ fn select(
     Ok((ids, sample))
 }
 
+/// Staff: a petition, with the signatures a selection finds (a sample of 50 and their number).
+#[utoipa::path(
+    get, path = "/api/admin/petitii/{id}", tag = "petition moderation", operation_id = "moderation_show",
+    params(("id" = i64, Path, description = "the petition's number", example = 1), Selection),
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html"),
+        (status = 400, description = "the id is not a number"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such petition"),
+        (status = 422, description = "the address range is not valid")
+    )
+)]
 async fn show(
     State(app): State<App>,
     Staff(user): Staff,
@@ -194,7 +219,20 @@ fn tell_author(c: &rusqlite::Connection, app: &App, creator: Option<i64>, templa
     Ok(())
 }
 
-async fn publish(State(app): State<App>, Staff(_): Staff, Path(id): Path<i64>) -> ApiResult<Response> {
+/// Staff: publishes a petition in moderation; it is open for signing from today.
+#[utoipa::path(
+    post, path = "/api/admin/petitii/{id}/publica", tag = "petition moderation", operation_id = "moderation_publish",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    responses(
+        (status = 303, description = "done: back to the petition"),
+        (status = 400, description = "the id is not a number"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such petition"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
+async fn publish(State(app): State<App>, Staff(_staff): Staff, Path(id): Path<i64>) -> ApiResult<Response> {
     let months = app.published().petition_rules.duration_months as i32;
     let today = app.clock.today();
     let closes = today.saturating_add(months.months());
@@ -224,19 +262,38 @@ async fn publish(State(app): State<App>, Staff(_): Staff, Path(id): Path<i64>) -
     Ok(back(id))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"reason": "Petiția cere ceva ce nu ține de primărie.", "duplicate_of": ""}))]
 struct RejectForm {
+    /// The public reason.
     #[serde(default)]
+    #[schema(required = true, min_length = 10, max_length = 2000)]
     reason: String,
+    /// Present (any value): the text broke the rules and is not shown.
     #[serde(default)]
     hide_text: Option<String>,
+    /// The number of the published petition this one repeats.
     #[serde(default)]
     duplicate_of: String,
 }
 
+/// Staff: rejects a petition in moderation, with a public reason.
+#[utoipa::path(
+    post, path = "/api/admin/petitii/{id}/respinge", tag = "petition moderation", operation_id = "moderation_reject",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    request_body(content((RejectForm = "application/x-www-form-urlencoded"), (RejectForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the petition"),
+        (status = 400, description = "the id is not a number, or the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such petition"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn reject(
     State(app): State<App>,
-    Staff(_): Staff,
+    Staff(_staff): Staff,
     Path(id): Path<i64>,
     Input(form): Input<RejectForm>,
 ) -> ApiResult<Response> {
@@ -271,9 +328,11 @@ async fn reject(
     Ok(back(id))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"text": "Primăria va amenaja pista de biciclete în primăvara anului viitor."}))]
 struct TextForm {
     #[serde(default)]
+    #[schema(required = true, min_length = 20, max_length = 50000)]
     text: String,
 }
 
@@ -310,9 +369,23 @@ async fn publish_text(app: App, id: i64, text: String, column: &'static str, tem
     Ok(())
 }
 
+/// Staff: publishes the city's answer; followers are e-mailed.
+#[utoipa::path(
+    post, path = "/api/admin/petitii/{id}/raspuns", tag = "petition moderation", operation_id = "moderation_respond",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    request_body(content((TextForm = "application/x-www-form-urlencoded"), (TextForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the petition"),
+        (status = 400, description = "the id is not a number, or the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such petition"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn respond(
     State(app): State<App>,
-    Staff(_): Staff,
+    Staff(_staff): Staff,
     Path(id): Path<i64>,
     Input(form): Input<TextForm>,
 ) -> ApiResult<Response> {
@@ -321,9 +394,23 @@ async fn respond(
     Ok(back(id))
 }
 
+/// Staff: publishes the council debate's outcome; followers are e-mailed.
+#[utoipa::path(
+    post, path = "/api/admin/petitii/{id}/dezbatere", tag = "petition moderation", operation_id = "moderation_debate",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    request_body(content((TextForm = "application/x-www-form-urlencoded"), (TextForm = "application/json"))),
+    responses(
+        (status = 303, description = "done: back to the petition"),
+        (status = 400, description = "the id is not a number, or the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such petition"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn debate(
     State(app): State<App>,
-    Staff(_): Staff,
+    Staff(_staff): Staff,
     Path(id): Path<i64>,
     Input(form): Input<TextForm>,
 ) -> ApiResult<Response> {
@@ -332,14 +419,34 @@ async fn debate(
     Ok(back(id))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"domeniu": "mailinator.com", "reason": "Semnături din adrese de e-mail temporare."}))]
 struct InvalidateForm {
     #[serde(flatten)]
     selection: Selection,
+    /// The public reason.
     #[serde(default)]
+    #[schema(required = true, min_length = 10, max_length = 500)]
     reason: String,
 }
 
+/// Staff: invalidates the signatures a selection finds, with a public reason.
+#[utoipa::path(
+    post, path = "/api/admin/petitii/{id}/invalidare", tag = "petition moderation",
+    operation_id = "moderation_invalidate",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    request_body(
+        content((InvalidateForm = "application/x-www-form-urlencoded"), (InvalidateForm = "application/json"))
+    ),
+    responses(
+        (status = 303, description = "done: back to the petition"),
+        (status = 400, description = "the id is not a number, or the body cannot be read"),
+        (status = 401, description = "not logged in"),
+        (status = 403, description = "not staff"),
+        (status = 404, description = "no such petition"),
+        (status = 422, description = "refused, with the field and why")
+    )
+)]
 async fn invalidate(
     State(app): State<App>,
     Staff(user): Staff,
@@ -354,6 +461,7 @@ async fn invalidate(
     let criteria = form.selection.describe();
     app.db
         .write(move |c| {
+            load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
             let (ids, _) = select(c, id, &form.selection, range)?;
             c.execute(
                 "INSERT INTO invalidation (petition_id, criteria, reason, removed, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -28,18 +28,44 @@ pub fn routes() -> Router<App> {
         .route("/api/petitii/semnatura/trimisa", get(sent_page))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"name": "Ana Popescu", "email": "ana.popescu@example.ro", "district": "cetate",
+    "notify": "on"}))]
 struct SignForm {
     #[serde(default)]
+    #[schema(required = true, min_length = 2, max_length = 100)]
     name: String,
     #[serde(default)]
+    #[schema(required = true, format = Email)]
     email: String,
+    /// A district id of /data/district.json (required when the site publishes districts).
     #[serde(default)]
+    #[schema(example = "cetate")]
     district: String,
+    /// Present (any value): e-mail me the petition's news.
     #[serde(default)]
     notify: Option<String>,
 }
 
+/// Signs a petition; the signature counts once confirmed from the e-mail (at once for someone
+/// logged in with that very, verified address).
+#[utoipa::path(
+    post, path = "/api/petitii/{id}/semneaza", tag = "petitions", operation_id = "petition_sign",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    request_body(content((SignForm = "application/x-www-form-urlencoded"), (SignForm = "application/json"))),
+    responses(
+        (
+            status = 202,
+            description = "signed (JSON clients): confirmed, or check your e-mail",
+            body = crate::openapi::Status
+        ),
+        (status = 303, description = "signed: to the check-your-e-mail page, or to the petition"),
+        (status = 400, description = "the id is not a number, or the body cannot be read"),
+        (status = 409, description = "the petition takes no signatures, or this address signed already"),
+        (status = 422, description = "a field is wrong"),
+        (status = 429, description = "too many signatures from one network or e-mail domain")
+    )
+)]
 async fn sign(
     State(app): State<App>,
     Path(id): Path<i64>,
@@ -175,18 +201,36 @@ fn closed(id: i64) -> ApiError {
         .with_back(format!("/api/petitii/{id}"))
 }
 
+/// "Check your e-mail to confirm the signature".
+#[utoipa::path(
+    get, path = "/api/petitii/semnatura/trimisa", tag = "petitions", operation_id = "signature_sent_page",
+    responses(
+        (status = 200, description = "the page", body = String, content_type = "text/html")
+    )
+)]
 async fn sent_page(State(app): State<App>) -> ApiResult<Response> {
     Ok(app
         .page("api/signature_sent.html", "Confirmați semnătura", "/api/petitii/semnatura/trimisa", json!({}))?
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TokenQuery {
+    /// The token from the confirmation e-mail.
+    #[param(required = true, min_length = 1, max_length = 99)]
     token: Option<String>,
 }
 
 /// The page the confirmation link opens: a button that POSTs.
+#[utoipa::path(
+    get, path = "/api/petitii/semnatura", tag = "petitions", operation_id = "signature_confirm_page",
+    params(TokenQuery),
+    responses(
+        (status = 200, description = "the page with the button", body = String, content_type = "text/html"),
+        (status = 400, description = "no token")
+    )
+)]
 async fn confirm_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> ApiResult<Response> {
     let token = q
         .token
@@ -197,12 +241,25 @@ async fn confirm_page(State(app): State<App>, Query(q): Query<TokenQuery>) -> Ap
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct TokenForm {
+    /// The token from the confirmation e-mail.
     #[serde(default)]
+    #[schema(required = true, min_length = 1)]
     token: String,
 }
 
+/// Confirms a signature (the button of the confirmation page).
+#[utoipa::path(
+    post, path = "/api/petitii/semnatura", tag = "petitions", operation_id = "signature_confirm",
+    request_body(content((TokenForm = "application/x-www-form-urlencoded"), (TokenForm = "application/json"))),
+    responses(
+        (status = 200, description = "confirmed (JSON clients)", body = crate::openapi::Confirmed),
+        (status = 303, description = "confirmed: to the petition"),
+        (status = 400, description = "the body cannot be read, or not a valid link"),
+        (status = 409, description = "confirmed already, or the petition closed first")
+    )
+)]
 async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<TokenForm>) -> ApiResult<Response> {
     let hash = tokens::ordered_key(&form.token);
     let today = app.clock.today().to_string();
@@ -245,6 +302,15 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<
 }
 
 /// The last aggregated counts, small and cacheable: pages poll it (a CDN can absorb the polling).
+#[utoipa::path(
+    get, path = "/api/petitii/{id}/numar.json", tag = "petitions", operation_id = "petition_count",
+    params(("id" = i64, Path, description = "the petition's number", example = 1)),
+    responses(
+        (status = 200, description = "the counts; cacheable for a second", body = crate::openapi::Counts),
+        (status = 400, description = "the id is not a number"),
+        (status = 404, description = "no counts for this petition (none, or not published)")
+    )
+)]
 async fn count(State(app): State<App>, Path(id): Path<i64>) -> ApiResult<Response> {
     let doc =
         app.petitions.get(id).ok_or_else(|| ApiError::not_found("Nu există numărători pentru această petiție."))?;

@@ -28,7 +28,12 @@ pub fn routes() -> Router<App> {
 }
 
 /// The published forms, for API clients.
-#[utoipa::path(get, path = "/api/forms", tag = "forms", responses((status = 200, description = "the forms of /data/forms.json")))]
+#[utoipa::path(
+    get, path = "/api/forms", tag = "forms", operation_id = "forms_list",
+    responses(
+        (status = 200, description = "the forms of /data/forms.json", body = crate::openapi::FormList)
+    )
+)]
 pub async fn list(State(app): State<App>) -> impl IntoResponse {
     axum::Json(json!({"forms": app.published().forms}))
 }
@@ -46,16 +51,29 @@ pub struct Receipt {
 }
 
 /// Registers a submission of form `id`.
-#[utoipa::path(post, path = "/api/forms/{id}", tag = "forms",
-    params(("id" = String, Path, description = "the form's id, from /data/forms.json")),
-    request_body(content = Object, description = "the form's fields (multipart/form-data with files, urlencoded, or a JSON object of strings), as described by the form's published JSON Schema"),
+#[utoipa::path(
+    post, path = "/api/forms/{id}", tag = "forms", operation_id = "form_submit",
+    params(("id" = String, Path, description = "the form's id, from /data/forms.json", example = "sesizare")),
+    request_body(
+        description = "the form's fields (multipart/form-data with files, urlencoded, or a JSON object of strings), \
+            as described by the form's published JSON Schema",
+        content(
+            (crate::openapi::FormFiles = "multipart/form-data"),
+            (crate::openapi::FormFields = "application/x-www-form-urlencoded"),
+            (crate::openapi::FormFields = "application/json")
+        )
+    ),
     responses(
-        (status = 201, description = "registered", body = Receipt),
+        (status = 201, description = "registered (JSON clients)", body = Receipt),
         (status = 303, description = "registered; a browser is sent to the receipt page"),
+        (status = 400, description = "the body cannot be read (JSON that is not an object of strings, a broken form)"),
         (status = 401, description = "the form requires a login with a higher assurance level"),
         (status = 404, description = "no such form"),
-        (status = 413, description = "a file is too large"),
-        (status = 422, description = "fields or files do not meet the form's rules")))]
+        (status = 413, description = "a file, or the whole body, is too large"),
+        (status = 415, description = "neither multipart/form-data, urlencoded nor JSON"),
+        (status = 422, description = "fields or files do not meet the form's rules")
+    )
+)]
 pub async fn submit(
     State(app): State<App>,
     Path(id): Path<String>,
@@ -199,18 +217,31 @@ fn check_consultation(app: &App, published: &crate::published::Published, fields
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KeyQuery {
+    /// The key from the acknowledgement e-mail.
     pub cheie: Option<String>,
 }
 
 /// The receipt and status page: for the submitter (by the key in their link, or their account)
 /// and for staff.
-#[utoipa::path(get, path = "/api/dosar/{number}", tag = "forms",
-    params(("number" = String, Path, description = "the registration number, e.g. TM-2026-000123"),
-           ("cheie" = Option<String>, Query, description = "the key from the acknowledgement e-mail")),
-    responses((status = 200, description = "the submission's status, deadline, history and answer"),
-              (status = 404, description = "no such submission, or no key")))]
+#[utoipa::path(
+    get, path = "/api/dosar/{number}", tag = "forms", operation_id = "case_status",
+    params(
+        ("number" = String, Path, description = "the registration number", example = "TM-2026-000001"),
+        KeyQuery
+    ),
+    responses(
+        (
+            status = 200,
+            description = "the submission's status, deadline, history and answer: JSON for clients asking for it, \
+                else the page",
+            content((crate::openapi::CaseView = "application/json"), (String = "text/html"))
+        ),
+        (status = 404, description = "no such submission, or no key")
+    )
+)]
 pub async fn status_page(
     State(app): State<App>,
     Path(number): Path<String>,
