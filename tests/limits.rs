@@ -1,5 +1,5 @@
 //! The API's limits against abuse, over real connections: slow clients that never finish their
-//! headers.
+//! headers, and password guessing from many addresses.
 
 use std::time::{Duration, Instant};
 
@@ -109,4 +109,134 @@ async fn a_request_whose_body_stalls_gets_a_408_page_with_the_security_headers()
         assert!(head.contains(header), "the 408 carries {header}: {head}");
     }
     assert!(body.contains("Cererea a durat prea mult"), "a page that says what happened: {body}");
+}
+
+/// A client whose connections come from `ip` (any 127.x.y.z is this machine on Linux).
+fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn login(client: &reqwest::Client, api: &TestApi, email: &str, password: &str) -> reqwest::Response {
+    client
+        .post(api.url("/api/auth/login"))
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn retry_after(r: &reqwest::Response) -> u64 {
+    r.headers().get("retry-after").expect("a Retry-After").to_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_right_one_waits() {
+    // The per-address limit is on, as in production: one guess per address never meets it.
+    let api = TestApi::start(|c| c.post_limit = Some(civic_api::RateLimit { burst: 30, per_minute: 60 })).await;
+    let hash = civic_api::users::hash_password("parola personalului 1").unwrap();
+    civic_api::users::add(&api.api.app().db, "ana.staff@primariatm.ro", "Ana", "staff", Some(hash)).await.unwrap();
+
+    // Sixty guesses, each from its own address: four are told the password is wrong, the fifth
+    // locks the account, and the others are not even checked.
+    let mut statuses = Vec::new();
+    for i in 1..=60 {
+        let r = login(&client_from(&format!("127.0.1.{i}")), &api, "ana.staff@primariatm.ro", &format!("ghicire {i}"))
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses[..4], [401; 4], "{statuses:?}");
+    assert_eq!(statuses[4..], [429; 56], "{statuses:?}");
+
+    // The right password, from yet another address, waits for the lock too.
+    let r = login(&client_from("127.0.2.1"), &api, "ana.staff@primariatm.ro", "parola personalului 1").await;
+    assert_eq!(r.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().get("set-cookie").is_none(), "no session");
+    let wait = retry_after(&r);
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    let message = body["error"].as_str().unwrap();
+    assert!(
+        message.contains("Prea multe parole greșite") && message.contains("link de autentificare pe e-mail"),
+        "{message}"
+    );
+    let sessions: i64 = api.db().query_row("SELECT count(*) FROM session", [], |r| r.get(0)).unwrap();
+    assert_eq!(sessions, 0);
+
+    // A browser gets the same as a page, with the wait in words.
+    let r = client_from("127.0.2.2")
+        .post(api.url("/api/auth/login"))
+        .form(&[("email", "ana.staff@primariatm.ro"), ("password", "parola personalului 1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&r) >= 1);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("autentificarea cu parolă este blocată încă"), "{page}");
+
+    // Another account is not affected.
+    let hash = civic_api::users::hash_password("alta parolă lungă").unwrap();
+    civic_api::users::add(&api.api.app().db, "ion@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    let r = login(&client_from("127.0.1.1"), &api, "ion@example.ro", "alta parolă lungă").await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+
+    // Sixty guesses sent at the same moment get no further: an attempt counts as it arrives, so
+    // the fifth locks the account while the first four are still being checked.
+    let guesses: Vec<_> = (1..=60)
+        .map(|i| {
+            let client = client_from(&format!("127.0.4.{i}"));
+            let url = api.url("/api/auth/login");
+            tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .header("accept", "application/json")
+                    .json(&serde_json::json!({"email": "ion@example.ro", "password": format!("ghicire {i}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                r.status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    let told_wrong = statuses.iter().filter(|s| **s == 401).count();
+    assert!(told_wrong <= 4 && statuses.iter().all(|s| [401, 429].contains(s)), "{statuses:?}");
+    let r = login(&client_from("127.0.2.3"), &api, "ion@example.ro", "alta parolă lungă").await;
+    assert_eq!(r.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lock_doubles_with_each_further_failure_and_a_success_resets_it() {
+    let api = TestApi::start(|c| c.login_lockout = Duration::from_secs(1)).await;
+    let hash = civic_api::users::hash_password("parola corectă 123").unwrap();
+    civic_api::users::add(&api.api.app().db, "elena@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    let client = client_from("127.0.3.1");
+    let wrong = || login(&client, &api, "elena@example.ro", "greșită greșită");
+    for _ in 0..4 {
+        assert_eq!(wrong().await.status(), reqwest::StatusCode::UNAUTHORIZED);
+    }
+    let r = wrong().await;
+    assert_eq!((r.status(), retry_after(&r)), (reqwest::StatusCode::TOO_MANY_REQUESTS, 1), "the fifth locks");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let r = wrong().await;
+    assert_eq!((r.status(), retry_after(&r)), (reqwest::StatusCode::TOO_MANY_REQUESTS, 2), "then twice as long");
+    let r = login(&client, &api, "elena@example.ro", "parola corectă 123").await;
+    assert_eq!(r.status(), reqwest::StatusCode::TOO_MANY_REQUESTS, "the right password waits too");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let r = login(&client, &api, "elena@example.ro", "parola corectă 123").await;
+    assert_eq!(r.status(), reqwest::StatusCode::OK, "after the lock, the right password logs in");
+    // The success reset the count: four free attempts again, then the first, short lock.
+    for _ in 0..4 {
+        assert_eq!(wrong().await.status(), reqwest::StatusCode::UNAUTHORIZED);
+    }
+    let r = wrong().await;
+    assert_eq!((r.status(), retry_after(&r)), (reqwest::StatusCode::TOO_MANY_REQUESTS, 1));
 }

@@ -61,6 +61,9 @@ pub struct ApiConfig {
     pub header_read_timeout: Duration,
     /// How long a request may take from its headers to its answer, body included; then a 408.
     pub request_timeout: Duration,
+    /// How long password login to an account stays locked after the fifth wrong password in a
+    /// row; doubled on every further one.
+    pub login_lockout: Duration,
 }
 
 impl ApiConfig {
@@ -81,6 +84,7 @@ impl ApiConfig {
             oidc: vec![],
             header_read_timeout: crate::server::HEADER_READ_TIMEOUT,
             request_timeout: Duration::from_secs(30),
+            login_lockout: Duration::from_secs(60),
         }
     }
 

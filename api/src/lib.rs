@@ -57,6 +57,7 @@ impl Api {
         let clock = Clock { pinned_today: config.today };
         let limits = security::Limits::new(config.post_limit, &config.trusted_origins);
         let oidc = oidc::Providers::new(&config.oidc);
+        let logins = accounts::throttle::Logins::new(config.login_lockout);
         let app = Arc::new(AppState {
             db,
             live,
@@ -65,6 +66,7 @@ impl Api {
             hashing: Semaphore::new(HASHING_SLOTS),
             mail_queued: Notify::new(),
             limits,
+            logins,
             petitions: Default::default(),
             oidc,
         });
