@@ -683,15 +683,17 @@ async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down_and_is_sent_once
 async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
     let api = TestApi::start(|_| {}).await;
     let hash = civic_api::users::hash_password("o parolă oarecare").unwrap();
-    civic_api::users::add(&api.api.app().db, "tinta@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    civic_api::users::add(&api.api.app().db, "tinta0@example.ro", "", "citizen", Some(hash)).await.unwrap();
     let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // A guess at each of forty addresses (guesses at one account stop being checked after five);
+    // one has an account, and the others cost a hash all the same.
     let logins: Vec<_> = (0..40)
         .map(|i| {
             let (url, done) = (api.url("/api/auth/login"), done.clone());
             tokio::spawn(async move {
                 let r = reqwest::Client::new()
                     .post(url)
-                    .form(&[("email", "tinta@example.ro"), ("password", &format!("ghicire {i}"))])
+                    .form(&[("email", format!("tinta{i}@example.ro")), ("password", format!("ghicire {i}"))])
                     .send()
                     .await
                     .unwrap();

@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -51,7 +50,8 @@ fn child_server() {
         let router = api.router().unwrap();
         api.spawn_workers();
         println!("READY {}", addr.port());
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        let header_read_timeout = api.app().config.header_read_timeout;
+        civic_api::server::serve(listener, router, header_read_timeout, std::future::pending()).await.unwrap();
     });
 }
 

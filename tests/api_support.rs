@@ -2,7 +2,6 @@
 //! test, a real SMTP server (aiosmtpd from tests/.venv) and the API on a random loopback port.
 
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -196,11 +195,13 @@ impl TestApi {
         if config.public_url.is_empty() {
             config.public_url = base.clone();
         }
+        let header_read_timeout = config.header_read_timeout;
         let api = Api::open(config).expect("the API opens");
         let router = api.router().unwrap();
         api.spawn_workers();
+        // The server `civic api` runs, not a stand-in: its deadlines are under test too.
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+            civic_api::server::serve(listener, router, header_read_timeout, std::future::pending()).await.unwrap();
         });
         TestApi { base, data, api }
     }

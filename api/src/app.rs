@@ -29,6 +29,8 @@ pub struct AppState {
     /// Wakes the mail sender when a write queued an e-mail.
     pub mail_queued: Notify,
     pub limits: Limits,
+    /// Password attempts per account.
+    pub logins: crate::accounts::throttle::Logins,
     /// Petition counts, aggregated in batches.
     pub petitions: crate::petitions::Counts,
     /// The OpenID Connect providers, with their discovery documents.

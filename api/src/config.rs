@@ -2,6 +2,7 @@
 //! which origins may post to it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use jiff::civil::Date;
 
@@ -66,6 +67,14 @@ pub struct ApiConfig {
     pub mail_retry: std::time::Duration,
     /// OpenID Connect providers people can log in with (`--oidc FILE`).
     pub oidc: Vec<crate::oidc::Provider>,
+    /// How long a connection may take to send a request's line and headers (and how long an
+    /// idle keep-alive connection stays open); then it is closed.
+    pub header_read_timeout: Duration,
+    /// How long a request may take from its headers to its answer, body included; then a 408.
+    pub request_timeout: Duration,
+    /// How long password login to an account stays locked after the fifth wrong password in a
+    /// row; doubled on every further one.
+    pub login_lockout: Duration,
 }
 
 impl ApiConfig {
@@ -85,6 +94,9 @@ impl ApiConfig {
             mail_limit: Some(MailLimit { burst: 5, every: std::time::Duration::from_secs(600) }),
             mail_retry: std::time::Duration::from_secs(60),
             oidc: vec![],
+            header_read_timeout: crate::server::HEADER_READ_TIMEOUT,
+            request_timeout: Duration::from_secs(30),
+            login_lockout: Duration::from_secs(60),
         }
     }
 

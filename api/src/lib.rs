@@ -20,12 +20,12 @@ mod openapi;
 pub mod petitions;
 mod published;
 mod security;
+pub mod server;
 mod submissions;
 pub mod users;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -59,6 +59,7 @@ impl Api {
         let clock = Clock { pinned_today: config.today };
         let limits = security::Limits::new(&config);
         let oidc = oidc::Providers::new(&config.oidc);
+        let logins = accounts::throttle::Logins::new(config.login_lockout);
         let app = Arc::new(AppState {
             db,
             live,
@@ -67,6 +68,7 @@ impl Api {
             hashing: Semaphore::new(HASHING_SLOTS),
             mail_queued: Notify::new(),
             limits,
+            logins,
             petitions: Default::default(),
             oidc,
         });
@@ -95,9 +97,10 @@ impl Api {
             .layer(DefaultBodyLimit::max(64 * 1024))
             .layer(from_fn_with_state(app.clone(), security::rate_limit))
             .layer(security::csrf(&app.config)?)
+            // Inside the two below, so a request that timed out gets a page and the headers too.
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, app.config.request_timeout))
             .layer(from_fn_with_state(app.clone(), app::render_errors))
-            .layer(from_fn_with_state(app.clone(), security::headers))
-            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
+            .layer(from_fn_with_state(app.clone(), security::headers));
         Ok(routes.with_state(app))
     }
 
@@ -115,15 +118,15 @@ impl Api {
 
 /// `civic api`: the API alone (the site itself is on a CDN), until Ctrl-C.
 pub async fn serve(config: ApiConfig, addr: SocketAddr) -> anyhow::Result<()> {
+    let header_read_timeout = config.header_read_timeout;
     let api = Api::open(config)?;
     let router = api.router()?;
     api.spawn_workers();
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("civic api: listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    server::serve(listener, router, header_read_timeout, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! CDN-hosted static site can post here), rate limits per client address and per e-mail address,
 //! and the security headers of every response.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -136,13 +136,28 @@ pub async fn forget_idle(app: App) {
     }
 }
 
+/// The key a client address counts under in the per-address limit: an IPv4 address itself, an
+/// IPv6 address by its /64. The /64 is the smallest network a subscriber is given, and a host
+/// picks addresses in it at will (privacy extensions), so counting each would let one client
+/// take as many limits as it likes.
+fn per_ip_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from(u128::from(a) & !(u128::MAX >> 64))),
+        v4 => v4,
+    }
+}
+
 /// The client's address as the server saw it.
 pub fn client_ip(request: &Request) -> IpAddr {
     address(request.extensions())
 }
 
 fn address(extensions: &axum::http::Extensions) -> IpAddr {
-    extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(a)| a.ip())
+    // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d; it is counted as the
+    // IPv4 address it is (not as part of the one IPv6 /64 all IPv4 clients map to).
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(a)| a.ip().to_canonical())
 }
 
 /// The client's address, as a handler argument.
@@ -162,7 +177,7 @@ pub async fn rate_limit(State(app): State<App>, request: Request, next: Next) ->
         (&app.limits.per_ip, request.method() != Method::GET && request.method() != Method::HEAD)
     {
         let ip = client_ip(&request);
-        if let Err(refused) = limiter.check_key(&ip) {
+        if let Err(refused) = limiter.check_key(&per_ip_key(ip)) {
             return ApiError::too_many(
                 "Prea multe cereri de la această adresă într-un timp scurt. Așteptați un minut și încercați din nou.",
                 wait(&refused),
@@ -189,4 +204,21 @@ pub async fn headers(State(app): State<App>, request: Request, next: Next) -> Re
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_ipv4_ones_each() {
+        let key = |s: &str| per_ip_key(s.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        assert_eq!(key("2001:db8:1:2:abcd::9"), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        // IPv4 mapped into IPv6 (a dual-stack listener) stays one address per client.
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+        assert_ne!(key("::ffff:192.0.2.1"), key("::ffff:192.0.2.2"));
+    }
 }

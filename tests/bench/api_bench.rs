@@ -338,8 +338,9 @@ async fn main() -> ExitCode {
         api.spawn_workers();
     }
     let router = api.router().expect("the API's routes");
+    let header_read_timeout = api.app().config.header_read_timeout;
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        civic_api::server::serve(listener, router, header_read_timeout, std::future::pending())
             .await
             .expect("the server runs")
     });

@@ -5,6 +5,7 @@
 
 pub mod password;
 pub mod session;
+pub mod throttle;
 pub mod tokens;
 
 use axum::Router;
@@ -235,7 +236,8 @@ pub struct LoginForm {
         ),
         (status = 303, description = "logged in; browsers go to `next`"),
         (status = 400, description = "the body cannot be read"),
-        (status = 401, description = "wrong address or password")
+        (status = 401, description = "wrong address or password"),
+        (status = 429, description = "too many wrong passwords in a row for this account: password login to it is locked for `Retry-After` seconds")
     )
 )]
 pub async fn login(
@@ -251,6 +253,10 @@ pub async fn login(
         .with_back("/api/cont/autentificare")
     };
     let email = email::normalise(&form.email).map_err(|_| wrong())?;
+    if let Err(wait) = app.logins.attempt(&email) {
+        return Ok(locked(wait));
+    }
+    let key = email.clone();
     let found: Option<(i64, Option<String>, bool)> = app
         .db
         .read(move |c| {
@@ -265,13 +271,34 @@ pub async fn login(
         .await?;
     let stored = found.as_ref().and_then(|f| f.1.clone());
     if !password::verify(&app, form.password, stored).await? {
-        return Err(wrong());
+        return match app.logins.failed(&key) {
+            Some(wait) => Ok(locked(wait)),
+            None => Err(wrong()),
+        };
     }
+    app.logins.succeeded(&key);
     let (id, _, verified) = found.ok_or_else(wrong)?;
     let assurance = if verified { Assurance::EmailVerified } else { Assurance::None };
     let https = app.config.https();
     let cookie = app.db.write(move |c| session::start(c, id, assurance, https).map_err(ApiError::from)).await?;
     Ok(signed_in(&headers, jar.add(cookie), form.next.as_deref()))
+}
+
+/// The answer while password login to an account is locked: a 429 with `Retry-After`.
+fn locked(wait: std::time::Duration) -> Response {
+    let mut r = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "Prea multe parole greșite la rând pentru acest cont. Din motive de securitate, autentificarea cu \
+             parolă este blocată încă {}. Puteți cere oricând un link de autentificare pe e-mail.",
+            throttle::in_words(wait)
+        ),
+    )
+    .with_back("/api/cont/autentificare")
+    .into_response();
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    r.headers_mut().insert(header::RETRY_AFTER, secs.max(1).into());
+    r
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -64,6 +64,8 @@ pub fn run(opts: Options, port: u16, api: Option<civic_api::ApiConfig>) -> std::
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let addr = listener.local_addr()?;
         let slot: ApiSlot = Arc::new(OnceLock::new());
+        let header_read_timeout =
+            api.as_ref().map_or(civic_api::server::HEADER_READ_TIMEOUT, |c| c.header_read_timeout);
         if let Some(mut config) = api {
             if config.public_url.is_empty() {
                 config.public_url = format!("http://{addr}");
@@ -76,11 +78,9 @@ pub fn run(opts: Options, port: u16, api: Option<civic_api::ApiConfig>) -> std::
             opts.theme.display()
         );
         let _watcher = watch(opts.clone(), Arc::clone(&shared)).map_err(std::io::Error::other)?;
-        axum::serve(
-            listener,
-            router(&opts.out, Arc::clone(&shared), slot).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        // The API's own server: a deadline for every request's headers, the peer's address for
+        // the API's rate limits.
+        civic_api::server::serve(listener, router(&opts.out, Arc::clone(&shared), slot), header_read_timeout, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
