@@ -44,6 +44,12 @@ fn quota(limit: RateLimit) -> Quota {
 
 impl Limits {
     pub fn new(post_limit: Option<RateLimit>, trusted_origins: &[String]) -> Limits {
+        // Forms post only to the API itself and to the trusted origins (the static site).
+        // Browsers hold every redirect that follows a form post to `form-action` too (Chromium
+        // blocks a 303 to another origin), so the posts that end at an identity provider (logging
+        // in, linking it to an account, logging out of it) answer with a page that moves on by
+        // itself (`app::onward`): no provider's origin belongs here, nor those of the hosts a
+        // provider redirects through.
         let form_action =
             std::iter::once("'self'").chain(trusted_origins.iter().map(String::as_str)).collect::<Vec<_>>();
         let csp = format!(

@@ -15,7 +15,7 @@ pub mod verify;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -39,7 +39,7 @@ pub use provider::Providers;
 
 use crate::accounts::session::{self, SignedIn, Viewer};
 use crate::accounts::tokens;
-use crate::app::{App, Input, local_next, see_other};
+use crate::app::{App, Input, local_next, onward, see_other};
 use crate::error::{ApiError, ApiResult};
 use crate::published::Assurance;
 
@@ -104,15 +104,18 @@ pub struct StartForm {
     link: String,
 }
 
-/// Starts a login with a provider: 303 to its authorization endpoint.
+/// Starts a login with a provider: on to its authorization endpoint, by a page that moves on by
+/// itself (see [`crate::app::onward`] for why not a redirect), or a 303 for JSON clients.
 #[utoipa::path(post, path = "/api/auth/oidc/{provider}", tag = "accounts", request_body = StartForm,
     params(("provider" = String, Path, description = "a configured provider's id")),
-    responses((status = 303, description = "to the provider"), (status = 401, description = "linking needs a login"),
+    responses((status = 200, description = "a page that moves on to the provider (`Refresh: 0; url=…`), with a link to it"),
+              (status = 303, description = "to the provider (JSON clients)"), (status = 401, description = "linking needs a login"),
               (status = 404, description = "no such provider"), (status = 502, description = "the provider does not answer")))]
 pub async fn start(
     State(app): State<App>,
     Path(id): Path<String>,
     jar: CookieJar,
+    headers: HeaderMap,
     Viewer(user): Viewer,
     Input(form): Input<StartForm>,
 ) -> ApiResult<Response> {
@@ -172,7 +175,9 @@ pub async fn start(
             Ok::<_, ApiError>(())
         })
         .await?;
-    Ok((jar.add(flow_cookie(browser, app.config.https())), see_other(url.as_str())).into_response())
+    let purpose = if link_account.is_some() { "link" } else { "login" };
+    let page = onward(&app, &headers, url.as_str(), json!({"provider": p.config.name, "purpose": purpose}))?;
+    Ok((jar.add(flow_cookie(browser, app.config.https())), page).into_response())
 }
 
 #[derive(Deserialize)]
