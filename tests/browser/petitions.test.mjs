@@ -20,7 +20,7 @@ describe('petitions in a browser (civic serve)', () => {
 
     /** A browser context logged in as `email` through the link the API e-mails. */
     async function loggedIn(email) {
-        const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+        const context = await served.browser.newContext({ locale: 'ro-RO' });
         const page = await context.newPage();
         await page.goto(`${served.base}/api/cont/autentificare`);
         await page.fill('#link-email', email);
@@ -72,7 +72,7 @@ describe('petitions in a browser (civic serve)', () => {
         const signers = [['Ana Popescu', 'ana@example.ro', 'cetate'], ['Mihai Șerban', 'mihai@example.ro', 'cetate'],
             ['Ștefania Țuțea', 'stefania@example.ro', 'fabric']];
         for (const [i, [name, email, district]] of signers.entries()) {
-            const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+            const context = await served.browser.newContext({ locale: 'ro-RO' });
             const page = await context.newPage();
             await page.goto(`${served.base}/api/petitii/${id}`);
             if (i === 0) {
@@ -98,7 +98,7 @@ describe('petitions in a browser (civic serve)', () => {
         }
         assert.deepEqual(counts.by_district, { cetate: 2, fabric: 1 });
 
-        const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+        const context = await served.browser.newContext({ locale: 'ro-RO' });
         const page = await context.newPage();
         await page.goto(`${served.base}/api/petitii/${id}`);
         await page.waitForSelector('#petition-map path.district-cetate');

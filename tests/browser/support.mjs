@@ -1,13 +1,14 @@
 // Shared helpers for the browser tests: where the built site is, a tiny static file server
-// for it, and a Chromium launcher. Not a test file itself (node --test only runs *.test.mjs
-// here), and it depends on nothing but Node and playwright-core.
+// for it, a Chromium launcher and axe-core run in a page. Not a test file itself (node --test
+// only runs *.test.mjs here), and it depends on nothing but Node, playwright-core and axe-core.
 //
 // The site to test is given by SITE_DIR (tests/run.sh builds the sample site into a temp dir
 // and sets it). Nothing here talks to anything but 127.0.0.1.
 
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -194,4 +195,20 @@ export async function sitemapPaths(root = siteDir()) {
         const u = new URL(m[1].replace(/&amp;/g, '&'));
         return decodeURIComponent(u.pathname);
     });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's result for `page` with the rules of `tags`. axe is evaluated in the page rather
+ * than added as a script element, which a Content-Security-Policy without 'unsafe-inline' (the
+ * API's) rightly blocks: evaluating from the test runner is not subject to the page's policy,
+ * so the page is checked under the headers it is served with.
+ */
+export async function runAxe(page, tags, resultTypes = ['violations']) {
+    if (!await page.evaluate(() => 'axe' in globalThis)) await page.evaluate(AXE_SOURCE);
+    return page.evaluate(([t, r]) => globalThis.axe.run(document, {
+        runOnly: { type: 'tag', values: t },
+        resultTypes: r,
+    }), [tags, resultTypes]);
 }
