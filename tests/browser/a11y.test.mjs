@@ -81,9 +81,10 @@ if (existsSync(path.join(ROOT, 'cautare', 'index.html'))) {
     PAGES.push(['search, with results', '/cautare/', 200, async (page) => {
         await page.getByRole('searchbox').first().fill('parcare');
         await page.keyboard.press('Enter');
+        // Until the search is over: "Se caută…" is said while it runs, the results after.
         await page.waitForFunction(() => {
-            const status = document.querySelector('[role="status"]');
-            return status && status.textContent.trim() !== '';
+            const status = document.querySelector('[role="status"]')?.textContent.trim();
+            return status && !status.startsWith('Se caută');
         }, null, { timeout: 15_000 });
     }]);
 }

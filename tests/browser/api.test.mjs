@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { eventually } from './support.mjs';
 import { axe, linkFromMail, servedCivic, staffLogin } from './civic.mjs';
 
 describe('the API in a browser (civic serve)', () => {
@@ -76,10 +77,12 @@ describe('the API in a browser (civic serve)', () => {
         for (const [x, y] of [[120, 80], [260, 90], [200, 220]]) {
             await page.click('#alert-map', { position: { x, y } });
         }
-        const corners = JSON.parse(await page.inputValue('#polygon'));
-        assert.equal(corners.length, 3, 'three corners, as [lon, lat]');
-        assert.ok(corners.every(([lon, lat]) => lon > 21 && lon < 21.5 && lat > 45.6 && lat < 45.9), JSON.stringify(corners));
-        assert.ok(await page.isChecked('#area-polygon'));
+        await eventually(async () => {
+            const corners = JSON.parse(await page.inputValue('#polygon') || '[]');
+            assert.equal(corners.length, 3, 'three corners, as [lon, lat]');
+            assert.ok(corners.every(([lon, lat]) => lon > 21 && lon < 21.5 && lat > 45.6 && lat < 45.9), JSON.stringify(corners));
+            assert.ok(await page.isChecked('#area-polygon'), 'three corners choose the drawn area');
+        });
         await Promise.all([page.waitForURL(/\/api\/alerte\/trimis$/), page.click('text=Creează alerta')]);
         await axe(page, 'alert sent');
         await context.close();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { launch, siteDir, startServer } from './support.mjs';
+import { eventually, launch, siteDir, startServer } from './support.mjs';
 
 const ROOT = siteDir();
 const HAS_MAP = existsSync(path.join(ROOT, 'harta', 'index.html'));
@@ -48,28 +48,34 @@ describe('the map page and its lists', { skip: !HAS_MAP && 'the site has no map 
 
     it('draws the layers with Leaflet from the site itself', async () => {
         assert.equal(await page.locator('.leaflet-container').count(), 1);
-        assert.ok(await page.locator('path.leaflet-interactive').count() > 0, 'nothing drawn');
-        const status = await page.locator('#harta-stare').innerText();
-        assert.match(status, /^\d+ elemente pe hartă\.$|^Un element pe hartă\.$/);
+        await eventually(async () => assert.ok(await page.locator('path.leaflet-interactive').count() > 0, 'nothing drawn'));
+        await eventually(async () => assert.match(await page.locator('#harta-stare').innerText(),
+            /^\d+ elemente pe hartă\.$|^Un element pe hartă\.$/));
         assert.ok(external.every((u) => u.startsWith('https://tile.openstreetmap.org/')), `left the site: ${external}`);
         assert.equal(server.notFound.length, 0, `404s: ${server.notFound}`);
     });
 
     it('the time filter and the layers change what is listed, from the keyboard', async () => {
+        // The list is redrawn after each key press: every count is waited for, not read once.
         const count = async () => page.locator('#harta-lista > li').count();
         const now = await count();
+        assert.ok(now > 0, 'nothing listed for now');
         await page.getByRole('radio', { name: 'Planificate' }).focus();
         await page.keyboard.press('Space');
-        const planned = await count();
-        assert.notEqual(planned, now, 'the period filter changed nothing');
+        const planned = await eventually(async () => {
+            const n = await count();
+            assert.notEqual(n, now, 'the period filter changed nothing');
+            return n;
+        });
         await page.getByRole('checkbox', { name: 'Colectarea deșeurilor' }).focus();
         await page.keyboard.press('Space');
-        assert.ok(await count() > planned, 'the collection zones were not added');
+        await eventually(async () => assert.ok(await count() > planned, 'the collection zones were not added'));
         await page.getByRole('checkbox', { name: 'Colectarea deșeurilor' }).focus();
         await page.keyboard.press('Space');
+        await eventually(async () => assert.equal(await count(), planned, 'the collection zones were not removed'));
         await page.getByRole('radio', { name: 'Acum' }).focus();
         await page.keyboard.press('Space');
-        assert.equal(await count(), now);
+        await eventually(async () => assert.equal(await count(), now, 'back to what goes on now'));
     });
 
     it('a feature reached from the list opens a popup that links its page', async () => {

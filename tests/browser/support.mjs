@@ -1,6 +1,7 @@
 // Shared helpers for the browser tests: where the built site is, a tiny static file server
-// for it, a Chromium launcher and axe-core run in a page. Not a test file itself (node --test
-// only runs *.test.mjs here), and it depends on nothing but Node, playwright-core and axe-core.
+// for it, a Chromium launcher, axe-core run in a page, and `eventually`, which retries an
+// assertion on something that changes. Not a test file itself (node --test only runs *.test.mjs
+// here), and it depends on nothing but Node, playwright-core and axe-core.
 //
 // The site to test is given by SITE_DIR (tests/run.sh builds the sample site into a temp dir
 // and sets it). Nothing here talks to anything but 127.0.0.1.
@@ -195,6 +196,27 @@ export async function sitemapPaths(root = siteDir()) {
         const u = new URL(m[1].replace(/&amp;/g, '&'));
         return decodeURIComponent(u.pathname);
     });
+}
+
+/**
+ * Runs `assertion` (async, throwing when what it checks is not so yet) until it passes, and
+ * returns its value; after `timeout` ms, fails with its last error. For everything that changes
+ * after an action (a count after a key press, a text after a click or a fetch): the page may not
+ * have caught up when the assertion first runs, least of all on a loaded machine.
+ */
+export async function eventually(assertion, { timeout = 10_000, interval = 50 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        try {
+            return await assertion();
+        } catch (e) {
+            if (Date.now() >= deadline) {
+                e.message = `still failing after ${timeout} ms: ${e.message}`;
+                throw e;
+            }
+        }
+        await new Promise((ok) => setTimeout(ok, interval));
+    }
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
