@@ -138,6 +138,21 @@ fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").unwrap_or_else(|| panic!("a redirect, not {}", r.status())).to_str().unwrap().to_owned()
 }
 
+/// Where a page on the way to the provider sends the browser: it moves on by itself
+/// (`Refresh: 0; url=…`) and links there, rather than redirect, as the form posts that lead to
+/// a provider answer (a browser holds a form post's redirects to the CSP's `form-action`, which
+/// stays 'self').
+async fn onward(r: reqwest::Response) -> String {
+    assert_eq!(r.status(), StatusCode::OK, "a page on the way to the provider");
+    let csp = r.headers().get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+    assert!(csp.ends_with("form-action 'self'"), "{csp}");
+    let refresh = r.headers().get("refresh").expect("a Refresh header").to_str().unwrap().to_owned();
+    let to = refresh.strip_prefix("0; url=").unwrap_or_else(|| panic!("{refresh}")).to_owned();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Continuați la Identitate de test</a>"), "a link for a browser that stays: {page}");
+    to
+}
+
 fn absolute(base: &str, location: &str) -> String {
     if location.starts_with("http") { location.to_owned() } else { format!("{base}{location}") }
 }
@@ -154,8 +169,7 @@ async fn through_provider(
     level: &str,
 ) -> String {
     let r = client.post(api.url(&format!("/api/auth/oidc/{PROVIDER}"))).form(form).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
-    let authorize = location(&r);
+    let authorize = onward(r).await;
     assert!(authorize.starts_with(&format!("{}/auth?", idp.issuer)), "{authorize}");
     for param in ["code_challenge_method=S256", "code_challenge=", "state=", "nonce=", "client_id=civic-test"] {
         assert!(authorize.contains(param), "{param} in {authorize}");
@@ -299,7 +313,7 @@ async fn answers_that_do_not_belong_to_the_login_are_refused_with_a_clear_messag
         let url = api.url(&format!("/api/auth/oidc/{PROVIDER}"));
         async move {
             let r = client.post(url).form(&[("next", "/api/cont")]).send().await.unwrap();
-            let to = location(&r);
+            let to = onward(r).await;
             to.split("state=").nth(1).unwrap().split('&').next().unwrap().to_owned()
         }
     };
@@ -448,13 +462,32 @@ async fn logging_out_ends_the_session_at_the_provider_too() {
     let client = browser();
     log_in(&client, &api, &idp, "ana", "substantial", "/api/cont").await;
     let r = client.post(api.url("/api/auth/logout")).send().await.unwrap();
-    let to = location(&r);
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.contains("Max-Age=0"), "the session cookie is removed at once: {cookie}");
+    let to = onward(r).await;
     assert!(to.starts_with(&format!("{}/session/end?", idp.issuer)), "{to}");
     assert!(to.contains("client_id=civic-test") && to.contains("post_logout_redirect_uri="), "{to}");
     // The provider accepts the request (a registered client and return address).
     assert_eq!(client.get(&to).send().await.unwrap().status(), StatusCode::OK);
     // And civic's own session is over.
     assert_eq!(client.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_client_is_sent_to_the_provider_by_a_redirect() {
+    // No form, no form-action to respect: the plain 303.
+    let (api, idp) = start(None).await;
+    let r = browser()
+        .post(api.url(&format!("/api/auth/oidc/{PROVIDER}")))
+        .header("accept", "application/json")
+        .header("content-type", "application/json")
+        .body(r#"{"next": "/api/cont"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers().get("refresh").is_none());
+    assert!(location(&r).starts_with(&format!("{}/auth?", idp.issuer)), "{}", location(&r));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

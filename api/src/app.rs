@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
@@ -154,6 +154,24 @@ pub fn see_other(location: &str) -> Response {
         .header(header::LOCATION, location)
         .body(Body::empty())
         .expect("a redirect response")
+}
+
+/// Sends the browser on to another site (an identity provider) at the end of a form post: a page
+/// that moves on by itself (`Refresh: 0`), with a link for a browser that does not. Not a 303,
+/// because browsers hold every redirect that follows a form submission to the submitting page's
+/// `form-action` ('self'), so Chromium would block it; the refresh is a navigation of its own,
+/// which `form-action` does not govern, so the policy stays as strict as it is. `ctx` gives the
+/// page (`api/onward.html`) the provider's name and why the browser goes there. API clients
+/// (JSON) get the 303.
+pub fn onward(app: &AppState, headers: &HeaderMap, to: &str, mut ctx: Value) -> ApiResult<Response> {
+    if wants_json(headers) {
+        return Ok(see_other(to));
+    }
+    let title = format!("Către {}", ctx["provider"].as_str().unwrap_or_default());
+    ctx["to"] = to.into();
+    let html = app.page("api/onward.html", &title, "", ctx)?;
+    let refresh = HeaderValue::from_str(&format!("0; url={to}")).map_err(ApiError::internal)?;
+    Ok(([(header::REFRESH, refresh)], html).into_response())
 }
 
 /// A request body from an HTML form (`application/x-www-form-urlencoded`) or a JSON client,

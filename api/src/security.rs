@@ -50,6 +50,12 @@ fn wait(refused: &governor::NotUntil<governor::clock::QuantaInstant>) -> Duratio
 
 impl Limits {
     pub fn new(config: &ApiConfig) -> Limits {
+        // Forms post only to the API itself and to the trusted origins (the static site).
+        // Browsers hold every redirect that follows a form post to `form-action` too (Chromium
+        // blocks a 303 to another origin), so the posts that end at an identity provider (logging
+        // in, linking it to an account, logging out of it) answer with a page that moves on by
+        // itself (`app::onward`): no provider's origin belongs here, nor those of the hosts a
+        // provider redirects through.
         let form_action =
             std::iter::once("'self'").chain(config.trusted_origins.iter().map(String::as_str)).collect::<Vec<_>>();
         let csp = format!(

@@ -7,13 +7,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { OUTPUT_DIR, launch, siteDir, sitemapPaths, startServer } from './support.mjs';
+import { OUTPUT_DIR, launch, runAxe, siteDir, sitemapPaths, startServer } from './support.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SCREENSHOTS = path.join(OUTPUT_DIR, 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
@@ -84,9 +81,10 @@ if (existsSync(path.join(ROOT, 'cautare', 'index.html'))) {
     PAGES.push(['search, with results', '/cautare/', 200, async (page) => {
         await page.getByRole('searchbox').first().fill('parcare');
         await page.keyboard.press('Enter');
+        // Until the search is over: "Se caută…" is said while it runs, the results after.
         await page.waitForFunction(() => {
-            const status = document.querySelector('[role="status"]');
-            return status && status.textContent.trim() !== '';
+            const status = document.querySelector('[role="status"]')?.textContent.trim();
+            return status && !status.startsWith('Se caută');
         }, null, { timeout: 15_000 });
     }]);
 }
@@ -128,14 +126,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
             const response = await page.goto(server.url(p), { waitUntil: 'load' });
             assert.equal(response?.status(), expectStatus, `${p}: HTTP status`);
             if (prepare) await prepare(page);
-            await page.addScriptTag({ path: AXE });
-            const result = await page.evaluate(
-                (tags) => globalThis.axe.run(document, {
-                    runOnly: { type: 'tag', values: tags },
-                    resultTypes: ['violations'],
-                }),
-                WCAG_TAGS,
-            );
+            const result = await runAxe(page, WCAG_TAGS);
             assert.ok(result.passes.length > 0, `${p}: axe ran no rule (is axe-core injected?)`);
             return result.violations;
         } finally {
@@ -150,10 +141,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
             const page = await context.newPage();
             await page.setContent('<!DOCTYPE html><html lang="ro"><head><title>t</title></head>'
                 + '<body><main><h1>t</h1><input type="text"></main></body></html>');
-            await page.addScriptTag({ path: AXE });
-            const result = await page.evaluate((tags) => globalThis.axe.run(document, {
-                runOnly: { type: 'tag', values: tags },
-            }), WCAG_TAGS);
+            const result = await runAxe(page, WCAG_TAGS);
             assert.ok(result.violations.some((v) => v.id === 'label'),
                 `axe missed the unlabelled input; violations: ${result.violations.map((v) => v.id)}`);
         } finally {

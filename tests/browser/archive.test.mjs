@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, startServer } from './support.mjs';
+import { eventually, launch, startServer } from './support.mjs';
 
 const UNIT = '/arhiva/ro-amt-f1-inv2-d005/';
 
@@ -40,22 +40,26 @@ describe('archive viewer', () => {
         const page = await browser.newPage();
         await page.goto(server.url(UNIT));
         const status = page.locator('.viewer-status');
-        await page.waitForFunction(() => document.querySelector('.viewer-status')?.textContent.startsWith('Pagina 1 din 3'));
+        const image = page.locator('.viewer-frame img');
+        await eventually(async () => assert.match(await status.innerText(), /^Pagina 1 din 3/));
         assert.ok(await page.getByRole('button', { name: '‹ Pagina anterioară' }).isDisabled(), 'no page before the first');
         await page.locator('.viewer-frame').focus();
         await page.keyboard.press('ArrowRight');
-        assert.match(await status.innerText(), /^Pagina 2 din 3/);
-        assert.match(await page.locator('.viewer-frame img').getAttribute('src'), /\/p0002\/full\/max\/0\/default\.jpg$/);
+        await eventually(async () => {
+            assert.match(await status.innerText(), /^Pagina 2 din 3/);
+            assert.match(await image.getAttribute('src'), /\/p0002\/full\/max\/0\/default\.jpg$/);
+        });
         const zoomOut = page.getByRole('button', { name: 'Micșorează imaginea' });
-        assert.ok(await zoomOut.isDisabled());
+        assert.ok(await zoomOut.isDisabled(), 'not zoomed in yet');
         await page.keyboard.press('+');
-        assert.ok(await zoomOut.isEnabled(), 'zoomed in');
-        const width = await page.locator('.viewer-frame img').evaluate((img) => img.style.width);
-        assert.equal(width, '150%');
+        await eventually(async () => {
+            assert.ok(await zoomOut.isEnabled(), 'zoomed in');
+            assert.equal(await image.evaluate((img) => img.style.width), '150%');
+        });
         // The buttons are real buttons: Tab reaches them and Enter presses them.
         await page.getByRole('button', { name: 'Pagina următoare ›' }).focus();
         await page.keyboard.press('Enter');
-        assert.match(await status.innerText(), /^Pagina 3 din 3/);
+        await eventually(async () => assert.match(await status.innerText(), /^Pagina 3 din 3/));
         await page.close();
     });
 });

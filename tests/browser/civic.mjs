@@ -1,21 +1,18 @@
 // Shared helpers for the browser tests that run `civic serve` (the site with the API on the same
 // port): starting it with its own folders, reading the e-mails it writes (no SMTP configured:
-// one .eml file each) and running axe-core past the API's Content-Security-Policy. Not a test
-// file itself (node --test only runs *.test.mjs here).
+// one .eml file each) and running axe-core on its pages, which keep the API's
+// Content-Security-Policy (no test bypasses it: they run under the headers production sends).
+// Not a test file itself (node --test only runs *.test.mjs here).
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { after, before } from 'node:test';
 
-import { TESTS_DIR, launch } from './support.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
+import { TESTS_DIR, launch, runAxe } from './support.mjs';
 
 /** The repository's root. */
 export const ROOT = path.resolve(TESTS_DIR, '..');
@@ -78,7 +75,7 @@ export async function staffLogin(served, email) {
     const added = spawnSync(CIVIC, ['api', '--data', path.join(served.work, 'data'), 'user', 'add', '--email', email,
         '--role', 'staff', '--password-stdin'], { input: `${password}\n` });
     assert.equal(added.status, 0, added.stderr.toString());
-    const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+    const context = await served.browser.newContext({ locale: 'ro-RO' });
     const page = await context.newPage();
     await page.goto(`${served.base}/api/cont/autentificare`);
     await page.fill('#email', email);
@@ -110,11 +107,7 @@ export async function linkFromMail(work, to, re) {
 
 /** Runs axe-core (WCAG 2.1 A/AA) on the page and fails with every violation found. */
 export async function axe(page, label) {
-    await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(() => globalThis.axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        resultTypes: ['violations'],
-    }));
+    const result = await runAxe(page, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
     assert.ok(result.passes.length > 0, `${label}: axe ran`);
     assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), [], label);
 }

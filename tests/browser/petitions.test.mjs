@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { OUTPUT_DIR } from './support.mjs';
+import { OUTPUT_DIR, eventually } from './support.mjs';
 import { axe, linkFromMail, servedCivic, staffLogin } from './civic.mjs';
 
 const TITLE = 'Pistă de biciclete pe Bulevardul Take Ionescu';
@@ -20,7 +20,7 @@ describe('petitions in a browser (civic serve)', () => {
 
     /** A browser context logged in as `email` through the link the API e-mails. */
     async function loggedIn(email) {
-        const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+        const context = await served.browser.newContext({ locale: 'ro-RO' });
         const page = await context.newPage();
         await page.goto(`${served.base}/api/cont/autentificare`);
         await page.fill('#link-email', email);
@@ -72,7 +72,7 @@ describe('petitions in a browser (civic serve)', () => {
         const signers = [['Ana Popescu', 'ana@example.ro', 'cetate'], ['Mihai Șerban', 'mihai@example.ro', 'cetate'],
             ['Ștefania Țuțea', 'stefania@example.ro', 'fabric']];
         for (const [i, [name, email, district]] of signers.entries()) {
-            const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+            const context = await served.browser.newContext({ locale: 'ro-RO' });
             const page = await context.newPage();
             await page.goto(`${served.base}/api/petitii/${id}`);
             if (i === 0) {
@@ -91,34 +91,38 @@ describe('petitions in a browser (civic serve)', () => {
         }
 
         // Counts are aggregated in rounds (every second); wait for the three confirmations.
-        let counts = null;
-        for (let i = 0; i < 100 && counts?.confirmed !== 3; i++) {
-            counts = await (await fetch(`${served.base}/api/petitii/${id}/numar.json`)).json();
-            if (counts.confirmed !== 3) await new Promise((ok) => setTimeout(ok, 100));
-        }
-        assert.deepEqual(counts.by_district, { cetate: 2, fabric: 1 });
+        await eventually(async () => {
+            const counts = await (await fetch(`${served.base}/api/petitii/${id}/numar.json`)).json();
+            assert.equal(counts.confirmed, 3);
+            assert.deepEqual(counts.by_district, { cetate: 2, fabric: 1 });
+        });
 
-        const context = await served.browser.newContext({ locale: 'ro-RO', bypassCSP: true });
+        const context = await served.browser.newContext({ locale: 'ro-RO' });
         const page = await context.newPage();
         await page.goto(`${served.base}/api/petitii/${id}`);
         await page.waitForSelector('#petition-map path.district-cetate');
-        assert.equal(await page.textContent('[data-field="confirmed"]'), '3');
-        const fill = (d) => page.getAttribute(`#petition-map path.district-${d}`, 'fill');
-        const [cetate, fabric, iosefin] = [await fill('cetate'), await fill('fabric'), await fill('iosefin')];
-        assert.notEqual(cetate, fabric, 'two signatures are shaded apart from one');
-        assert.notEqual(fabric, iosefin, 'one signature is shaded apart from none');
+        await eventually(async () => assert.equal(await page.textContent('[data-field="confirmed"]'), '3'));
         const shade = (n) => page.evaluate((k) => {
             const probe = document.createElement('span');
             probe.className = `swatch shade-${k}`;
             document.body.append(probe);
             return getComputedStyle(probe).backgroundColor;
         }, n);
-        assert.equal(cetate, await shade(5), 'the biggest count has the darkest shade');
-        assert.equal(iosefin, await shade(0), 'a district without signatures has the lightest shade');
-        const legend = (await page.locator('#petition-map-legend li').allTextContents()).map((t) => t.trim());
-        assert.deepEqual(legend, ['fără semnături', '1', '2']);
+        const [darkest, lightest] = [await shade(5), await shade(0)];
+        const fill = (d) => page.getAttribute(`#petition-map path.district-${d}`, 'fill');
+        await eventually(async () => {
+            const [cetate, fabric, iosefin] = [await fill('cetate'), await fill('fabric'), await fill('iosefin')];
+            assert.notEqual(cetate, fabric, 'two signatures are shaded apart from one');
+            assert.notEqual(fabric, iosefin, 'one signature is shaded apart from none');
+            assert.equal(cetate, darkest, 'the biggest count has the darkest shade');
+            assert.equal(iosefin, lightest, 'a district without signatures has the lightest shade');
+        });
+        await eventually(async () => {
+            const legend = (await page.locator('#petition-map-legend li').allTextContents()).map((t) => t.trim());
+            assert.deepEqual(legend, ['fără semnături', '1', '2']);
+        });
         await page.hover('#petition-map path.district-fabric');
-        assert.match(await page.textContent('.leaflet-tooltip'), /Fabric: 1 semnătură/);
+        await eventually(async () => assert.match(await page.textContent('.leaflet-tooltip'), /Fabric: 1 semnătură/));
         const table = await page.locator('table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
         assert.deepEqual(table, [['Cetate', '2'], ['Fabric', '1']]);
         await axe(page, 'petition with its map of signatures');

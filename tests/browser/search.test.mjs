@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, startServer } from './support.mjs';
+import { eventually, launch, startServer } from './support.mjs';
 
 describe('search', () => {
     let server;
@@ -84,9 +84,10 @@ describe('search', () => {
         const link = page.locator('#rezultate li a').first();
         assert.match(await link.getAttribute('href'), /^\/arhiva\/ro-amt-f1-inv2-d005\/#pagina-2$/);
         await link.click();
-        await page.waitForFunction(() => document.querySelector('.viewer-status')?.textContent.startsWith('Pagina 2 din 3'));
-        const shown = await page.locator('.viewer-frame img').getAttribute('src');
-        assert.match(shown, /\/p0002\/full\/max\/0\/default\.jpg$/);
+        await eventually(async () => {
+            assert.match(await page.locator('.viewer-status').innerText(), /^Pagina 2 din 3/);
+            assert.match(await page.locator('.viewer-frame img').getAttribute('src'), /\/p0002\/full\/max\/0\/default\.jpg$/);
+        });
     });
 
     it('never finds the text of a restricted archive unit', async () => {

@@ -1,13 +1,15 @@
 // Shared helpers for the browser tests: where the built site is, a tiny static file server
-// for it, and a Chromium launcher. Not a test file itself (node --test only runs *.test.mjs
-// here), and it depends on nothing but Node and playwright-core.
+// for it, a Chromium launcher, axe-core run in a page, and `eventually`, which retries an
+// assertion on something that changes. Not a test file itself (node --test only runs *.test.mjs
+// here), and it depends on nothing but Node, playwright-core and axe-core.
 //
 // The site to test is given by SITE_DIR (tests/run.sh builds the sample site into a temp dir
 // and sets it). Nothing here talks to anything but 127.0.0.1.
 
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -194,4 +196,41 @@ export async function sitemapPaths(root = siteDir()) {
         const u = new URL(m[1].replace(/&amp;/g, '&'));
         return decodeURIComponent(u.pathname);
     });
+}
+
+/**
+ * Runs `assertion` (async, throwing when what it checks is not so yet) until it passes, and
+ * returns its value; after `timeout` ms, fails with its last error. For everything that changes
+ * after an action (a count after a key press, a text after a click or a fetch): the page may not
+ * have caught up when the assertion first runs, least of all on a loaded machine.
+ */
+export async function eventually(assertion, { timeout = 10_000, interval = 50 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        try {
+            return await assertion();
+        } catch (e) {
+            if (Date.now() >= deadline) {
+                e.message = `still failing after ${timeout} ms: ${e.message}`;
+                throw e;
+            }
+        }
+        await new Promise((ok) => setTimeout(ok, interval));
+    }
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's result for `page` with the rules of `tags`. axe is evaluated in the page rather
+ * than added as a script element, which a Content-Security-Policy without 'unsafe-inline' (the
+ * API's) rightly blocks: evaluating from the test runner is not subject to the page's policy,
+ * so the page is checked under the headers it is served with.
+ */
+export async function runAxe(page, tags, resultTypes = ['violations']) {
+    if (!await page.evaluate(() => 'axe' in globalThis)) await page.evaluate(AXE_SOURCE);
+    return page.evaluate(([t, r]) => globalThis.axe.run(document, {
+        runOnly: { type: 'tag', values: t },
+        resultTypes: r,
+    }), [tags, resultTypes]);
 }

@@ -6,7 +6,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 
-import { launch, siteDir, startServer } from './support.mjs';
+import { eventually, launch, siteDir, startServer } from './support.mjs';
 
 const ROOT = siteDir();
 
@@ -196,24 +196,31 @@ describe('a citizen walks the site', () => {
     it('keyboard: the first Tab focuses the skip link, which leads to the content', async () => {
         await page.goto(server.url('/'));
         await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-            const el = document.activeElement;
-            return { tag: el?.tagName, text: el?.innerText?.trim(), href: el?.getAttribute('href') };
+        const focused = await eventually(async () => {
+            const el = await page.evaluate(() => {
+                const a = document.activeElement;
+                return { tag: a?.tagName, text: a?.innerText?.trim(), href: a?.getAttribute('href') };
+            });
+            assert.deepEqual({ tag: el.tag, text: el.text }, { tag: 'A', text: 'Sari la conținut' },
+                `the first Tab focused ${JSON.stringify(el)}`);
+            return el;
         });
-        assert.deepEqual({ tag: focused.tag, text: focused.text }, { tag: 'A', text: 'Sari la conținut' },
-            `the first Tab focused ${JSON.stringify(focused)}`);
         const skip = page.getByRole('link', { name: 'Sari la conținut', exact: true });
-        assert.ok(await skip.isVisible(), 'the focused skip link is visible');
-        const box = await skip.boundingBox();
         const viewport = page.viewportSize();
-        assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height,
-            `the focused skip link is on screen (box ${JSON.stringify(box)})`);
+        // Shown on focus, possibly with a transition: on screen once it settles.
+        await eventually(async () => {
+            assert.ok(await skip.isVisible(), 'the focused skip link is visible');
+            const box = await skip.boundingBox();
+            assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height,
+                `the focused skip link is on screen (box ${JSON.stringify(box)})`);
+        });
 
         await page.keyboard.press('Enter');
         const target = focused.href.replace(/^#/, '');
-        await page.waitForFunction((id) => document.activeElement?.id === id, target, { timeout: 5000 }).catch(() => {});
-        const now = await page.evaluate(() => ({ id: document.activeElement?.id, role: document.activeElement?.tagName }));
-        assert.equal(now.id, target, `Enter on the skip link moved focus to ${JSON.stringify(now)}, not #${target}`);
+        await eventually(async () => {
+            const now = await page.evaluate(() => ({ id: document.activeElement?.id, role: document.activeElement?.tagName }));
+            assert.equal(now.id, target, `Enter on the skip link moved focus to ${JSON.stringify(now)}, not #${target}`);
+        }, { timeout: 5000 });
         assert.equal(await page.locator(`#${target}`).evaluate((el) => el.closest('main') !== null || el.tagName === 'MAIN'), true,
             'the skip link leads into the main content');
     });

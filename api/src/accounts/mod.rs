@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::app::{App, Input, local_next, see_other, wants_json};
+use crate::app::{App, Input, local_next, onward, see_other, wants_json};
 use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
@@ -443,34 +443,40 @@ pub async fn use_link(
     Ok(signed_in(&headers, jar.add(cookie), next.as_deref()))
 }
 
+/// Ends the session; one that came from an identity provider ends there too (RP-initiated
+/// logout), the browser sent on to its end-session endpoint as [`crate::app::onward`] does.
 #[utoipa::path(
     post, path = "/api/auth/logout", tag = "accounts", operation_id = "logout",
     responses(
-        (status = 303, description = "logged out: to the home page, or to the identity provider's logout")
+        (status = 303, description = "logged out: to the home page (or to the provider, for JSON clients)"),
+        (status = 200, description = "logged out; a page that moves on to the provider's end-session endpoint", content_type = "text/html")
     )
 )]
-pub async fn logout(State(app): State<App>, jar: CookieJar) -> ApiResult<Response> {
+pub async fn logout(State(app): State<App>, jar: CookieJar, headers: HeaderMap) -> ApiResult<Response> {
     let https = app.config.https();
-    let mut to = "/".to_owned();
+    let mut provider: Option<String> = None;
     if let Some(token) = session::token(&jar, https) {
         let hash = tokens::hash(&token);
-        let provider: Option<Option<String>> = app
+        provider = app
             .db
             .write(move |c| {
-                c.query_row("DELETE FROM session WHERE token_sha256 = ?1 RETURNING oidc_provider", [hash], |r| r.get(0))
-                    .optional()
-                    .map_err(ApiError::from)
+                c.query_row("DELETE FROM session WHERE token_sha256 = ?1 RETURNING oidc_provider", [hash], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional()
+                .map_err(ApiError::from)
             })
-            .await?;
-        // A session from an identity provider ends there too (RP-initiated logout).
-        if let Some(url) = match provider.flatten() {
-            Some(p) => crate::oidc::logout_url(&app, &p).await,
-            None => None,
-        } {
-            to = url;
-        }
+            .await?
+            .flatten();
     }
-    Ok((jar.add(session::removal(https)), see_other(&to)).into_response())
+    let jar = jar.add(session::removal(https));
+    if let Some(p) = provider
+        && let Some(url) = crate::oidc::logout_url(&app, &p).await
+    {
+        let ctx = json!({"provider": crate::oidc::provider_name(&app, &p), "purpose": "logout"});
+        return Ok((jar, onward(&app, &headers, &url, ctx)?).into_response());
+    }
+    Ok((jar, see_other("/")).into_response())
 }
 
 /// My submissions, newest first.

@@ -15,7 +15,7 @@ pub mod verify;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -39,7 +39,7 @@ pub use provider::Providers;
 
 use crate::accounts::session::{self, SignedIn, Viewer};
 use crate::accounts::tokens;
-use crate::app::{App, Input, local_next, see_other};
+use crate::app::{App, Input, local_next, onward, see_other};
 use crate::error::{ApiError, ApiResult};
 use crate::published::Assurance;
 
@@ -104,13 +104,15 @@ pub struct StartForm {
     link: String,
 }
 
-/// Starts a login with a provider: 303 to its authorization endpoint.
+/// Starts a login with a provider: on to its authorization endpoint, by a page that moves on by
+/// itself (see [`crate::app::onward`] for why not a redirect), or a 303 for JSON clients.
 #[utoipa::path(
     post, path = "/api/auth/oidc/{provider}", tag = "accounts", operation_id = "oidc_start",
     params(("provider" = String, Path, description = "a configured provider's id")),
     request_body(content((StartForm = "application/x-www-form-urlencoded"), (StartForm = "application/json"))),
     responses(
-        (status = 303, description = "to the provider's authorization endpoint"),
+        (status = 200, description = "a page that moves on to the provider (`Refresh: 0; url=…`), with a link to it", content_type = "text/html"),
+        (status = 303, description = "to the provider's authorization endpoint (JSON clients)"),
         (status = 400, description = "the body cannot be read"),
         (status = 401, description = "linking needs a login"),
         (status = 404, description = "no such provider"),
@@ -121,6 +123,7 @@ pub async fn start(
     State(app): State<App>,
     Path(id): Path<String>,
     jar: CookieJar,
+    headers: HeaderMap,
     Viewer(user): Viewer,
     Input(form): Input<StartForm>,
 ) -> ApiResult<Response> {
@@ -180,7 +183,9 @@ pub async fn start(
             Ok::<_, ApiError>(())
         })
         .await?;
-    Ok((jar.add(flow_cookie(browser, app.config.https())), see_other(url.as_str())).into_response())
+    let purpose = if link_account.is_some() { "link" } else { "login" };
+    let page = onward(&app, &headers, url.as_str(), json!({"provider": p.config.name, "purpose": purpose}))?;
+    Ok((jar.add(flow_cookie(browser, app.config.https())), page).into_response())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
