@@ -1,6 +1,9 @@
 //! The API's limits against abuse, over real connections: slow clients that never finish their
-//! headers, and password guessing from many addresses.
+//! headers, password guessing from many addresses, and clients behind a reverse proxy (a real
+//! nginx) who must not share one rate limit.
 
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use civic_tests::api::TestApi;
@@ -239,4 +242,194 @@ async fn the_lock_doubles_with_each_further_failure_and_a_success_resets_it() {
     }
     let r = wrong().await;
     assert_eq!((r.status(), retry_after(&r)), (reqwest::StatusCode::TOO_MANY_REQUESTS, 1));
+}
+
+/// A real nginx in front of the API, as documented in docs/api.md: started by the test as the
+/// current user on a loopback port, its configuration, pid file, logs and temp files in a temp
+/// dir, until dropped.
+struct Nginx {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    fn start(upstream: &str) -> Nginx {
+        let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+            .into_iter()
+            .map(PathBuf::from)
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).map(|d| d.join("nginx")))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| {
+                panic!("nginx is not installed: run tests/run.sh, which installs Debian's nginx (as root: apt-get install -y nginx)")
+            });
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let d = dir.path().display();
+        // One process (no master, so no workers switching to another user when run as root).
+        let conf = format!(
+            r#"master_process off;
+pid {d}/nginx.pid;
+error_log {d}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    access_log {d}/access.log;
+    client_body_temp_path {d}/body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://{upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
+    }}
+}}
+"#
+        );
+        std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+        let stderr = std::fs::File::create(dir.path().join("stderr.log")).unwrap();
+        let mut child = Command::new(&binary)
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(dir.path().join("nginx.conf"))
+            .arg("-e")
+            .arg(dir.path().join("error.log"))
+            .args(["-g", "daemon off;"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} does not start: {e}", binary.display()));
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            let log = || {
+                ["stderr.log", "error.log"]
+                    .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap_or_default())
+                    .join("\n")
+            };
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("nginx exited ({status}): {}", log());
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "nginx does not listen on {port}: {}", log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Nginx { child, port, dir }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The requests nginx passed on (its access log), to show the requests did go through it;
+    /// waits up to 5 s for `expected` (nginx writes a line once it has finished the request).
+    fn requests(&self, expected: usize) -> usize {
+        let start = Instant::now();
+        loop {
+            let n = std::fs::read_to_string(self.dir.path().join("access.log")).unwrap_or_default().lines().count();
+            if n >= expected || start.elapsed() > Duration::from_secs(5) {
+                return n;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `n` state-changing requests (a logout, which needs nothing) to `url`, with `headers`; their
+/// statuses.
+async fn posts(
+    client: &reqwest::Client,
+    url: &str,
+    n: usize,
+    headers: impl Fn(usize) -> Vec<(&'static str, String)>,
+) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for i in 0..n {
+        let mut request = client.post(url);
+        for (name, value) in headers(i) {
+            request = request.header(name, value);
+        }
+        statuses.push(request.send().await.unwrap().status().as_u16());
+    }
+    statuses
+}
+
+fn none(_: usize) -> Vec<(&'static str, String)> {
+    vec![]
+}
+
+/// Three requests, then the fourth refused.
+const LIMIT: civic_api::RateLimit = civic_api::RateLimit { burst: 3, per_minute: 1 };
+const THREE_THEN_429: [u16; 4] = [303, 303, 303, 429];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_nginx_each_client_has_its_own_rate_limit_and_forged_headers_are_ignored() {
+    // nginx reaches the API from 127.0.0.1: `civic api --trusted-proxy 127.0.0.1`.
+    let api = TestApi::start(|c| {
+        c.post_limit = Some(LIMIT);
+        c.trusted_proxies = vec![civic_api::config::parse_network("127.0.0.1").unwrap()];
+    })
+    .await;
+    let nginx = Nginx::start(api.base.trim_start_matches("http://"));
+    let logout = nginx.url("/api/auth/logout");
+    let (ana, ion) = (client_from("127.0.0.2"), client_from("127.0.0.3"));
+    assert_eq!(posts(&ana, &logout, 4, none).await, THREE_THEN_429, "Ana runs into her limit");
+    assert_eq!(posts(&ion, &logout, 3, none).await, [303; 3], "Ion has his own");
+    assert_eq!(nginx.requests(7), 7, "all through nginx");
+
+    // A client that writes its own X-Forwarded-For (a new address each time): nginx appends the
+    // address it really came from, and that is the one counted.
+    let forger = client_from("127.0.0.4");
+    let forged = |i| vec![("x-forwarded-for", format!("198.51.100.{i}")), ("forwarded", format!("for=198.51.100.{i}"))];
+    assert_eq!(posts(&forger, &logout, 4, forged).await, THREE_THEN_429);
+
+    // Straight to the API, from an address that is not a trusted proxy, the headers are ignored.
+    let direct = client_from("127.0.0.5");
+    assert_eq!(posts(&direct, &api.url("/api/auth/logout"), 4, forged).await, THREE_THEN_429);
+    // ...and they were counted as 127.0.0.5: a request forwarded for that address by the trusted
+    // proxy finds its limit used up.
+    let proxied_for = |_| vec![("x-forwarded-for", "127.0.0.5".to_owned())];
+    assert_eq!(posts(&client_from("127.0.0.1"), &api.url("/api/auth/logout"), 1, proxied_for).await, [429]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_an_untrusted_nginx_every_client_shares_the_proxys_limit() {
+    let api = TestApi::start(|c| c.post_limit = Some(LIMIT)).await;
+    let nginx = Nginx::start(api.base.trim_start_matches("http://"));
+    let logout = nginx.url("/api/auth/logout");
+    assert_eq!(posts(&client_from("127.0.0.2"), &logout, 3, none).await, [303; 3]);
+    assert_eq!(posts(&client_from("127.0.0.3"), &logout, 1, none).await, [429], "the proxy's limit, shared");
+    assert_eq!(nginx.requests(4), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_clients_forwarded_by_a_trusted_proxy_count_by_their_64() {
+    // The test itself is the proxy here (127.0.0.0/8 trusted), forwarding for IPv6 clients.
+    let api = TestApi::start(|c| {
+        c.post_limit = Some(civic_api::RateLimit { burst: 2, per_minute: 1 });
+        c.trusted_proxies = vec![civic_api::config::parse_network("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    let proxy = client_from("127.0.0.6");
+    let logout = api.url("/api/auth/logout");
+    let xff = |a: &'static str| move |_| vec![("x-forwarded-for", a.to_owned())];
+    let fwd = |a: &'static str| move |_| vec![("forwarded", format!("for=\"[{a}]:4711\";proto=https"))];
+    // Three addresses of one /64 (a host picks new ones at will) share its limit.
+    assert_eq!(posts(&proxy, &logout, 1, xff("2001:db8:1:2::1")).await, [303]);
+    assert_eq!(posts(&proxy, &logout, 1, xff("2001:db8:1:2::2")).await, [303]);
+    assert_eq!(posts(&proxy, &logout, 1, fwd("2001:db8:1:2:ffff:ffff:ffff:3")).await, [429]);
+    // The next /64 is another subscriber.
+    assert_eq!(posts(&proxy, &logout, 2, fwd("2001:db8:1:3::abcd")).await, [303, 303]);
+    assert_eq!(posts(&proxy, &logout, 1, xff("2001:db8:1:3::1")).await, [429]);
 }

@@ -4,6 +4,7 @@
 #     OpenAPI fuzz test) (tests/tools/requirements.txt)
 #   - Debian's Chromium (/usr/bin/chromium) and the browser tests' npm packages (tests/package.json:
 #     playwright-core, axe-core, vnu-jar), installed only when missing or out of date
+#   - Debian's nginx, put in front of the API by the reverse-proxy test, installed when missing
 #   - the site's npm packages (package.json: Leaflet), copied into built sites
 #   - the Rust workspace's tests (unit, CLI diagnostics, end-to-end site checks)
 #   - the browser tests (tests/browser/): the sample site is built into a temp dir, served on
@@ -25,6 +26,20 @@ if [[ ! -x /usr/bin/chromium ]]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium >/dev/null
+fi
+
+# nginx from Debian, for the test of the API behind a reverse proxy (tests/limits.rs starts its
+# own nginx as the current user on a loopback port, its files in a temp dir; the package's own
+# service is not needed).
+if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+    if [[ "$(id -u)" != "0" ]]; then
+        log "error: nginx is missing; as root: apt-get update && apt-get install -y nginx"
+        exit 1
+    fi
+    log "installing nginx (apt)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq nginx >/dev/null
 fi
 
 # The npm packages, again only when tests/package-lock.json is newer than the last install.

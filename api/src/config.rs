@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use ipnet::IpNet;
 use jiff::civil::Date;
 
 /// SMTP relay settings. Without them, mail is written as `.eml` files.
@@ -75,6 +76,18 @@ pub struct ApiConfig {
     /// How long password login to an account stays locked after the fifth wrong password in a
     /// row; doubled on every further one.
     pub login_lockout: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers say who the client is
+    /// (`--trusted-proxy`). Without any, the client is the TCP peer and those headers are ignored.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// A trusted proxy as given on the command line: a network (`10.0.0.0/8`, `fd00::/8`) or one
+/// address (`192.0.2.10`, the same as `/32`).
+pub fn parse_network(s: &str) -> Result<IpNet, String> {
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(|n| n.trunc())
+        .map_err(|_| format!("`{s}` is neither an address nor a network like 10.0.0.0/8 or fd00::/8"))
 }
 
 impl ApiConfig {
@@ -97,6 +110,7 @@ impl ApiConfig {
             header_read_timeout: crate::server::HEADER_READ_TIMEOUT,
             request_timeout: Duration::from_secs(30),
             login_lockout: Duration::from_secs(60),
+            trusted_proxies: vec![],
         }
     }
 

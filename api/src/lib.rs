@@ -100,7 +100,12 @@ impl Api {
             // Inside the two below, so a request that timed out gets a page and the headers too.
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, app.config.request_timeout))
             .layer(from_fn_with_state(app.clone(), app::render_errors))
-            .layer(from_fn_with_state(app.clone(), security::headers));
+            .layer(from_fn_with_state(app.clone(), security::headers))
+            // Outside everything: every limit and handler sees the client behind a trusted proxy.
+            .layer(from_fn_with_state(
+                Arc::<[config::IpNet]>::from(app.config.trusted_proxies.clone()),
+                security::client_address,
+            ));
         Ok(routes.with_state(app))
     }
 

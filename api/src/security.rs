@@ -1,16 +1,19 @@
 //! What protects every request: CSRF (Origin / Sec-Fetch-Site, no tokens, so forms on the
-//! CDN-hosted static site can post here), rate limits per client address and per e-mail address,
-//! and the security headers of every response.
+//! CDN-hosted static site can post here), rate limits per client address (behind a trusted
+//! reverse proxy, the client it forwarded for) and per e-mail address, and the security headers
+//! of every response.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use ipnet::IpNet;
 use tower_http::csrf::CsrfLayer;
 
 use crate::app::App;
@@ -153,17 +156,88 @@ fn per_ip_key(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// The client's address as the server saw it.
+/// The client's address: the TCP peer's, or behind a trusted proxy the one it forwarded for.
 pub fn client_ip(request: &Request) -> IpAddr {
     address(request.extensions())
 }
 
 fn address(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions.get::<Client>().map_or_else(|| peer(extensions), |c| c.0)
+}
+
+/// The TCP peer's address.
+fn peer(extensions: &axum::http::Extensions) -> IpAddr {
     // An IPv4 client of a dual-stack listener arrives as ::ffff:a.b.c.d; it is counted as the
     // IPv4 address it is (not as part of the one IPv6 /64 all IPv4 clients map to).
     extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(a)| a.ip().to_canonical())
+}
+
+/// The client's address as [`client_address`] found it.
+#[derive(Clone, Copy)]
+struct Client(IpAddr);
+
+/// Finds who the client is, once per request, for every limit and handler after it: the TCP
+/// peer, or when the peer is a trusted proxy, the client it forwarded for ([`forwarded_client`]).
+pub async fn client_address(State(trusted): State<Arc<[IpNet]>>, mut request: Request, next: Next) -> Response {
+    let client = forwarded_client(peer(request.extensions()), request.headers(), &trusted);
+    request.extensions_mut().insert(Client(client));
+    next.run(request).await
+}
+
+/// The client behind `peer`. A peer that is not a trusted proxy is the client, whatever its
+/// headers say. A trusted one forwarded the request for someone: every proxy appends the address
+/// it received the request from, so the client is the right-most address of the chain that is
+/// not itself a trusted proxy (everything left of it was written by the client, who may write
+/// anything). The chain is `X-Forwarded-For` (what nginx, HAProxy, Caddy, Traefik and most CDNs
+/// set) or, without one, the `for=` of RFC 7239 `Forwarded`. An entry that is not an address
+/// (`unknown`, an obfuscated `_name`) ends the walk at the trusted proxy right of it; a chain of
+/// trusted addresses only (a client inside the trusted network) gives its left-most.
+pub fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(&ip));
+    let peer = peer.to_canonical();
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in chain_from_the_right(headers) {
+        let Some(ip) = hop else { break };
+        client = ip;
+        if !is_trusted(ip) {
+            break;
+        }
+    }
+    client
+}
+
+/// The forwarding chain, right-most (nearest) entry first, each an address or `None` when it is
+/// not one. Read lazily: a client may send a long chain, and only its right end matters.
+fn chain_from_the_right(headers: &HeaderMap) -> Box<dyn Iterator<Item = Option<IpAddr>> + '_> {
+    let entries = |name: header::HeaderName| {
+        headers.get_all(name).into_iter().rev().flat_map(|value| value.to_str().unwrap_or("\0").rsplit(','))
+    };
+    if headers.contains_key("x-forwarded-for") {
+        return Box::new(entries(header::HeaderName::from_static("x-forwarded-for")).map(node));
+    }
+    // Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711"
+    Box::new(entries(header::FORWARDED).map(|element| {
+        element.split(';').find_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            name.trim().eq_ignore_ascii_case("for").then(|| node(value.trim().trim_matches('"')))
+        })?
+    }))
+}
+
+/// One entry of a chain: `192.0.2.1`, `2001:db8::1`, `[2001:db8::1]`, with or without a port.
+fn node(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()))
+        .or_else(|_| entry.strip_prefix('[').and_then(|e| e.strip_suffix(']')).unwrap_or("").parse::<IpAddr>())
+        .ok()
+        .map(|ip| ip.to_canonical())
 }
 
 /// The client's address, as a handler argument.
@@ -226,5 +300,92 @@ mod tests {
         // IPv4 mapped into IPv6 (a dual-stack listener) stays one address per client.
         assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
         assert_ne!(key("::ffff:192.0.2.1"), key("::ffff:192.0.2.2"));
+    }
+
+    fn client(peer: &str, headers: &[(&str, &str)], trusted: &[&str]) -> String {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(header::HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+        }
+        let trusted: Vec<IpNet> = trusted.iter().map(|t| crate::config::parse_network(t).unwrap()).collect();
+        forwarded_client(peer.parse().unwrap(), &map, &trusted).to_string()
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_untrusted_address_and_only_behind_a_trusted_peer() {
+        let xff = |v| [("x-forwarded-for", v)];
+        // A peer that is not trusted is the client, whatever it claims.
+        assert_eq!(client("198.51.100.7", &xff("203.0.113.1"), &["10.0.0.0/8"]), "198.51.100.7");
+        assert_eq!(client("198.51.100.7", &[("forwarded", "for=203.0.113.1")], &[]), "198.51.100.7");
+        // Behind a trusted proxy: the address it received from, not what the client put before it.
+        assert_eq!(client("10.0.0.2", &xff("203.0.113.1"), &["10.0.0.0/8"]), "203.0.113.1");
+        assert_eq!(client("10.0.0.2", &xff("1.1.1.1, 203.0.113.1"), &["10.0.0.0/8"]), "203.0.113.1");
+        // Two proxies, both trusted (a CDN, then the local nginx), each appending.
+        assert_eq!(client("10.0.0.2", &xff("1.1.1.1, 203.0.113.1, 10.9.9.9"), &["10.0.0.0/8"]), "203.0.113.1");
+        assert_eq!(client("10.0.0.2", &xff("1.1.1.1, 203.0.113.1, 192.0.2.5"), &["10.0.0.0/8"]), "192.0.2.5");
+        // Several header lines are one list, in order.
+        assert_eq!(
+            client(
+                "10.0.0.2",
+                &[("x-forwarded-for", "1.1.1.1"), ("x-forwarded-for", "203.0.113.1, 10.0.0.9")],
+                &["10.0.0.0/8"]
+            ),
+            "203.0.113.1"
+        );
+        // Ports, brackets, IPv4 mapped into IPv6.
+        assert_eq!(client("10.0.0.2", &xff("203.0.113.1:4711"), &["10.0.0.0/8"]), "203.0.113.1");
+        assert_eq!(client("10.0.0.2", &xff("[2001:db8::1]:80"), &["10.0.0.0/8"]), "2001:db8::1");
+        assert_eq!(client("::ffff:10.0.0.2", &xff("::ffff:203.0.113.1"), &["10.0.0.0/8"]), "203.0.113.1");
+        // Something that is not an address stops the walk at the proxy right of it.
+        assert_eq!(client("10.0.0.2", &xff("203.0.113.1, unknown"), &["10.0.0.0/8"]), "10.0.0.2");
+        assert_eq!(client("10.0.0.2", &xff("203.0.113.1, unknown, 10.0.0.3"), &["10.0.0.0/8"]), "10.0.0.3");
+        assert_eq!(client("10.0.0.2", &xff(""), &["10.0.0.0/8"]), "10.0.0.2");
+        // Only trusted addresses: a client inside the trusted network.
+        assert_eq!(client("10.0.0.2", &xff("10.0.0.7, 10.0.0.8"), &["10.0.0.0/8"]), "10.0.0.7");
+        // No chain at all: the proxy itself.
+        assert_eq!(client("10.0.0.2", &[], &["10.0.0.0/8"]), "10.0.0.2");
+    }
+
+    #[test]
+    fn forwarded_by_rfc_7239_when_there_is_no_x_forwarded_for() {
+        let t = ["10.0.0.0/8", "fd00::/8"];
+        let fwd = |v| [("forwarded", v)];
+        assert_eq!(client("10.0.0.2", &fwd("for=192.0.2.60;proto=http;by=203.0.113.43"), &t), "192.0.2.60");
+        assert_eq!(client("10.0.0.2", &fwd("for=1.1.1.1, For=\"[2001:db8:cafe::17]:4711\""), &t), "2001:db8:cafe::17");
+        assert_eq!(client("fd00::1", &fwd("for=192.0.2.60, for=\"[fd00::9]\""), &t), "192.0.2.60");
+        // Obfuscated or unknown nodes, or an element without `for`, are not addresses.
+        assert_eq!(client("10.0.0.2", &fwd("for=192.0.2.60, for=_hidden"), &t), "10.0.0.2");
+        assert_eq!(client("10.0.0.2", &fwd("for=192.0.2.60, proto=https"), &t), "10.0.0.2");
+        // X-Forwarded-For wins when both are there (a proxy that sets it passes the client's Forwarded on).
+        assert_eq!(
+            client("10.0.0.2", &[("forwarded", "for=1.1.1.1"), ("x-forwarded-for", "203.0.113.1")], &t),
+            "203.0.113.1"
+        );
+    }
+
+    #[tokio::test]
+    async fn handlers_and_limits_read_the_forwarded_client() {
+        use tower::ServiceExt;
+        let trusted: Arc<[IpNet]> = Arc::from(vec![crate::config::parse_network("127.0.0.1").unwrap()]);
+        let router = axum::Router::new()
+            .route(
+                "/",
+                axum::routing::get(|ClientIp(ip): ClientIp, request: Request| async move {
+                    format!("{ip} {}", client_ip(&request))
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(trusted, client_address));
+        let ask = |peer: &str, xff: &str| {
+            let mut request =
+                Request::builder().uri("/").header("x-forwarded-for", xff).body(axum::body::Body::empty()).unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+            let router = router.clone();
+            async move {
+                let response = router.oneshot(request).await.unwrap();
+                String::from_utf8(axum::body::to_bytes(response.into_body(), 1024).await.unwrap().to_vec()).unwrap()
+            }
+        };
+        assert_eq!(ask("127.0.0.1:5000", "192.0.2.9").await, "192.0.2.9 192.0.2.9");
+        assert_eq!(ask("127.0.0.2:5000", "192.0.2.9").await, "127.0.0.2 127.0.0.2");
     }
 }

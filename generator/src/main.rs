@@ -46,7 +46,8 @@ enum Command {
     /// The API reads only what `civic build` published (--site) and keeps all its state in one
     /// SQLite file (--data/civic.db). Put it behind a reverse proxy that terminates TLS and
     /// forwards `Host` and `Origin` unchanged; list the site's address with --trusted-origin so
-    /// its forms may post here.
+    /// its forms may post here, and the proxy's with --trusted-proxy so each client has its own
+    /// rate limit.
     Api(ApiArgs),
     /// The digitised archive: ingest a scanning batch, verify its masters.
     #[command(subcommand)]
@@ -128,6 +129,13 @@ struct ApiArgs {
     /// Repeatable.
     #[arg(long, value_name = "ORIGIN")]
     trusted_origin: Vec<String>,
+    /// A reverse proxy in front of the API: its address, or a network such as 10.0.0.0/8.
+    /// Repeatable. A request from it counts, in the rate limits, as the right-most address of its
+    /// X-Forwarded-For (or, without one, Forwarded) header that is not itself a trusted proxy;
+    /// a request from anywhere else counts as its own address, its headers ignored. Without it,
+    /// every client behind the proxy shares the proxy's limits.
+    #[arg(long, value_name = "CIDR", value_parser = civic_api::config::parse_network)]
+    trusted_proxy: Vec<civic_api::config::IpNet>,
 }
 
 #[derive(Subcommand)]
@@ -388,6 +396,7 @@ fn api_command(a: ApiArgs) -> ExitCode {
     let public_url = a.public_url.clone().unwrap_or_else(|| format!("http://{}", a.listen));
     let mut config = a.options.config(a.site, a.theme, public_url);
     config.trusted_origins = a.trusted_origin;
+    config.trusted_proxies = a.trusted_proxy;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
     match a.command {
         None => match runtime.block_on(civic_api::serve(config, a.listen)) {
