@@ -93,6 +93,11 @@ describe('logging in with an identity provider (civic serve --oidc)', () => {
         try {
             await Promise.all([w.page.waitForURL(url), w.page.click(button)]);
         } catch (e) {
+            // Chromium reports the block on the console a moment after the navigation failed.
+            if (w.blocked.length === 0) {
+                await w.page.waitForEvent('console', { predicate: (m) => /Content Security Policy/.test(m.text()), timeout: 2000 })
+                    .catch(() => {});
+            }
             e.message = `"${button}" did not reach the provider (${url}); blocked by the CSP: `
                 + `${w.blocked.join(' | ') || 'nothing reported'}\n${e.message}`;
             throw e;
