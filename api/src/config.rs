@@ -17,6 +17,28 @@ pub struct Smtp {
     pub credentials: Option<(String, String)>,
 }
 
+impl Smtp {
+    /// An SMTP server written as `smtp://host:port` (no TLS; loopback only),
+    /// `smtp+starttls://host:587` or `smtps://host:465`; without a port, 587 (465 for smtps).
+    pub fn parse(url: &str, credentials: Option<(String, String)>) -> Result<Smtp, String> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or("write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port")?;
+        let security = match scheme {
+            "smtp" => SmtpSecurity::None,
+            "smtp+starttls" => SmtpSecurity::StartTls,
+            "smtps" => SmtpSecurity::Tls,
+            other => return Err(format!("unknown scheme `{other}`: use smtp, smtp+starttls or smtps")),
+        };
+        let rest = rest.trim_end_matches('/');
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse().map_err(|_| format!("`{p}` is not a port number"))?),
+            None => (rest, if security == SmtpSecurity::Tls { 465 } else { 587 }),
+        };
+        Ok(Smtp { host: host.to_owned(), port, security, credentials })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SmtpSecurity {
     None,

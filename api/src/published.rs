@@ -7,122 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
+use civic_contract::{DraftDecision, List};
 use civic_workdays::{Calendar, CalendarRules};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-/// `/data/forms.json`.
-#[derive(Debug, Deserialize)]
-pub struct FormsFile {
-    pub registration_prefix: String,
-    pub forms: Vec<Form>,
-}
-
-/// One form as published: what it asks, who answers, by when.
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct Form {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-    pub kind: String,
-    pub assurance: Assurance,
-    pub department: Department,
-    /// None: the law sets no individual answer term (comments on drafts).
-    pub deadline: Option<DeadlineRule>,
-    pub attachments: Option<AttachmentRules>,
-    pub fields: Vec<Field>,
-    pub schema: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct Department {
-    pub name: String,
-    #[serde(default)]
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
-pub struct DeadlineRule {
-    pub days: u32,
-    pub unit: DayUnit,
-    #[serde(default)]
-    pub extension_days: Option<u32>,
-    #[serde(default)]
-    pub complex_days: Option<u32>,
-    #[serde(default)]
-    pub basis: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DayUnit {
-    CalendarDays,
-    WorkingDays,
-}
-
-impl DayUnit {
-    /// `n` days of this unit after `start`, on the published calendar.
-    pub fn count(self, calendar: &Calendar, start: Date, n: u32) -> civic_workdays::Deadline {
-        match self {
-            DayUnit::CalendarDays => calendar.add_calendar_days(start, n),
-            DayUnit::WorkingDays => calendar.add_working_days(start, n),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct AttachmentRules {
-    pub max_files: usize,
-    pub max_bytes: usize,
-    pub types: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct Field {
-    pub name: String,
-    pub label: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default)]
-    pub options: Vec<Choice>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
-
-/// How sure we are of who someone is, in increasing order.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Assurance {
-    None,
-    EmailVerified,
-    EidSubstantial,
-    EidHigh,
-}
-
-impl Assurance {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Assurance::None => "none",
-            Assurance::EmailVerified => "email_verified",
-            Assurance::EidSubstantial => "eid_substantial",
-            Assurance::EidHigh => "eid_high",
-        }
-    }
-
-    pub fn parse(s: &str) -> Assurance {
-        match s {
-            "email_verified" => Assurance::EmailVerified,
-            "eid_substantial" => Assurance::EidSubstantial,
-            "eid_high" => Assurance::EidHigh,
-            _ => Assurance::None,
-        }
-    }
-}
+pub use civic_contract::{Assurance, DeadlineRule, Form, FormKind, FormsFile, PetitionRules};
+use civic_contract::{SiteFrame, files};
 
 /// A draft decision's comment window, from `/data/draft_decision.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -133,22 +25,6 @@ pub struct Consultation {
     pub url: String,
     pub opens_on: Date,
     pub closes_on: Date,
-}
-
-/// `/data/petition_rules.json`: how petitions work in this city.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct PetitionRules {
-    pub sponsors: u32,
-    pub duration_months: u32,
-    pub thresholds: Vec<Threshold>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Threshold {
-    pub signatures: u32,
-    /// `answer` or `debate`.
-    pub action: String,
-    pub days: u32,
 }
 
 /// A district from `/data/district.json`, for signatures by district.
@@ -166,7 +42,7 @@ pub struct Published {
     pub consultations: Vec<Consultation>,
     pub calendar: Calendar,
     /// `/data/site.json`: the theme's `site` global without "today".
-    pub frame: Value,
+    pub frame: SiteFrame,
     /// The same, converted once for templates (pages and e-mails merge it into their context).
     pub frame_value: minijinja::Value,
     /// The theme's templates, to render the API's pages in the site's look.
@@ -219,7 +95,7 @@ impl Published {
         let env = civic_theme::environment(theme, labels).map_err(|errors| {
             PublishedError(errors.iter().map(|e| format!("{}/{e}", theme.display())).collect::<Vec<_>>().join("\n"))
         })?;
-        let file: FormsFile = read_json(site, "data/forms.json")?;
+        let file: FormsFile = read_json(site, files::FORMS)?;
         let mut validators = HashMap::new();
         for form in &file.forms {
             let schema: Value = read_json(site, form.schema.trim_start_matches('/'))?;
@@ -229,44 +105,34 @@ impl Published {
                 .map_err(|e| PublishedError(format!("{}: not a valid JSON Schema: {e}", form.schema)))?;
             validators.insert(form.id.clone(), validator);
         }
-        let rules: CalendarRules = read_json(site, "data/calendar.json")?;
-        let calendar = Calendar::new(rules).map_err(|e| PublishedError(format!("data/calendar.json: {e}")))?;
-        let drafts: Value = read_json(site, "data/draft_decision.json")?;
-        let consultations = drafts["items"]
-            .as_array()
+        let rules: CalendarRules = read_json(site, files::CALENDAR)?;
+        let calendar = Calendar::new(rules).map_err(|e| PublishedError(format!("{}: {e}", files::CALENDAR)))?;
+        let drafts: List<DraftDecision> = read_json(site, &files::list("draft_decision"))?;
+        let consultations = drafts
+            .items
             .into_iter()
-            .flatten()
             .filter_map(|d| {
-                let c = &d["consultation"];
                 Some(Consultation {
-                    id: d["id"].as_str()?.to_owned(),
-                    title: d["title"].as_str()?.to_owned(),
-                    number: d["display_number"].as_str().unwrap_or_default().to_owned(),
-                    url: d["url"].as_str()?.to_owned(),
-                    opens_on: c["announced_on"].as_str()?.parse().ok()?,
-                    closes_on: c["comments_deadline"].as_str()?.parse().ok()?,
+                    opens_on: d.consultation.opens_on()?,
+                    closes_on: d.consultation.closes_on()?,
+                    number: d.display_number.unwrap_or_default(),
+                    id: d.id,
+                    title: d.title,
+                    url: d.url,
                 })
             })
             .collect();
-        let frame: Value = read_json(site, "data/site.json")?;
-        let petition_rules: PetitionRules = read_json(site, "data/petition_rules.json")?;
-        let districts = match std::fs::read_to_string(site.join("data/district.json")) {
-            Ok(text) => {
-                let v: Value = serde_json::from_str(&text)
-                    .map_err(|e| PublishedError(format!("{}: {e}", site.join("data/district.json").display())))?;
-                v["items"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| {
-                        Some(District { id: d["id"].as_str()?.to_owned(), title: d["title"].as_str()?.to_owned() })
-                    })
-                    .collect()
-            }
-            Err(_) => vec![],
+        let frame: SiteFrame = read_json(site, files::SITE)?;
+        let petition_rules: PetitionRules = read_json(site, files::PETITION_RULES)?;
+        let district_file = files::list("district");
+        let districts = if site.join(&district_file).exists() {
+            let list: List<civic_contract::District> = read_json(site, &district_file)?;
+            list.items.into_iter().map(|d| District { id: d.id, title: d.title }).collect()
+        } else {
+            vec![]
         };
         Ok(Published {
-            prefix: file.registration_prefix,
+            prefix: file.registration_prefix.unwrap_or_default(),
             forms: file.forms,
             validators,
             consultations,
@@ -325,12 +191,12 @@ pub struct Live {
 /// The latest modification among the published files and the theme's templates.
 fn stamp(site: &Path, theme: &Path) -> Option<SystemTime> {
     let published = [
-        "data/forms.json",
-        "data/site.json",
-        "data/draft_decision.json",
-        "data/calendar.json",
-        "data/petition_rules.json",
-        "data/district.json",
+        files::FORMS.to_owned(),
+        files::SITE.to_owned(),
+        files::list("draft_decision"),
+        files::CALENDAR.to_owned(),
+        files::PETITION_RULES.to_owned(),
+        files::list("district"),
     ]
     .iter()
     .map(|f| site.join(f))

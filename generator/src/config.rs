@@ -4,6 +4,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use civic_contract::PetitionRules;
+
 use crate::model::values::{Contact, Date};
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -54,52 +56,6 @@ pub struct SiteConfig {
     /// The rules of online petitions (the API applies them; published as `/data/petition_rules.json`).
     #[serde(default)]
     pub petitions: PetitionRules,
-}
-
-/// How online petitions work in this city.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PetitionRules {
-    /// Supporters a new petition needs (through its private link) before moderation.
-    #[schemars(range(min = 0, max = 100))]
-    pub sponsors: u32,
-    /// How long a published petition stays open for signatures, in months.
-    #[schemars(range(min = 1, max = 24))]
-    pub duration_months: u32,
-    /// What crossing a number of confirmed signatures obliges the city to do.
-    pub thresholds: Vec<PetitionThreshold>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PetitionThreshold {
-    #[schemars(range(min = 1))]
-    pub signatures: u32,
-    /// `answer`: the city answers in writing; `debate`: the council debates it in a session.
-    pub action: ThresholdAction,
-    /// Days the city has to act (calendar days, as for petitions under OG 27/2002).
-    #[schemars(range(min = 1, max = 365))]
-    pub days: u32,
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ThresholdAction {
-    Answer,
-    Debate,
-}
-
-impl Default for PetitionRules {
-    fn default() -> Self {
-        PetitionRules {
-            sponsors: 5,
-            duration_months: 6,
-            thresholds: vec![
-                PetitionThreshold { signatures: 1000, action: ThresholdAction::Answer, days: 30 },
-                PetitionThreshold { signatures: 5000, action: ThresholdAction::Debate, days: 60 },
-            ],
-        }
-    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

@@ -12,5 +12,4 @@ pub mod load;
 pub mod model;
 pub mod progress;
 pub mod recur;
-pub mod serve;
 pub mod site;

@@ -469,7 +469,7 @@ pub async fn feed(State(app): State<App>, Path(key): Path<String>) -> ApiResult<
         xml(&self_url),
         xml(&self_url),
         xml(&updated),
-        xml(published.frame["title"].as_str().unwrap_or("civic")),
+        xml(published.frame.city_name()),
     );
     for (k, kind, title, url, detail, created) in rows {
         let url = if url.starts_with('/') { format!("{base}{url}") } else { url };

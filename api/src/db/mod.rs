@@ -161,6 +161,7 @@ fn checkpointer(path: &Path) -> Result<(), DbError> {
 fn lowest_cpu_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: two system calls on the calling thread's own id, no memory is passed.
+    #[allow(unsafe_code)]
     unsafe {
         libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 19);
     }

@@ -157,7 +157,7 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
             .filter(|t| i64::from(t.signatures) <= confirmed)
             .map(|t| {
                 let due = published.calendar.add_calendar_days(app.clock.today(), t.days);
-                (t.signatures, t.action.clone(), due.due.to_string())
+                (t.signatures, t.action.as_str().to_owned(), due.due.to_string())
             })
             .collect();
         let mails: Vec<(u32, mail::Mail)> = calendar_due

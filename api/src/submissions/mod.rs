@@ -18,7 +18,7 @@ use crate::accounts::tokens;
 use crate::app::{App, see_other, wants_json};
 use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::published::{Assurance, Form};
+use crate::published::{Assurance, Form, FormKind};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -108,7 +108,7 @@ pub async fn submit(
     }
     // Comments on drafts: a precise reason beats "not one of the options" (the schema lists
     // only the drafts open when the site was built).
-    if form.kind == "draft_comment"
+    if form.kind == FormKind::DraftComment
         && fields["draft"].is_string()
         && let Err(e) = check_consultation(&app, &published, &fields)
     {

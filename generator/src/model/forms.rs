@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use civic_contract::{Assurance, DayUnit, Department, FieldType, FormKind};
+
 use super::envelope::Envelope;
 
 /// A form definition. The Markdown body explains what the form is for.
@@ -38,32 +40,6 @@ pub struct Form {
     pub privacy_notice: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FormKind {
-    // A petition under OG 27/2002: a request, complaint, report or proposal.
-    Petition,
-    // A request for public information under Law 544/2001.
-    InformationRequest,
-    // A report of a problem in the city ("sesizare").
-    Report,
-    // Recommendations on a draft decision in public consultation (Law 52/2003 art. 7).
-    DraftComment,
-    Other,
-}
-
-/// The level of assurance of the sender's identity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Assurance {
-    // Anyone may send it; the e-mail address is not checked first.
-    None,
-    // The sender confirms an e-mail address first (an account or a link).
-    EmailVerified,
-    // Electronic identification at eIDAS level substantial (ROeID).
-    EidSubstantial,
-}
-
 /// An act the form is based on.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -78,16 +54,6 @@ pub struct LegalRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url, regex(pattern = r"^https?://"))]
     pub url: Option<String>,
-}
-
-/// Who receives the submissions.
-#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Department {
-    pub name: String,
-    /// Where submissions are routed.
-    #[schemars(email)]
-    pub email: String,
 }
 
 /// The legal term for the answer, counted from the day the submission is registered.
@@ -108,13 +74,6 @@ pub struct ResponseDeadline {
     /// The rule in words, e.g. "art. 8 alin. (1) din OG nr. 27/2002".
     #[schemars(length(min = 3))]
     pub basis: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DayUnit {
-    CalendarDays,
-    WorkingDays,
 }
 
 /// The files a sender may upload with a submission.
@@ -171,53 +130,6 @@ pub struct Field {
     /// The HTML autocomplete token (name, email, tel, street-address …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocomplete: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldType {
-    Text,
-    Textarea,
-    Email,
-    Tel,
-    Date,
-    Number,
-    Select,
-    Radio,
-    Checkbox,
-    // An address, with optional latitude and longitude (`<name>_lat`, `<name>_lon`).
-    Location,
-}
-
-impl FieldType {
-    pub fn name(self) -> &'static str {
-        match self {
-            FieldType::Text => "text",
-            FieldType::Textarea => "textarea",
-            FieldType::Email => "email",
-            FieldType::Tel => "tel",
-            FieldType::Date => "date",
-            FieldType::Number => "number",
-            FieldType::Select => "select",
-            FieldType::Radio => "radio",
-            FieldType::Checkbox => "checkbox",
-            FieldType::Location => "location",
-        }
-    }
-
-    /// Free text, whose length is bounded.
-    pub fn is_text(self) -> bool {
-        matches!(self, FieldType::Text | FieldType::Textarea | FieldType::Email | FieldType::Tel | FieldType::Location)
-    }
-
-    /// Types whose HTML input takes a `pattern`.
-    pub fn takes_pattern(self) -> bool {
-        matches!(self, FieldType::Text | FieldType::Email | FieldType::Tel)
-    }
-
-    pub fn has_options(self) -> bool {
-        matches!(self, FieldType::Select | FieldType::Radio)
-    }
 }
 
 impl Field {

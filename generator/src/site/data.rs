@@ -63,7 +63,9 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut 
     out.emit("schemas/civic.schema.json", global_fp, || Ok(pretty(&SiteConfig::schema())))?;
     // The forms' definitions and submission schemas list the drafts open today.
     let forms_fp = fingerprint(&(of(Kind::Form), of(Kind::DraftDecision)));
-    out.emit("data/forms.json", forms_fp, || Ok(pretty(&forms::forms_json(site))))?;
+    out.emit(civic_contract::files::FORMS, forms_fp, || {
+        Ok(serde_json::to_vec_pretty(&forms::forms_json(site)).expect("JSON serialises"))
+    })?;
     let (all_forms, open) = forms::forms(site);
     for (item, form) in all_forms {
         let path = forms::schema_url(item.id());

@@ -3,6 +3,7 @@
 //! (`/schemas/forms/<id>.schema.json`). The API validates what it receives against that schema,
 //! so the rules written in `content/forms/` are enforced in the browser and on the server alike.
 
+use civic_contract as contract;
 use civic_workdays::{Calendar, Deadline, format_date_ro};
 use jiff::civil::Date;
 use serde_json::{Value, json};
@@ -12,7 +13,7 @@ use crate::config::SiteConfig;
 use crate::load::Item;
 use crate::model::Data;
 use crate::model::decisions::{DraftDecision, DraftStatus};
-use crate::model::forms::{DayUnit, Field, FieldType, Form, FormKind, UPLOAD_FIELD};
+use crate::model::forms::{Field, FieldType, Form, FormKind, UPLOAD_FIELD};
 
 /// Where a form posts: `<api_url>/api/forms/<id>`.
 pub fn action(config: &SiteConfig, id: &str) -> String {
@@ -41,13 +42,18 @@ pub fn open_drafts<'a>(drafts: &[&'a Item], now: Date) -> Vec<&'a Item> {
 }
 
 /// The choices of a comment form's `draft` field.
-fn draft_options(open: &[&Item]) -> Vec<Value> {
+fn draft_options(open: &[&Item]) -> Vec<contract::Choice> {
     open.iter()
         .filter_map(|i| match &*i.data {
-            Data::DraftDecision(d) => Some(json!({
-                "value": i.id(),
-                "label": format!("{}: {} (recomandări până la {})", d.draft_no, d.envelope.title, format_date_ro(d.consultation.comments_deadline.civil())),
-            })),
+            Data::DraftDecision(d) => Some(contract::Choice {
+                value: i.id().to_owned(),
+                label: format!(
+                    "{}: {} (recomandări până la {})",
+                    d.draft_no,
+                    d.envelope.title,
+                    format_date_ro(d.consultation.comments_deadline.civil())
+                ),
+            }),
             _ => None,
         })
         .collect()
@@ -78,7 +84,7 @@ pub fn view(item: &Item, form: &Form, config: &SiteConfig, open: &[&Item], draft
         }
         let mut options: Vec<Value> = f.options.iter().map(|o| json!({"value": o.value, "label": o.label})).collect();
         if is_draft {
-            options = draft_options(open);
+            options = draft_options(open).iter().map(|c| json!(c)).collect();
             closed = options.is_empty();
         }
         let id = format!("{prefix}{}", f.name);
@@ -134,12 +140,7 @@ pub fn deadline_view(form: &Form, calendar: &Calendar, now: Date) -> Value {
     let Some(d) = &form.deadline else {
         return Value::Null;
     };
-    let count = |n: u32| -> Deadline {
-        match d.unit {
-            DayUnit::CalendarDays => calendar.add_calendar_days(now, n),
-            DayUnit::WorkingDays => calendar.add_working_days(now, n),
-        }
-    };
+    let count = |n: u32| -> Deadline { d.unit.count(calendar, now, n) };
     let example = count(d.days);
     json!({
         "days": d.days,
@@ -155,49 +156,60 @@ pub fn deadline_view(form: &Form, calendar: &Calendar, now: Date) -> Value {
 }
 
 /// One form as `/data/forms.json` lists it.
-fn definition(item: &Item, form: &Form, config: &SiteConfig, open: &[&Item]) -> Value {
-    json!({
-        "id": item.id(),
-        "title": form.envelope.title,
-        "summary": form.envelope.summary,
-        "url": urls::item_url(item),
-        "action": action(config, item.id()),
-        "kind": form.kind,
-        "assurance": form.assurance,
-        "legal_basis": form.legal_basis.iter().map(|l| json!({"act": l.act, "article": l.article, "url": l.url})).collect::<Vec<_>>(),
-        "department": {"name": form.department.name, "email": form.department.email},
-        "deadline": form.deadline.as_ref().map(|d| json!({"days": d.days, "unit": d.unit, "extension_days": d.extension_days, "complex_days": d.complex_days, "basis": d.basis})),
-        "attachments": form.uploads.as_ref().map(|u| json!({
-            "max_files": u.max_files,
-            "max_bytes": u.max_bytes,
-            "types": u.types.iter().map(|t| t.0.as_str()).collect::<Vec<_>>(),
-        })),
-        "fields": form.fields.iter().map(|f| {
-            let options = if form.kind == FormKind::DraftComment && f.name == "draft" {
-                draft_options(open)
-            } else {
-                f.options.iter().map(|o| json!({"value": o.value, "label": o.label})).collect()
-            };
-            json!({
-                "name": f.name,
-                "label": f.label,
-                "type": f.field_type.name(),
-                "required": f.required,
-                "max_length": f.max_len(),
-                "min_length": f.min_length,
-                "pattern": f.pattern,
-                "options": options,
-                "hint": f.hint,
-                "autocomplete": f.autocomplete,
+fn definition(item: &Item, form: &Form, config: &SiteConfig, open: &[&Item]) -> contract::Form {
+    contract::Form {
+        id: item.id().to_owned(),
+        title: form.envelope.title.clone(),
+        summary: form.envelope.summary.clone(),
+        url: urls::item_url(item),
+        action: action(config, item.id()),
+        kind: form.kind,
+        assurance: form.assurance,
+        legal_basis: form
+            .legal_basis
+            .iter()
+            .map(|l| contract::LegalBasis { act: l.act.clone(), article: l.article.clone(), url: l.url.clone() })
+            .collect(),
+        department: form.department.clone(),
+        deadline: form.deadline.as_ref().map(|d| contract::DeadlineRule {
+            days: d.days,
+            unit: d.unit,
+            extension_days: d.extension_days,
+            complex_days: d.complex_days,
+            basis: Some(d.basis.clone()),
+        }),
+        attachments: form.uploads.as_ref().map(|u| contract::AttachmentRules {
+            max_files: u.max_files as usize,
+            max_bytes: u.max_bytes as usize,
+            types: u.types.iter().map(|t| t.0.clone()).collect(),
+        }),
+        fields: form
+            .fields
+            .iter()
+            .map(|f| contract::Field {
+                name: f.name.clone(),
+                label: f.label.clone(),
+                kind: f.field_type,
+                required: f.required,
+                max_length: f.max_len(),
+                min_length: f.min_length,
+                pattern: f.pattern.clone(),
+                options: if form.kind == FormKind::DraftComment && f.name == "draft" {
+                    draft_options(open)
+                } else {
+                    f.options.iter().map(|o| contract::Choice { value: o.value.clone(), label: o.label.clone() }).collect()
+                },
+                hint: f.hint.clone(),
+                autocomplete: f.autocomplete.clone(),
             })
-        }).collect::<Vec<_>>(),
-        "privacy_notice_html": civic_theme::markdown::to_html(&form.privacy_notice),
-        "schema": schema_url(item.id()),
-    })
+            .collect(),
+        privacy_notice_html: civic_theme::markdown::to_html(&form.privacy_notice),
+        schema: schema_url(item.id()),
+    }
 }
 
 pub fn schema_url(id: &str) -> String {
-    format!("/schemas/forms/{id}.schema.json")
+    contract::files::submission_schema(id)
 }
 
 /// The forms of the site and the drafts open today.
@@ -215,14 +227,14 @@ pub fn forms(site: &Site) -> (Vec<(&Item, &Form)>, Vec<&Item>) {
 }
 
 /// `/data/forms.json`: every form's definition, for the API.
-pub fn forms_json(site: &Site) -> Value {
+pub fn forms_json(site: &Site) -> contract::FormsFile {
     let (forms, open) = forms(site);
-    json!({
-        "type": "form",
-        "registration_prefix": site.config.registration_prefix,
-        "count": forms.len(),
-        "forms": forms.iter().map(|(i, f)| definition(i, f, &site.config, &open)).collect::<Vec<_>>(),
-    })
+    contract::FormsFile {
+        kind: "form".into(),
+        registration_prefix: site.config.registration_prefix.clone(),
+        count: forms.len(),
+        forms: forms.iter().map(|(i, f)| definition(i, f, &site.config, &open)).collect(),
+    }
 }
 
 /// The JSON Schema (draft 2020-12) of one submission's text fields, as an HTML form posts them:

@@ -24,9 +24,9 @@ use tokio::sync::broadcast;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::diagnostics::Diagnostic;
-use crate::progress::Progress;
-use crate::site::{self, Options};
+use civic_generator::diagnostics::Diagnostic;
+use civic_generator::progress::Progress;
+use civic_generator::site::{self, Options};
 
 const RELOAD_JS: &str = include_str!("reload.js");
 const RELOAD_TAG: &str = "<script src=\"/__civic/reload.js\"></script>";

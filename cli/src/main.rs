@@ -8,6 +8,8 @@ use civic_generator::progress::Progress;
 use civic_generator::site::{self, Options};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod serve;
+
 /// civic turns a city hall's content files (YAML + Markdown) into its public-interest website.
 ///
 /// Editors: run `civic check` before committing; it lists every problem in every file, with the
@@ -164,21 +166,10 @@ enum UserCommand {
     },
 }
 
-fn parse_smtp(s: &str) -> Result<civic_api::Smtp, String> {
-    let (scheme, rest) =
-        s.split_once("://").ok_or("write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port")?;
-    let security = match scheme {
-        "smtp" => civic_api::SmtpSecurity::None,
-        "smtp+starttls" => civic_api::SmtpSecurity::StartTls,
-        "smtps" => civic_api::SmtpSecurity::Tls,
-        other => return Err(format!("unknown scheme `{other}`: use smtp, smtp+starttls or smtps")),
-    };
-    let (host, port) = match rest.trim_end_matches('/').rsplit_once(':') {
-        Some((h, p)) => (h, p.parse().map_err(|_| format!("`{p}` is not a port number"))?),
-        None => (rest.trim_end_matches('/'), if security == civic_api::SmtpSecurity::Tls { 465 } else { 587 }),
-    };
+/// `--smtp`, with the credentials from the environment (never on the command line).
+fn parse_smtp(url: &str) -> Result<civic_api::Smtp, String> {
     let credentials = std::env::var("CIVIC_SMTP_USER").ok().zip(std::env::var("CIVIC_SMTP_PASSWORD").ok());
-    Ok(civic_api::Smtp { host: host.to_owned(), port, security, credentials })
+    civic_api::Smtp::parse(url, credentials)
 }
 
 impl ApiOptions {
@@ -351,7 +342,7 @@ fn main() -> ExitCode {
                 .now
                 .or_else(|| civic_generator::load::config(&opts.content).ok().and_then(|c| c.now).map(|d| d.civil()));
         }
-        return match civic_generator::serve::run(opts, port, api) {
+        return match serve::run(opts, port, api) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("civic: cannot serve on port {port}: {e}");
