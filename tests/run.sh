@@ -6,6 +6,7 @@
 #     playwright-core, axe-core, vnu-jar), installed only when missing or out of date
 #   - Debian's nginx, put in front of the API by the reverse-proxy test, installed when missing
 #   - the site's npm packages (package.json: Leaflet), copied into built sites
+#   - rustfmt and clippy over the whole workspace (warnings are errors)
 #   - the Rust workspace's tests (unit, CLI diagnostics, end-to-end site checks)
 #   - the browser tests (tests/browser/): the sample site is built into a temp dir, served on
 #     127.0.0.1 and walked in headless Chromium, checked with axe-core and the Nu Html Checker
@@ -60,12 +61,16 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
     touch node_modules/.package-lock.json
 fi
 
+# The code as written: formatted, and clippy-clean with warnings as errors (lints: Cargo.toml).
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 cargo test --workspace --locked
 
 # The browser tests, on the sample site built afresh.
 SITE="$(mktemp -d "${TMPDIR:-/tmp}/civic-site.XXXXXX")"
 trap 'rm -rf "$SITE"' EXIT
-cargo run --release --locked -p civic-generator -- build --out "$SITE" -q
+cargo run --release --locked -p civic -- build --out "$SITE" -q
 # The API's browser tests run `civic serve` themselves, with this binary.
 CIVIC_BIN="$(realpath "${CARGO_TARGET_DIR:-target}")/release/civic"
 SITE_DIR="$SITE" CIVIC_BIN="$CIVIC_BIN" node --test tests/browser/

@@ -201,14 +201,9 @@ fn stamp(site: &Path, theme: &Path) -> Option<SystemTime> {
     .iter()
     .map(|f| site.join(f))
     .collect::<Vec<_>>();
-    let mut stack = vec![theme.join("templates")];
     let mut files = published;
     files.push(theme.join("labels.yaml"));
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            if e.file_type().is_ok_and(|t| t.is_dir()) { stack.push(e.path()) } else { files.push(e.path()) }
-        }
-    }
+    files.extend(civic_theme::template_files(theme));
     files.iter().filter_map(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok()).max()
 }
 

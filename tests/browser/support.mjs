@@ -26,7 +26,7 @@ export function siteDir() {
     const dir = process.env.SITE_DIR;
     if (!dir) {
         throw new Error('SITE_DIR is not set: build the site first (bash tests/run.sh does it), '
-            + 'e.g. cargo run --release -p civic-generator -- build --out "$SITE" and SITE_DIR="$SITE"');
+            + 'e.g. cargo run --release -p civic -- build --out "$SITE" and SITE_DIR="$SITE"');
     }
     const abs = path.resolve(dir);
     if (!existsSync(path.join(abs, 'index.html'))) {

@@ -9,7 +9,7 @@
 pub mod markdown;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use civic_workdays::format_date_ro;
 use minijinja::value::Value;
@@ -121,14 +121,7 @@ pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>,
     });
     let root = theme.join("templates");
     let mut errors = Vec::new();
-    let mut stack = vec![root.clone()];
-    let mut files = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() { stack.push(p) } else { files.push(p) }
-        }
-    }
+    let files = template_files(theme);
     if files.is_empty() {
         errors.push(ThemeError {
             file: root.display().to_string(),
@@ -137,7 +130,6 @@ pub fn environment(theme: &Path, labels: Labels) -> Result<Environment<'static>,
             fix: "pass the theme folder with --theme (it holds templates/)",
         });
     }
-    files.sort();
     for p in files {
         let name = p.strip_prefix(&root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
         match std::fs::read_to_string(&p) {
@@ -297,4 +289,16 @@ mod tests {
         assert_eq!(date_ro("2025-03-27").unwrap(), "27 martie 2025");
         assert_eq!(datetime_ro("2025-03-27T10:00:00+02:00").unwrap(), "27 martie 2025, ora 10:00");
     }
+}
+
+/// Every template file of `theme` (under `templates/`), sorted: what the environment loads and
+/// what a change to the theme is watched by.
+pub fn template_files(theme: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(theme.join("templates"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }
