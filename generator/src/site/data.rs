@@ -4,8 +4,9 @@
 use serde_json::{Value, json};
 
 use super::context::summary;
-use super::{Site, forms, has_page, ical, ocds, urls};
+use super::{Site, forms, has_page, ical, ocds};
 use crate::config::SiteConfig;
+use crate::model::urls;
 use rayon::prelude::*;
 
 use super::emit::{Emitter, fingerprint};
@@ -22,7 +23,7 @@ pub fn item_json(item: &Item, ctx: &Value) -> String {
         "type": item.kind.name(),
         "url": ctx["url"],
         "item": match &*item.data {
-            Data::ArchiveUnit(u) => json!(crate::archive::publish::public_view(u)),
+            Data::ArchiveUnit(u) => json!(super::archive::public_view(u)),
             data => json!(data),
         },
         "body_html": ctx["body_html"],
@@ -178,7 +179,7 @@ fn decisions_csv(site: &Site) -> Vec<u8> {
                 enum_text(&d.status),
                 d.communicated_prefect_on.map(|x| x.to_string()).unwrap_or_default(),
                 d.published_on.map(|x| x.to_string()).unwrap_or_default(),
-                format!("{}{}", site.config.base_url, urls::item_url(i)),
+                format!("{}{}", site.config.base_url, i.url()),
             ]),
             _ => None,
         })
@@ -213,7 +214,7 @@ fn dispositions_csv(site: &Site) -> Vec<u8> {
                 enum_text(&d.legal_character),
                 enum_text(&d.status),
                 d.communicated_prefect_on.map(|x| x.to_string()).unwrap_or_default(),
-                if has_page(i) { format!("{}{}", site.config.base_url, urls::item_url(i)) } else { String::new() },
+                if has_page(i) { format!("{}{}", site.config.base_url, i.url()) } else { String::new() },
             ]),
             _ => None,
         })
@@ -250,7 +251,7 @@ pub fn templated_files(site: &Site) -> Vec<Templated<'_>> {
         .items
         .iter()
         .filter(|i| has_page(i))
-        .map(|i| (urls::item_url(i), super::context::local_date(changed(i).timestamp())))
+        .map(|i| (i.url(), super::context::local_date(changed(i).timestamp())))
         .collect();
     let extra = super::places::sitemap_urls(site);
     out.push(Templated {

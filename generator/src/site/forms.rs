@@ -7,7 +7,7 @@ use civic_workdays::{Calendar, Deadline, format_date_ro};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use super::{Site, urls};
+use super::Site;
 use crate::config::SiteConfig;
 use crate::load::Item;
 use crate::model::Data;
@@ -160,7 +160,7 @@ fn definition(item: &Item, form: &Form, config: &SiteConfig, open: &[&Item]) -> 
         "id": item.id(),
         "title": form.envelope.title,
         "summary": form.envelope.summary,
-        "url": urls::item_url(item),
+        "url": item.url(),
         "action": action(config, item.id()),
         "kind": form.kind,
         "assurance": form.assurance,
