@@ -46,6 +46,16 @@ pub fn data_url(kind: Kind, extension: &str) -> String {
     format!("/data/{}.{extension}", kind.name())
 }
 
+/// The JSON document of an item, beside the type's list.
+pub fn item_data_url(kind: Kind, id: &str) -> String {
+    format!("/data/{}/{id}.json", kind.name())
+}
+
+/// The JSON Schema of a type's items.
+pub fn schema_url(kind: Kind) -> String {
+    format!("/schemas/{}.schema.json", kind.name())
+}
+
 /// The folder a front-end package from npm is published in.
 pub fn vendor_url(package: &str, version: &str) -> String {
     format!("/vendor/{package}-{version}/")

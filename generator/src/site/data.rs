@@ -19,7 +19,7 @@ use crate::model::{Data, Kind};
 /// body, links in both directions and legal deadlines.
 pub fn item_json(item: &Item, ctx: &Value) -> String {
     let v = json!({
-        "item_schema": format!("/schemas/{}.schema.json", item.kind.name()),
+        "item_schema": urls::schema_url(item.kind),
         "type": item.kind.name(),
         "url": ctx["url"],
         "item": match &*item.data {
@@ -57,9 +57,9 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut 
     for kind in Kind::ALL {
         // The works' list also says which districts each touches: written by `places`.
         if kind != Kind::PublicWork {
-            out.emit(&format!("data/{}.json", kind.name()), of(kind), || Ok(json_list(site, kind, rows)))?;
+            out.emit(&urls::file_for(&urls::data_url(kind, "json")), of(kind), || Ok(json_list(site, kind, rows)))?;
         }
-        out.emit(&format!("schemas/{}.schema.json", kind.name()), global_fp, || Ok(pretty(&kind.schema())))?;
+        out.emit(&urls::file_for(&urls::schema_url(kind)), global_fp, || Ok(pretty(&kind.schema())))?;
     }
     out.emit("schemas/civic.schema.json", global_fp, || Ok(pretty(&SiteConfig::schema())))?;
     // The forms' definitions and submission schemas list the drafts open today.

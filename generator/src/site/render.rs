@@ -184,7 +184,7 @@ fn render_item(r: &Render, item: &Item) -> Result<(), Diagnostic> {
     let url = item.url();
     let file = urls::file_for(&url);
     let folder = file.trim_end_matches("index.html").to_owned();
-    let json_path = format!("data/{}/{}.json", item.kind.name(), item.id());
+    let json_path = urls::file_for(&urls::item_data_url(item.kind, item.id()));
     let ics_paths: Vec<String> = ical::file_names(item).into_iter().map(|n| format!("{folder}{n}")).collect();
     let neighbours = context::neighbours(item, &r.index);
     let attachments: Vec<u64> =
