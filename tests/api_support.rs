@@ -35,6 +35,7 @@ pub fn build_site(content: PathBuf, out: &Path) {
         now: Some(TODAY.parse().unwrap()),
         check_only: false,
         search: false,
+        leaflet: crate::root().join("node_modules/leaflet"),
     };
     civic_generator::site::build(&opts, &civic_generator::progress::Progress::quiet())
         .unwrap_or_else(|e| panic!("the site builds: {e:?}"));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use civic_generator::archive::{ingest, publish, verify};
+use civic_generator::archive::{ingest, verify};
 use civic_generator::diagnostics::Diagnostic;
 use civic_generator::progress::Progress;
 use civic_generator::site::{self, Options};
@@ -290,6 +290,7 @@ fn loaded() -> site::Site {
         now: Some("2026-11-26".parse().unwrap()),
         check_only: true,
         search: true,
+        leaflet: root().join("node_modules/leaflet"),
     };
     site::load(&opts, None).unwrap_or_else(|d| panic!("{d:?}")).0
 }
@@ -317,7 +318,7 @@ fn a_restricted_unit_publishes_its_description_only() {
         let bytes = std::fs::read(site.out().join(&f)).unwrap();
         assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{f} leaks the restricted unit's OCR text");
     }
-    let records = publish::search_records(&loaded());
+    let records = site::archive_search_records(&loaded());
     assert!(records.iter().all(|r| !r.url.contains(RESTRICTED) && !r.content.contains("Kovacsné")));
     let collections: String = site
         .files()
@@ -330,8 +331,8 @@ fn a_restricted_unit_publishes_its_description_only() {
 
 #[test]
 fn ocr_text_is_searchable_and_the_hit_points_at_its_page() {
-    let records = publish::search_records(&loaded());
-    let hits: Vec<&civic_generator::site::search::Record> =
+    let records = site::archive_search_records(&loaded());
+    let hits: Vec<&site::SearchRecord> =
         records.iter().filter(|r| r.content.contains("hidrantul")).collect();
     assert_eq!(hits.len(), 1, "the word is on one page only");
     assert_eq!(hits[0].url, format!("/arhiva/{OPEN}/#pagina-2"));

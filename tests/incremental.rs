@@ -18,6 +18,7 @@ fn options(content: &Path, theme: &Path, out: PathBuf) -> Options {
         // The search index is rebuilt whole on any change (see the serve test); here the
         // question is which pages are re-rendered.
         search: false,
+        leaflet: root().join("node_modules/leaflet"),
     }
 }
 

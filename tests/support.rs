@@ -93,11 +93,10 @@ pub fn build(content: &Path, now: &str) -> Built {
         now: Some(now.parse().expect("a date")),
         check_only: false,
         search: true,
+        leaflet: root().join("node_modules/leaflet"),
     };
     match site::build(&opts, &Progress::quiet()) {
         Ok(report) => Built { dir, report },
-        Err(diagnostics) => {
-            panic!("the build failed:\n{}", diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-        }
+        Err(e) => panic!("the build failed:\n{e}"),
     }
 }

@@ -20,7 +20,7 @@ mod serve;
     version,
     about,
     long_about,
-    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors.\nThe content contract: docs/content.md. Published JSON Schemas: public/schemas/."
+    after_help = "Exit codes: 0 success, 1 content errors, 2 usage errors, 3 a file that cannot be read or written.\nThe content contract: docs/content.md. Published JSON Schemas: public/schemas/."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -269,6 +269,9 @@ struct BuildArgs {
     /// Skip the search index: a faster build for previews (the search page then finds nothing).
     #[arg(long)]
     no_search: bool,
+    /// Leaflet's npm package, copied in for the map page (`npm ci` installs it).
+    #[arg(long, default_value = "node_modules/leaflet", value_name = "DIR")]
+    leaflet: PathBuf,
 }
 
 #[derive(Args)]
@@ -299,7 +302,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 fn source_date_epoch() -> Option<jiff::civil::Date> {
     let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.parse().ok()?;
     let t = jiff::Timestamp::from_second(secs).ok()?;
-    Some(site::context::local_date(t))
+    Some(site::local_date(t))
 }
 
 /// Rendering allocates many small values across threads; mimalloc is measurably faster here
@@ -311,17 +314,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut serve_port = None;
     let mut api = None;
-    let (common, theme, out, base_url, check_only, search) = match cli.command {
-        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search),
+    let (common, theme, out, base_url, check_only, search, leaflet) = match cli.command {
+        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet),
         Command::Serve(s) => {
             serve_port = Some(s.port);
             let b = s.build;
             if !s.no_api {
                 api = Some(s.api.config(b.out.clone(), b.theme.clone(), String::new()));
             }
-            (b.common, b.theme, b.out, b.base_url, false, !b.no_search)
+            (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet)
         }
-        Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false),
+        Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false, PathBuf::new()),
         Command::Api(a) => return api_command(a),
         Command::Archive(a) => return archive(a),
         Command::Alerts(a) => return alerts(a),
@@ -334,6 +337,7 @@ fn main() -> ExitCode {
         now: common.now.or_else(source_date_epoch),
         check_only,
         search,
+        leaflet,
     };
     if let Some(port) = serve_port {
         // The preview's API counts legal deadlines from the same "today" as the pages it serves.
@@ -376,9 +380,12 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(diagnostics) => {
-            report_errors(&diagnostics, common.format, check_only);
-            ExitCode::from(1)
+        Err(e) => {
+            report_errors(&e.diagnostics(), common.format, check_only);
+            ExitCode::from(match e {
+                site::BuildError::Content(_) => 1,
+                site::BuildError::Io(_) => 3,
+            })
         }
     }
 }

@@ -235,6 +235,26 @@ fn a_failed_build_keeps_the_previous_site() {
 }
 
 #[test]
+fn an_output_folder_that_cannot_be_written_exits_with_three() {
+    let (dir, content) = fixture();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
+    let out = blocker.join("public");
+    let (code, _, err) = civic(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--theme",
+        theme.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("cannot write the file"), "{err}");
+}
+
+#[test]
 fn usage_errors_exit_with_two_and_help_teaches() {
     let (code, _, err) = civic(&["build", "--now", "27.03.2025"]);
     assert_eq!(code, 2);

@@ -1,5 +1,6 @@
 //! Checks across items and against the files beside them: what a schema alone cannot see.
 
+mod archive;
 mod forms;
 pub mod places;
 
@@ -13,7 +14,7 @@ use crate::config::SiteConfig;
 use crate::load::{Finding, Item};
 use crate::model::forms::FormKind;
 use crate::model::procurement::ProcurementCategory;
-use crate::model::{Data, Kind};
+use crate::model::{Data, Kind, is_content_path};
 
 /// Every cross-item problem in `items`.
 pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &Path) -> Vec<Finding> {
@@ -44,7 +45,7 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
     let mut references: HashMap<&str, &str> = HashMap::new();
     for item in items {
         let env = item.data.envelope();
-        let url = crate::site::urls::item_url(item);
+        let url = item.url();
         if let Some(other) = urls.insert(url.clone(), &item.file) {
             out.push(Finding::new(
                 &item.file,
@@ -337,7 +338,7 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
                 }
             }
             Data::ArchiveUnit(u) => {
-                crate::archive::check_unit(&item.file, &url, u, content, &mut out);
+                archive::check_unit(&item.file, &url, u, content, &mut out);
                 if let Some(other) = references.insert(u.reference_code.as_str(), &item.file) {
                     out.push(Finding::new(
                         &item.file,
@@ -373,11 +374,6 @@ pub fn run(items: &[Item], config: &SiteConfig, calendar: &Calendar, content: &P
 
 /// First URL segments the generator writes itself.
 const RESERVED: [&str; 7] = ["data", "schemas", "assets", "files", "monitorul-oficial-local", "cautare", "pagefind"];
-
-/// A plain relative path inside the content folder: no leading `/`, no `..`, no empty segment.
-pub fn is_content_path(path: &str) -> bool {
-    !path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && s != ".." && s != ".")
-}
 
 fn unknown_ref(file: &str, pointer: &str, id: &str, ids: &HashMap<&str, &Item>) -> Finding {
     let fix = match crate::diagnostics::did_you_mean(id, ids.keys().copied()) {

@@ -264,11 +264,6 @@ pub fn touches(geometry: &Value, area: &Value) -> bool {
     area_points.first().is_some_and(|p| contains(geometry, *p))
 }
 
-/// A representative point: the first position (for a map marker or a bounding check).
-pub fn first_position(geometry: &Value) -> Option<Pos> {
-    parts(geometry).0.first().copied()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

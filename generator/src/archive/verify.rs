@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::fixity::{Entry, Manifest, sha256_of};
 use crate::diagnostics::Diagnostic;
 use crate::model::Data;
 
@@ -47,27 +48,30 @@ pub fn run(batch: &Path, content: &Path) -> Result<Report, Vec<Diagnostic>> {
                 continue;
             }
         };
-        for (n, line) in manifest.lines().enumerate() {
-            let Some((expected, path)) = line.split_once("  ") else {
-                report.problems.push(
-                    Diagnostic::new(&fixity.manifest, n + 1, 1, "not a manifest line")
-                        .fix("each line is `<sha256>  <path>`; recreate it with `civic archive ingest`"),
-                );
-                continue;
+        for (n, entry) in Manifest::parse(&manifest).into_iter().enumerate() {
+            let Entry { sha256: expected, path } = match entry {
+                Ok(entry) => entry,
+                Err(line) => {
+                    report.problems.push(
+                        Diagnostic::new(&fixity.manifest, line, 1, "not a manifest line")
+                            .fix("each line is `<sha256>  <path>`; recreate it with `civic archive ingest`"),
+                    );
+                    continue;
+                }
             };
             report.files += 1;
-            if !crate::checks::is_content_path(path) {
+            if !crate::model::is_content_path(&path) {
                 report.problems.push(Diagnostic::new(&fixity.manifest, n + 1, 1, format!("`{path}` leaves the batch")));
                 continue;
             }
-            match super::ingest::sha256_of(&batch.join(path)) {
+            match sha256_of(&batch.join(&path)) {
                 Ok(actual) if actual == expected => {}
                 Ok(actual) => report.problems.push(
-                    Diagnostic::new(path, 0, 0, format!("changed since ingest: SHA-256 was {expected}, is now {actual}"))
+                    Diagnostic::new(&path, 0, 0, format!("changed since ingest: SHA-256 was {expected}, is now {actual}"))
                         .fix("restore the master from the preservation copy; if the rescan is intended, ingest the batch again"),
                 ),
                 Err(e) => report.problems.push(
-                    Diagnostic::new(path, 0, 0, format!("missing or unreadable master: {e}"))
+                    Diagnostic::new(&path, 0, 0, format!("missing or unreadable master: {e}"))
                         .fix("restore the master from the preservation copy"),
                 ),
             }

@@ -102,6 +102,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 now: Some("2026-11-26".parse().unwrap()),
                 check_only: false,
                 search: true,
+                leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
             };
             let mut cache = site::BuildCache::for_rebuilds();
             let t = Instant::now();

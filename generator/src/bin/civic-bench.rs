@@ -67,7 +67,7 @@ fn main() {
         let search = run % 2 == 1;
         let opts = options(&content, &theme, &out, search);
         let start = Instant::now();
-        let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{}", e[0]));
+        let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{e}"));
         let secs = start.elapsed().as_secs_f64();
         println!(
             "run {} {}: {} items, {} pages, {} files in {:.3} s = {:.0} pages/s; peak memory so far {} MB",
@@ -99,6 +99,7 @@ fn options(content: &Path, theme: &Path, out: &Path, search: bool) -> Options {
         now: Some(jiff::civil::date(2026, 11, 26)),
         check_only: false,
         search,
+        leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
     }
 }
 

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::model::places::Street;
 use crate::model::{Data, Kind};
 use schema_check::{TypeSchema, dotted};
 
@@ -39,14 +40,19 @@ impl Item {
         &self.data.envelope().id
     }
 
+    /// The URL path of the item's page (`model::urls`).
+    pub fn url(&self) -> String {
+        crate::model::urls::item_url(self.kind, self.data.envelope())
+    }
+
     /// The Markdown body, read again from the file when a page is rendered: bodies are most of
     /// the content's size, and keeping 50,000 of them in memory would triple the build's peak.
-    pub fn body(&self, content: &Path) -> String {
+    pub fn body(&self, content: &Path) -> std::io::Result<String> {
         if !self.file.ends_with(".md") {
-            return String::new();
+            return Ok(String::new());
         }
-        let text = std::fs::read_to_string(content.join(&self.file)).unwrap_or_default();
-        frontmatter::split(&text, true).map(|s| s.body.to_owned()).unwrap_or_default()
+        let text = std::fs::read_to_string(content.join(&self.file))?;
+        Ok(frontmatter::split(&text, true).map(|s| s.body.to_owned()).unwrap_or_default())
     }
 }
 
@@ -104,6 +110,15 @@ pub fn data_file<T: DeserializeOwned>(content: &Path, relative: &str) -> Result<
         let p = positions.of_value("");
         vec![Diagnostic::new(relative, p.line, p.column, e.to_string()).fix("see docs/content.md for the file's shape")]
     })
+}
+
+/// Reads the street list named in civic.yaml; a missing default file means no street list.
+pub fn streets(content: &Path, config: &SiteConfig) -> Result<Vec<Street>, Vec<Diagnostic>> {
+    let file = &config.map.streets;
+    if file == "streets.yaml" && !content.join(file).exists() {
+        return Ok(Vec::new());
+    }
+    data_file::<Vec<Street>>(content, file)
 }
 
 /// Every type's compiled schema, made once per process.

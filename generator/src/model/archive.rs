@@ -136,3 +136,23 @@ pub struct Fixity {
     /// The unit's folder inside the batch.
     pub folder: String,
 }
+
+/// The derivatives of a unit in the content folder, laid out as a static IIIF Image API level-0
+/// service so the site publishes them as they are. Decided here only.
+pub mod derivatives {
+    /// The folder under `content/` holding a unit's derivatives and fixity manifest.
+    pub fn unit_folder(id: &str) -> String {
+        format!("archive/{id}")
+    }
+
+    /// The fixity manifest of a unit's masters, in its folder.
+    pub const FIXITY_MANIFEST: &str = "manifest-sha256.txt";
+
+    /// The web-size image of a page, relative to its IIIF image folder.
+    pub const FULL: &str = "full/max/0/default.jpg";
+
+    /// The thumbnail of a page of that size, relative to its IIIF image folder.
+    pub fn thumb(width: u32, height: u32) -> String {
+        format!("full/{width},{height}/0/default.jpg")
+    }
+}

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod jobs;
 pub mod places;
 pub mod procurement;
+pub mod urls;
 pub mod values;
 
 use serde::Serialize;
@@ -273,4 +274,9 @@ impl Data {
             Data::Page(x) => &x.envelope,
         }
     }
+}
+
+/// A plain relative path inside the content folder: no leading `/`, no `..`, no empty segment.
+pub fn is_content_path(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && s != ".." && s != ".")
 }

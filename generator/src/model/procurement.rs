@@ -45,6 +45,8 @@ pub struct SicapNotice {
     pub url: String,
 }
 
+// SICAP's notice codes, written in content as SICAP writes them (serde uses the names).
+#[allow(clippy::upper_case_acronyms)]
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, JsonSchema)]
 pub enum NoticeType {
     CN,

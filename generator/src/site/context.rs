@@ -7,11 +7,12 @@ use civic_workdays::{Calendar, Deadline, format_date_ro};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use super::{forms, urls};
+use super::forms;
 use crate::load::Item;
 use crate::model::decisions::{DraftStatus, LegalCharacter};
 use crate::model::envelope::Rel;
 use crate::model::forms::FormKind;
+use crate::model::urls;
 use crate::model::{Data, Kind};
 
 /// Everything an item's context needs to know about the rest of the site.
@@ -118,7 +119,7 @@ pub fn reference(item: &Item) -> Value {
         "id": item.id(),
         "type": item.kind.name(),
         "title": item.data.envelope().title,
-        "url": urls::item_url(item),
+        "url": item.url(),
         "number": display_number(item),
     })
 }
@@ -174,14 +175,14 @@ pub use civic_workdays::bucharest;
 /// The summary used in lists, feeds and the JSON lists: every field but the body.
 pub fn summary(item: &Item, now: Date) -> Value {
     let mut v = match &*item.data {
-        Data::ArchiveUnit(u) => serde_json::to_value(crate::archive::publish::public_view(u)),
+        Data::ArchiveUnit(u) => serde_json::to_value(super::archive::public_view(u)),
         data => serde_json::to_value(data),
     }
     .expect("content types serialise");
     let obj = v.as_object_mut().expect("items serialise to objects");
     obj.insert("type".into(), item.kind.name().into());
     // Register-only records have no page to link to.
-    obj.insert("url".into(), if super::has_page(item) { urls::item_url(item).into() } else { Value::Null });
+    obj.insert("url".into(), if super::has_page(item) { item.url().into() } else { Value::Null });
     obj.insert("section_url".into(), urls::section_url(item.kind).into());
     obj.insert("date".into(), main_date(item).to_string().into());
     if let Some(n) = display_number(item) {
@@ -254,7 +255,7 @@ pub fn detail(item: &Item, index: &Index, site: &super::Site, body_html: String)
             .agenda
             .iter()
             .map(|a| {
-                let url = a.draft.as_deref().and_then(|id| index.by_id.get(id)).map(|d| urls::item_url(d));
+                let url = a.draft.as_deref().and_then(|id| index.by_id.get(id)).map(|d| d.url());
                 json!({"title": a.title, "draft": a.draft, "url": url})
             })
             .collect();
@@ -283,7 +284,7 @@ pub fn detail(item: &Item, index: &Index, site: &super::Site, body_html: String)
             {
                 let mut view = forms::view(form_item, f, &site.config, &[], Some(item.id()));
                 view["title"] = f.envelope.title.clone().into();
-                view["url"] = urls::item_url(form_item).into();
+                view["url"] = form_item.url().into();
                 view["privacy_notice_html"] = civic_theme::markdown::to_html(&f.privacy_notice).into();
                 obj.insert("comment_form".into(), view);
             }

@@ -4,8 +4,9 @@
 use serde_json::{Value, json};
 
 use super::context::summary;
-use super::{Site, forms, has_page, ical, ocds, urls};
+use super::{Site, forms, has_page, ical, ocds};
 use crate::config::SiteConfig;
+use crate::model::urls;
 use rayon::prelude::*;
 
 use super::emit::{Emitter, fingerprint};
@@ -18,11 +19,11 @@ use crate::model::{Data, Kind};
 /// body, links in both directions and legal deadlines.
 pub fn item_json(item: &Item, ctx: &Value) -> String {
     let v = json!({
-        "item_schema": format!("/schemas/{}.schema.json", item.kind.name()),
+        "item_schema": urls::schema_url(item.kind),
         "type": item.kind.name(),
         "url": ctx["url"],
         "item": match &*item.data {
-            Data::ArchiveUnit(u) => json!(crate::archive::publish::public_view(u)),
+            Data::ArchiveUnit(u) => json!(super::archive::public_view(u)),
             data => json!(data),
         },
         "body_html": ctx["body_html"],
@@ -56,9 +57,9 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut 
     for kind in Kind::ALL {
         // The works' list also says which districts each touches: written by `places`.
         if kind != Kind::PublicWork {
-            out.emit(&format!("data/{}.json", kind.name()), of(kind), || Ok(json_list(site, kind, rows)))?;
+            out.emit(&urls::file_for(&urls::data_url(kind, "json")), of(kind), || Ok(json_list(site, kind, rows)))?;
         }
-        out.emit(&format!("schemas/{}.schema.json", kind.name()), global_fp, || Ok(pretty(&kind.schema())))?;
+        out.emit(&urls::file_for(&urls::schema_url(kind)), global_fp, || Ok(pretty(&kind.schema())))?;
     }
     out.emit("schemas/civic.schema.json", global_fp, || Ok(pretty(&SiteConfig::schema())))?;
     // The forms' definitions and submission schemas list the drafts open today.
@@ -180,7 +181,7 @@ fn decisions_csv(site: &Site) -> Vec<u8> {
                 enum_text(&d.status),
                 d.communicated_prefect_on.map(|x| x.to_string()).unwrap_or_default(),
                 d.published_on.map(|x| x.to_string()).unwrap_or_default(),
-                format!("{}{}", site.config.base_url, urls::item_url(i)),
+                format!("{}{}", site.config.base_url, i.url()),
             ]),
             _ => None,
         })
@@ -215,7 +216,7 @@ fn dispositions_csv(site: &Site) -> Vec<u8> {
                 enum_text(&d.legal_character),
                 enum_text(&d.status),
                 d.communicated_prefect_on.map(|x| x.to_string()).unwrap_or_default(),
-                if has_page(i) { format!("{}{}", site.config.base_url, urls::item_url(i)) } else { String::new() },
+                if has_page(i) { format!("{}{}", site.config.base_url, i.url()) } else { String::new() },
             ]),
             _ => None,
         })
@@ -252,7 +253,7 @@ pub fn templated_files(site: &Site) -> Vec<Templated<'_>> {
         .items
         .iter()
         .filter(|i| has_page(i))
-        .map(|i| (urls::item_url(i), super::context::local_date(changed(i).timestamp())))
+        .map(|i| (i.url(), super::context::local_date(changed(i).timestamp())))
         .collect();
     let extra = super::places::sitemap_urls(site);
     out.push(Templated {

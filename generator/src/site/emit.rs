@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Mutex;
 
+use super::error::{IoAction, IoFailure};
 use super::output::Staging;
 use crate::diagnostics::Diagnostic;
 
@@ -32,11 +33,26 @@ pub struct Emitter<'a> {
     sink: Sink<'a>,
     previous: &'a HashMap<String, u64>,
     current: Mutex<HashMap<String, u64>>,
+    /// Files that could not be read or written: the build fails with these, not with the
+    /// diagnostics they also raised where they happened.
+    failures: Mutex<Vec<IoFailure>>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(sink: Sink<'a>, previous: &'a HashMap<String, u64>) -> Emitter<'a> {
-        Emitter { sink, previous, current: Mutex::new(HashMap::new()) }
+        Emitter { sink, previous, current: Mutex::new(HashMap::new()), failures: Mutex::new(Vec::new()) }
+    }
+
+    /// Records an I/O failure; its diagnostic stops the output it happened in.
+    pub fn failed(&self, failure: IoFailure) -> Diagnostic {
+        let d = failure.diagnostic();
+        self.failures.lock().expect("failures lock").push(failure);
+        d
+    }
+
+    /// Reads a source file (an attachment, a vendored library), recording a failure.
+    pub fn read(&self, source: &Path) -> Result<Vec<u8>, Diagnostic> {
+        std::fs::read(source).map_err(|e| self.failed(IoFailure::new(source, IoAction::Read, e)))
     }
 
     /// Records `path` as made from inputs with fingerprint `fp`; true when it must be (re)made.
@@ -55,12 +71,14 @@ impl<'a> Emitter<'a> {
 
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         // Every output stays inside the output folder, whatever the content says.
-        if !crate::checks::is_content_path(path) {
+        if !crate::model::is_content_path(path) {
             return Err(Diagnostic::new(path, 0, 0, "refusing to write outside the output folder")
                 .fix("use relative paths inside content/ for attachments and images"));
         }
         match &self.sink {
-            Sink::Staging(s) => s.write(path, bytes).map_err(|e| super::io_error(Path::new(path), e)),
+            Sink::Staging(s) => {
+                s.write(path, bytes).map_err(|e| self.failed(IoFailure::new(Path::new(path), IoAction::Write, e)))
+            }
             Sink::Memory(m) => {
                 m.lock().expect("memory sink lock").push((path.to_owned(), bytes.to_vec()));
                 Ok(())
@@ -78,13 +96,14 @@ impl<'a> Emitter<'a> {
         if self.needs(path, fp) { self.write(path, &make()?) } else { Ok(()) }
     }
 
-    /// The outputs of this build with their fingerprints, and the bytes kept in memory.
-    pub fn finish(self) -> (HashMap<String, u64>, Files) {
+    /// The outputs of this build with their fingerprints, the bytes kept in memory, and the
+    /// files that could not be read or written.
+    pub fn finish(self) -> (HashMap<String, u64>, Files, Vec<IoFailure>) {
         let current = self.current.into_inner().expect("outputs lock");
         let files = match self.sink {
             Sink::Memory(m) => m.into_inner().expect("memory sink lock"),
             Sink::Staging(_) => Vec::new(),
         };
-        (current, files)
+        (current, files, self.failures.into_inner().expect("failures lock"))
     }
 }

@@ -8,7 +8,7 @@ use civic_workdays::{Calendar, Deadline, format_date_ro};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use super::{Site, urls};
+use super::Site;
 use crate::config::SiteConfig;
 use crate::load::Item;
 use crate::model::Data;
@@ -161,7 +161,7 @@ fn definition(item: &Item, form: &Form, config: &SiteConfig, open: &[&Item]) -> 
         id: item.id().to_owned(),
         title: form.envelope.title.clone(),
         summary: form.envelope.summary.clone(),
-        url: urls::item_url(item),
+        url: item.url(),
         action: action(config, item.id()),
         kind: form.kind,
         assurance: form.assurance,

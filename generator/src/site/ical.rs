@@ -57,7 +57,7 @@ pub fn file_names(item: &Item) -> Vec<String> {
 
 /// The `.ics` files of an item's page folder: (file name, text).
 pub fn for_item(item: &Item, config: &SiteConfig) -> Vec<(String, String)> {
-    let url = format!("{}{}", config.base_url, super::urls::item_url(item));
+    let url = format!("{}{}", config.base_url, item.url());
     if let Data::RecurringService(s) = &*item.data {
         return s
             .zones
@@ -233,7 +233,7 @@ pub fn session_events(item: &Item, config: &SiteConfig) -> Vec<Event> {
         start: When::At(s.starts_at),
         end: s.ends_at.map(When::At),
         location: Some(s.location.clone()),
-        url: format!("{}{}", config.base_url, super::urls::item_url(item)),
+        url: format!("{}{}", config.base_url, item.url()),
         description: s.livestream_url.as_ref().map(|u| format!("Transmisie live: {u}")),
         repeat: Repeat::default(),
     }]

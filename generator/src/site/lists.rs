@@ -10,11 +10,12 @@ use serde_json::json;
 use super::context::{self, summary};
 use super::emit::fingerprint;
 use super::places::{self, Places};
-use super::{PageJob, Site, urls};
+use super::{PageJob, Site};
 use crate::load::Item;
 use crate::model::catalogue::MolSection;
 use crate::model::decisions::{DraftStatus, LegalCharacter, SessionStatus};
 use crate::model::procurement::TenderStatus;
+use crate::model::urls;
 use crate::model::{Data, Kind};
 
 /// A list filter: its URL segment, its label group and how to read an item's value.
@@ -118,11 +119,11 @@ fn filters<'p>(kind: Kind, now: jiff::civil::Date, places: &'p Places) -> Vec<Fi
                 _ => vec![],
             }),
             f("serie", "series", |i| match &*i.data {
-                Data::ArchiveUnit(u) => crate::archive::publish::series_value(u).into_iter().collect(),
+                Data::ArchiveUnit(u) => super::archive::series_value(u).into_iter().collect(),
                 _ => vec![],
             }),
             f("perioada", "period", |i| match &*i.data {
-                Data::ArchiveUnit(u) => crate::archive::publish::decades(u),
+                Data::ArchiveUnit(u) => super::archive::decades(u),
                 _ => vec![],
             }),
         ],
@@ -241,7 +242,7 @@ pub fn pages<'a>(
             let ordered: Vec<(String, Vec<&Item>)> =
                 if f.segment == "an" { groups.into_iter().rev().collect() } else { groups.into_iter().collect() };
             for (value, members) in ordered {
-                let url = format!("{base}{}/{}/", f.segment, urls::segment(&value));
+                let url = urls::filter_url(kind, f.segment, &value);
                 let option = json!({"value": value, "url": url, "count": members.len()});
                 options.push(option.clone());
                 filtered.push((url, json!({"group": f.group, "value": value}), members));
@@ -251,9 +252,9 @@ pub fn pages<'a>(
         let section_json = json!({
             "kind": kind.name(),
             "url": base,
-            "feed": format!("{base}feed.xml"),
-            "data": format!("/data/{}.json", kind.name()),
-            "csv": matches!(kind, Kind::CouncilDecision | Kind::MayorDisposition).then(|| format!("/data/{}.csv", kind.name())),
+            "feed": urls::feed_url(&base),
+            "data": urls::data_url(kind, "json"),
+            "csv": matches!(kind, Kind::CouncilDecision | Kind::MayorDisposition).then(|| urls::data_url(kind, "csv")),
             "filters": filter_blocks,
             "total": items.len(),
         });
@@ -266,7 +267,7 @@ pub fn pages<'a>(
         }
     }
     jobs.push(home(site, summaries));
-    jobs.push(crate::archive::publish::fonds_page(site));
+    jobs.push(super::archive::fonds_page(site));
     let sections: Vec<serde_json::Value> = Kind::ALL
         .into_iter()
         .filter(|k| *k != Kind::Page)
@@ -274,9 +275,9 @@ pub fn pages<'a>(
         .collect();
     jobs.push(PageJob {
         fingerprint: 0,
-        url: "/cautare/".into(),
+        url: urls::SEARCH.into(),
         template: "search.html",
-        context: Context::Ready(minijinja::context! { page => Serde(json!({"url": "/cautare/", "title": "Căutare"})), sections => Serde(sections) }),
+        context: Context::Ready(minijinja::context! { page => Serde(json!({"url": urls::SEARCH, "title": "Căutare"})), sections => Serde(sections) }),
     });
     jobs.extend(mol(site, summaries));
     jobs.push(PageJob {
@@ -409,7 +410,7 @@ fn home<'a>(site: &'a Site, summaries: &Rows) -> PageJob<'a> {
 
 /// The Monitorul Oficial Local: six sub-sections built from the same content.
 fn mol<'a>(site: &'a Site, summaries: &Rows) -> Vec<PageJob<'a>> {
-    let base = "/monitorul-oficial-local/";
+    let base = urls::OFFICIAL_GAZETTE;
     let sections = [
         (MolSection::Statut, "statut"),
         (MolSection::Regulamente, "regulamente"),

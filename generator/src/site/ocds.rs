@@ -145,6 +145,6 @@ fn release(site: &Site, item: &Item, t: &Tender, buyer_id: &str) -> Value {
 fn supplier_id(s: &crate::model::values::Organisation) -> String {
     match &s.id {
         Some(id) => format!("RO-CUI-{}", id.trim_start_matches("RO")),
-        None => format!("name-{}", super::urls::segment(&s.name)),
+        None => format!("name-{}", crate::model::urls::segment(&s.name)),
     }
 }

@@ -7,8 +7,14 @@
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
+use rayon::prelude::*;
 
+use super::error::IoFailure;
+use super::render::Render;
+use super::theme::Theme;
+use super::{archive, context, emit};
 use crate::diagnostics::Diagnostic;
+use crate::load::Item;
 
 /// What the index knows of one page.
 pub struct Record {
@@ -62,6 +68,70 @@ pub fn index(records: Vec<Record>, lang: &str) -> Result<Vec<(String, Vec<u8>)>,
         files.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(files)
     })
+}
+
+/// Writes the search index of `pages` and of the archive's OCR text, rebuilt whole when any
+/// indexed page changed.
+pub fn publish_index(r: &Render, pages: &[&Item]) -> Result<(), Diagnostic> {
+    let (site, out) = (r.site, r.out);
+    let fp =
+        emit::fingerprint(&(r.global_fp, pages.iter().map(|i| i.hash).collect::<Vec<_>>(), archive::ocr_stamps(site)));
+    if !out.needs("pagefind/", fp) {
+        out.keep_prefix("pagefind/");
+        return Ok(());
+    }
+    let mut records: Vec<Record> = pages
+        .par_iter()
+        .map(|item| {
+            let body = item
+                .body(&site.content)
+                .map_err(|e| out.failed(IoFailure::reading(&site.content.join(&item.file))(e)))?;
+            Ok(item_record(item, item.url(), &body, r.theme))
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    // Each OCR'd page of an open archive unit is a record of its own, pointing at the page.
+    records.extend(archive::search_records(site));
+    for (path, bytes) in index(records, &site.config.lang)? {
+        out.needs(&path, fp);
+        out.write(&path, &bytes)?;
+    }
+    Ok(())
+}
+
+/// The search index's view of an item page.
+fn item_record(item: &Item, url: String, markdown: &str, theme: &Theme) -> Record {
+    let env = item.data.envelope();
+    let kind = theme.label("kind_one", item.kind.name());
+    let number = context::display_number(item);
+    let date = context::main_date(item);
+    let mut meta = BTreeMap::from([
+        ("title".to_owned(), env.title.clone()),
+        ("kind".to_owned(), kind.clone()),
+        ("date".to_owned(), civic_workdays::format_date_ro(date)),
+    ]);
+    let mut filters = BTreeMap::from([
+        ("tip".to_owned(), vec![theme.label("kind", item.kind.name())]),
+        ("an".to_owned(), vec![date.year().to_string()]),
+    ]);
+    if let Some((group, value)) = context::status(item) {
+        let status = theme.label(group, &value);
+        meta.insert("status".to_owned(), status.clone());
+        filters.insert("stare".to_owned(), vec![status]);
+    }
+    let mut content = String::new();
+    if let Some(n) = &number {
+        // "hotarare 123 2024" and "123/2024" both find decision 123/2024.
+        content.push_str(&format!("{kind} nr. {n} {} ", n.replace('/', " ")));
+        meta.insert("number".to_owned(), n.clone());
+    }
+    content.push_str(&env.title);
+    content.push_str(". ");
+    if let Some(s) = &env.summary {
+        content.push_str(s);
+        content.push(' ');
+    }
+    content.push_str(&plain_text(markdown));
+    Record { url, content, meta, filters }
 }
 
 #[cfg(test)]

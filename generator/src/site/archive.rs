@@ -7,17 +7,20 @@
 //! Restricted units publish their description only: no image, no OCR text, no manifest.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::{FULL, thumb};
+use super::{Site, emit, file_stamp, search};
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::Data;
-use crate::model::archive::{AccessStatus, ArchiveUnit};
-use crate::site::{Site, emit, search, urls};
+use crate::model::archive::derivatives::{FULL, thumb};
+use crate::model::archive::{AccessStatus, ArchivePage, ArchiveUnit};
+use crate::model::urls::{
+    ALL_COLLECTION, ARCHIVE_FONDS, archive_page_anchor, collection_url, decade_url, fonds_url, iiif_image,
+    manifest_url, ocr_text, series_url,
+};
 
 const PRESENTATION: &str = "http://iiif.io/api/presentation/3/context.json";
 const IMAGE: &str = "http://iiif.io/api/image/3/context.json";
@@ -47,33 +50,10 @@ pub fn public_view(u: &ArchiveUnit) -> ArchiveUnit {
     v
 }
 
-/// Where a page's IIIF image service lives on the site.
-pub fn image_base(item: &Item, n: usize) -> String {
-    format!("/arhiva/iiif/{}/p{n:04}", item.id())
-}
-
-pub fn manifest_url(item: &Item) -> String {
-    format!("{}manifest.json", urls::item_url(item))
-}
-
-pub fn fonds_url(fonds: &str) -> String {
-    format!("/arhiva/fond/{}/", urls::segment(fonds))
-}
-
 /// The series filter value: a series belongs to its fonds.
 pub fn series_value(u: &ArchiveUnit) -> Option<String> {
     u.series.as_ref().map(|s| format!("{} / {s}", u.fonds))
 }
-
-pub fn series_url(u: &ArchiveUnit) -> Option<String> {
-    series_value(u).map(|v| format!("/arhiva/serie/{}/", urls::segment(&v)))
-}
-
-pub fn collection_url(fonds: &str) -> String {
-    format!("/arhiva/iiif/fond-{}.json", urls::segment(fonds))
-}
-
-pub const ALL_COLLECTION: &str = "/arhiva/iiif/colectie.json";
 
 /// The decades a unit's dates span, for browsing by period ("1920–1929").
 pub fn decades(u: &ArchiveUnit) -> Vec<String> {
@@ -89,7 +69,7 @@ pub fn page_context(item: &Item, u: &ArchiveUnit) -> Value {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let base = image_base(item, i + 1);
+                let base = iiif_image(item.id(), i + 1);
                 json!({
                     "n": i + 1,
                     "label": p.label,
@@ -97,7 +77,7 @@ pub fn page_context(item: &Item, u: &ArchiveUnit) -> Value {
                     "thumb": format!("{base}/{}", thumb(p.thumb_width, p.thumb_height)),
                     "width": p.width, "height": p.height,
                     "thumb_width": p.thumb_width, "thumb_height": p.thumb_height,
-                    "ocr": p.ocr.as_ref().map(|_| format!("{base}.txt")),
+                    "ocr": p.ocr.as_ref().map(|_| ocr_text(&base)),
                 })
             })
             .collect()
@@ -108,18 +88,12 @@ pub fn page_context(item: &Item, u: &ArchiveUnit) -> Value {
         "open": open,
         "pages": pages,
         "page_count": u.pages.len(),
-        "manifest": open.then(|| manifest_url(item)),
+        "manifest": open.then(|| manifest_url(&item.url())),
         "fonds_url": fonds_url(&u.fonds),
-        "series_url": series_url(u),
+        "series_url": series_value(u).map(|v| series_url(&v)),
         "collection": open.then(|| collection_url(&u.fonds)),
-        "decades": decades(u).into_iter().map(|d| json!({"value": d, "url": format!("/arhiva/perioada/{}/", urls::segment(&d))})).collect::<Vec<_>>(),
+        "decades": decades(u).into_iter().map(|d| json!({"value": d, "url": decade_url(&d)})).collect::<Vec<_>>(),
     })
-}
-
-/// Size and modification time of a file: enough to notice a replaced derivative.
-fn stamp(path: &Path) -> u64 {
-    let meta = std::fs::metadata(path).ok();
-    emit::fingerprint(&(meta.as_ref().map(|m| m.len()), meta.and_then(|m| m.modified().ok())))
 }
 
 /// Every published archive file: images, info.json, manifests, collections.
@@ -128,7 +102,7 @@ pub fn files(site: &Site, global_fp: u64, out: &emit::Emitter) -> Result<(), Dia
     let open: Vec<(&Item, &ArchiveUnit)> = units(site).filter(|(_, u)| is_open(u)).collect();
     open.par_iter().try_for_each(|(item, u)| -> Result<(), Diagnostic> {
         for (i, p) in u.pages.iter().enumerate() {
-            let to = image_base(item, i + 1).trim_start_matches('/').to_owned();
+            let to = iiif_image(item.id(), i + 1).trim_start_matches('/').to_owned();
             let mut copies = vec![
                 (format!("{}/{FULL}", p.image), format!("{to}/{FULL}")),
                 (
@@ -137,23 +111,23 @@ pub fn files(site: &Site, global_fp: u64, out: &emit::Emitter) -> Result<(), Dia
                 ),
             ];
             if let Some(o) = &p.ocr {
-                copies.push((o.clone(), format!("{to}.txt")));
+                copies.push((o.clone(), ocr_text(&to)));
             }
             for (from, to) in copies {
                 let source = site.content.join(&from);
-                out.emit(&to, emit::fingerprint(&(stamp(&source), &from)), || {
+                out.emit(&to, emit::fingerprint(&(file_stamp(&source), &from)), || {
                     std::fs::read(&source).map_err(|e| {
                         Diagnostic::new(&item.file, 0, 0, format!("cannot read {from}: {e}"))
                             .fix("run `civic archive ingest` on the unit's batch again")
                     })
                 })?;
             }
-            let info = info_json(base, &image_base(item, i + 1), p);
+            let info = info_json(base, &iiif_image(item.id(), i + 1), p);
             out.emit(&format!("{to}/info.json"), emit::fingerprint(&(global_fp, item.hash, i)), || {
                 Ok(info.into_bytes())
             })?;
         }
-        let manifest_path = manifest_url(item).trim_start_matches('/').to_owned();
+        let manifest_path = manifest_url(&item.url()).trim_start_matches('/').to_owned();
         out.emit(&manifest_path, emit::fingerprint(&(global_fp, item.hash)), || {
             Ok(serde_json::to_vec_pretty(&manifest(base, item, u)).expect("JSON"))
         })?;
@@ -189,7 +163,7 @@ pub fn files(site: &Site, global_fp: u64, out: &emit::Emitter) -> Result<(), Dia
 }
 
 /// The IIIF Image API 3 description of one page (level 0: only the listed sizes exist).
-fn info_json(base: &str, image: &str, p: &crate::model::archive::ArchivePage) -> String {
+fn info_json(base: &str, image: &str, p: &ArchivePage) -> String {
     serde_json::to_string_pretty(&json!({
         "@context": IMAGE,
         "id": format!("{base}{image}"),
@@ -217,15 +191,15 @@ fn meta(label: &str, value: &str) -> Value {
 /// The IIIF Presentation 3 manifest of an open unit: one Canvas per page, painted with the
 /// web image and pointing at its level-0 image service.
 pub fn manifest(base: &str, item: &Item, u: &ArchiveUnit) -> Value {
-    let page_url = format!("{base}{}", urls::item_url(item));
-    let id = format!("{base}{}", manifest_url(item));
+    let page_url = format!("{base}{}", item.url());
+    let id = format!("{base}{}", manifest_url(&item.url()));
     let canvases: Vec<Value> = u
         .pages
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let n = i + 1;
-            let service = format!("{base}{}", image_base(item, n));
+            let service = format!("{base}{}", iiif_image(item.id(), n));
             let canvas = format!("{page_url}canvas/p{n}");
             let mut c = json!({
                 "id": canvas,
@@ -259,7 +233,7 @@ pub fn manifest(base: &str, item: &Item, u: &ArchiveUnit) -> Value {
             });
             if p.ocr.is_some() {
                 c["rendering"] = json!([{
-                    "id": format!("{service}.txt"), "type": "Text", "format": "text/plain",
+                    "id": ocr_text(&service), "type": "Text", "format": "text/plain",
                     "label": lang(&format!("Textul paginii (OCR), {}", p.label)),
                 }]);
             }
@@ -306,7 +280,7 @@ fn collection(base: &str, fonds: &str, members: &[(&Item, &ArchiveUnit)]) -> Val
         "label": lang(fonds),
         "homepage": [{"id": format!("{base}{}", fonds_url(fonds)), "type": "Text", "label": lang(fonds), "format": "text/html"}],
         "items": members.iter().map(|(item, _)| json!({
-            "id": format!("{base}{}", manifest_url(item)),
+            "id": format!("{base}{}", manifest_url(&item.url())),
             "type": "Manifest",
             "label": lang(&item.data.envelope().title),
         })).collect::<Vec<_>>(),
@@ -318,7 +292,7 @@ pub fn ocr_stamps(site: &Site) -> Vec<u64> {
     units(site)
         .filter(|(_, u)| is_open(u))
         .flat_map(|(_, u)| u.pages.iter().filter_map(|p| p.ocr.as_ref()))
-        .map(|o| stamp(&site.content.join(o)))
+        .map(|o| file_stamp(&site.content.join(o)))
         .collect()
 }
 
@@ -341,7 +315,7 @@ pub fn search_records(site: &Site) -> Vec<search::Record> {
                     ("an".to_owned(), vec![u.date_range.start_year().to_string()]),
                 ]);
                 Some(search::Record {
-                    url: format!("{}#pagina-{}", urls::item_url(item), i + 1),
+                    url: archive_page_anchor(&item.url(), i + 1),
                     content: format!("{title}, {}. {text}", p.label),
                     meta,
                     filters,
@@ -352,7 +326,7 @@ pub fn search_records(site: &Site) -> Vec<search::Record> {
 }
 
 /// `/arhiva/fonduri/`: the hierarchy, fonds → series, with counts and links to their lists.
-pub fn fonds_page(site: &Site) -> crate::site::PageJob<'_> {
+pub fn fonds_page(site: &Site) -> super::PageJob<'_> {
     let mut tree: BTreeMap<&str, (usize, BTreeMap<&str, usize>)> = BTreeMap::new();
     let mut with_collection = std::collections::BTreeSet::new();
     for (_, u) in units(site) {
@@ -373,18 +347,18 @@ pub fn fonds_page(site: &Site) -> crate::site::PageJob<'_> {
                 "collection": with_collection.contains(f).then(|| collection_url(f)),
                 "series": series.iter().map(|(s, n)| json!({
                     "title": s, "count": n,
-                    "url": format!("/arhiva/serie/{}/", urls::segment(&format!("{f} / {s}"))),
+                    "url": series_url(&format!("{f} / {s}")),
                 })).collect::<Vec<_>>(),
             })
         })
         .collect();
     let fonds = Value::from(fonds);
-    let url = "/arhiva/fonduri/";
-    crate::site::PageJob {
+    let url = ARCHIVE_FONDS;
+    super::PageJob {
         fingerprint: emit::fingerprint(&fonds.to_string()),
         url: url.into(),
         template: "archive_fonds.html",
-        context: crate::site::lists::Context::Ready(minijinja::context! {
+        context: super::lists::Context::Ready(minijinja::context! {
             page => minijinja::value::Serde(json!({"url": url, "title": "Fondurile arhivei"})),
             fonds => minijinja::value::Serde(fonds),
             collection => ALL_COLLECTION,
