@@ -94,17 +94,11 @@ impl SmtpSink {
 
     /// Every message received so far, oldest first.
     pub fn messages(&self) -> Vec<Received> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        files
-            .iter()
+        crate::walk_files(self.dir.path())
+            .into_iter()
+            .filter(|f| f.ends_with(".eml"))
             .map(|f| {
-                let bytes = std::fs::read(f).unwrap();
+                let bytes = std::fs::read(self.dir.path().join(f)).unwrap();
                 let m = mail_parser::MessageParser::default().parse(&bytes).expect("an RFC 5322 message");
                 Received {
                     to: m.header_raw("X-Envelope-To").unwrap_or_default().trim().to_owned(),

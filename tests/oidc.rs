@@ -69,7 +69,7 @@ fn eid_site() -> &'static Path {
     SITE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
-        copy_dir(&civic_tests::root().join("content"), &content);
+        civic_tests::copy_dir(&civic_tests::root().join("content"), &content);
         let form = content.join("forms/sesizare.md");
         let text = std::fs::read_to_string(&form).unwrap();
         assert!(text.contains("\nassurance: none\n"));
@@ -80,18 +80,6 @@ fn eid_site() -> &'static Path {
     .path()
     .join("public")
     .leak()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 /// The API with the test provider configured (as `--oidc FILE` would), and the provider.

@@ -80,16 +80,8 @@ const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 /// `METHOD /path` of every `.route("/path", get(…).post(…))` in the `.rs` files under `dir`.
 fn routes(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(routes(&path));
-            continue;
-        }
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        for line in std::fs::read_to_string(&path).unwrap().lines() {
+    for file in civic_tests::walk_files(dir).into_iter().filter(|f| f.ends_with(".rs")) {
+        for line in std::fs::read_to_string(dir.join(file)).unwrap().lines() {
             let Some((_, rest)) = line.split_once(".route(\"") else { continue };
             let (route, handlers) = rest.split_once('"').unwrap();
             for method in METHODS {
