@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use civic_tests::api::{SmtpSink, TestApi, browser, build_site, link_token};
+use civic_tests::api::{TestApi, browser, build_site, link_token};
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::Value;
@@ -83,8 +83,9 @@ fn eid_site() -> &'static Path {
 }
 
 /// The API with the test provider configured (as `--oidc FILE` would), and the provider.
-async fn start(smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
-    start_with(SECRET_BASIC, &[], smtp).await
+/// With `mail`, the API sends its mail to a real SMTP server ([`TestApi::mail`]).
+async fn start(mail: bool) -> (TestApi, Idp) {
+    start_with(SECRET_BASIC, &[], mail).await
 }
 
 /// The client settings of each way civic authenticates to the provider's token endpoint.
@@ -100,7 +101,7 @@ const KEY_ES256: &str = r#""client_id": "civic-test-es256", "token_endpoint_auth
 
 /// [`start`] with these client settings (private keys relative to `tests/tools/oidc_keys/`) and
 /// the provider's environment.
-async fn start_with(client: &str, idp_env: &[(&str, &str)], smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
+async fn start_with(client: &str, idp_env: &[(&str, &str)], mail: bool) -> (TestApi, Idp) {
     let port = free_port();
     let file = format!(
         r#"{{"providers": [{{"id": "{PROVIDER}", "name": "Identitate de test",
@@ -111,13 +112,11 @@ async fn start_with(client: &str, idp_env: &[(&str, &str)], smtp: Option<&SmtpSi
     );
     let keys = civic_tests::root().join("tests/tools/oidc_keys");
     let providers = civic_api::oidc::config::parse(&file, &keys, |_| Some("civic-test-secret".into())).unwrap();
-    let smtp = smtp.map(SmtpSink::smtp);
-    let api = TestApi::start(|c| {
-        c.oidc = providers;
-        c.site = eid_site().to_owned();
-        c.smtp = smtp;
-    })
-    .await;
+    let mut api = TestApi::builder().with_site(eid_site()).with_config(|c| c.oidc = providers);
+    if mail {
+        api = api.with_mail();
+    }
+    let api = api.start().await;
     let idp = Idp::start(port, &api.url(CALLBACK), &api.url("/"), idp_env);
     (api, idp)
 }
@@ -211,7 +210,7 @@ async fn refusal(r: reqwest::Response) -> (StatusCode, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_needing_an_eid_sends_people_to_the_provider_and_back_then_accepts_them() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
 
     // Anonymous: refused, with the way to the login page that asks for the eID level.
@@ -273,7 +272,7 @@ async fn a_form_needing_an_eid_sends_people_to_the_provider_and_back_then_accept
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_that_do_not_belong_to_the_login_are_refused_with_a_clear_message() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
 
     // A replayed state: the first answer logs in, the same answer again is refused.
@@ -341,7 +340,7 @@ async fn answers_that_do_not_belong_to_the_login_are_refused_with_a_clear_messag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cnp_sent_by_the_provider_is_shown_as_received_and_never_stored() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
     log_in(&client, &api, &idp, "cnp-maria", "substantial", "/api/cont").await;
     let account = page(&client, api.url("/api/cont")).await;
@@ -381,8 +380,8 @@ async fn a_cnp_sent_by_the_provider_is_shown_as_received_and_never_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_is_linked_only_by_someone_logged_in_who_completes_its_login_and_can_be_unlinked() {
-    let sink = SmtpSink::start();
-    let (api, idp) = start(Some(&sink)).await;
+    let (api, idp) = start(true).await;
+    let sink = api.mail();
 
     // Dan has an e-mail account.
     let dan = browser();
@@ -446,7 +445,7 @@ async fn a_provider_is_linked_only_by_someone_logged_in_who_completes_its_login_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_ends_the_session_at_the_provider_too() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
     log_in(&client, &api, &idp, "ana", "substantial", "/api/cont").await;
     let r = client.post(api.url("/api/auth/logout")).send().await.unwrap();
@@ -464,7 +463,7 @@ async fn logging_out_ends_the_session_at_the_provider_too() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_json_client_is_sent_to_the_provider_by_a_redirect() {
     // No form, no form-action to respect: the plain 303.
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let r = browser()
         .post(api.url(&format!("/api/auth/oidc/{PROVIDER}")))
         .header("accept", "application/json")
@@ -486,7 +485,7 @@ async fn a_provider_that_does_not_answer_gives_a_page_that_says_so() {
         r#"{{"providers": [{{"id": "down", "name": "ROeID", "issuer": "http://127.0.0.1:{port}", "client_id": "civic"}}]}}"#
     );
     let providers = civic_api::oidc::config::parse(&file, Path::new("."), |_| None).unwrap();
-    let api = TestApi::start(|c| c.oidc = providers).await;
+    let api = TestApi::builder().with_config(|c| c.oidc = providers).start().await;
     let r = browser().post(api.url("/api/auth/oidc/down")).form(&[("next", "/")]).send().await.unwrap();
     let (status, text) = refusal(r).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
@@ -497,7 +496,7 @@ async fn a_provider_that_does_not_answer_gives_a_page_that_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_authenticates_with_a_secret_in_the_body_or_a_jwt_signed_with_its_rsa_or_ec_key() {
     for client in [SECRET_POST, KEY_RS256, KEY_ES256] {
-        let (api, idp) = start_with(client, &[], None).await;
+        let (api, idp) = start_with(client, &[], false).await;
         let browser = browser();
         assert_eq!(log_in(&browser, &api, &idp, "ana", "substantial", "/api/cont").await, "/api/cont", "{client}");
         let account = page(&browser, api.url("/api/cont")).await;
@@ -536,7 +535,7 @@ async fn an_assertion_signed_by_another_key_is_refused_by_the_provider_and_logs_
     let other_es256 = KEY_ES256.replace("es256.pem", "es256_other.pem");
     let other_rs256 = KEY_RS256.replace("rs256.pem", "rs256_other.pem");
     for client in [other_es256.as_str(), other_rs256.as_str()] {
-        let (api, idp) = start_with(client, &[], None).await;
+        let (api, idp) = start_with(client, &[], false).await;
         let browser = browser();
         let callback = through_provider(&browser, &api, &idp, &[("next", "/api/cont")], "ana", "substantial").await;
         let r = browser.get(&callback).header("accept", "text/html").send().await.unwrap();
@@ -559,7 +558,7 @@ async fn a_provider_whose_discovery_does_not_accept_the_key_or_its_algorithm_giv
         // private_key_jwt, but RS256 only: the EC key cannot be used.
         (KEY_ES256, [("CIVIC_IDP_AUTH_ALGS", "RS256")]),
     ] {
-        let (api, _idp) = start_with(client, &idp_env, None).await;
+        let (api, _idp) = start_with(client, &idp_env, false).await;
         let r =
             browser().post(api.url(&format!("/api/auth/oidc/{PROVIDER}"))).form(&[("next", "/")]).send().await.unwrap();
         let (status, text) = refusal(r).await;

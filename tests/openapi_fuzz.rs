@@ -18,7 +18,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use civic_tests::api::{SmtpSink, TestApi};
+use civic_tests::api::TestApi;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -37,9 +37,7 @@ async fn every_answer_is_documented_and_none_is_a_server_error() {
         schemathesis.exists(),
         "tests/.venv has no schemathesis: run `bash tests/tools/setup-python.sh` (tests/run.sh does)"
     );
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_mail().start().await;
     let cookie = seed(&api).await;
 
     // Both at once: each mostly waits for the API (a debug build), so together they take about
@@ -56,7 +54,7 @@ async fn every_answer_is_documented_and_none_is_a_server_error() {
 /// Every `.route(…)` in api/src is an operation of the document, and the document has no other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_lists_every_route_of_the_api() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let doc: Value = reqwest::get(api.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let documented: Vec<String> = doc["paths"]
         .as_object()
