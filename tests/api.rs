@@ -1,7 +1,7 @@
 //! The API end to end: real HTTP on a random port, a real SQLite file, a real SMTP server.
 //! Each test is one thing a citizen, an editor or a member of staff would notice.
 
-use civic_tests::api::{SmtpSink, TestApi, browser, link_token};
+use civic_tests::api::{SmtpSink, TestApi, browser, link_token, logged_in};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -506,8 +506,7 @@ async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
 async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_citizen() {
     let api = TestApi::builder().with_mail().start().await;
     let sink = api.mail();
-    let hash = civic_api::users::hash_password("parola personalului 1").unwrap();
-    civic_api::users::add(&api.api.app().db, "ana.staff@primariatm.ro", "Ana", "staff", Some(hash)).await.unwrap();
+    api.add_user("ana.staff@primariatm.ro", "Ana", "staff", "parola personalului 1").await;
 
     let citizen = reqwest::Client::new();
     let mut numbers = Vec::new();
@@ -541,14 +540,7 @@ async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_cit
     let anon = browser();
     assert_eq!(anon.get(api.url("/api/admin/dosare")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 
-    let staff = browser();
-    let r = staff
-        .post(api.url("/api/auth/login"))
-        .form(&[("email", "ana.staff@primariatm.ro"), ("password", "parola personalului 1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let staff = logged_in(&api, "ana.staff@primariatm.ro", "parola personalului 1").await;
     let list = staff.get(api.url("/api/admin/dosare")).send().await.unwrap().text().await.unwrap();
     let (a, b) = (list.find(&numbers[1]).unwrap(), list.find(&numbers[0]).unwrap());
     assert!(a < b, "the overdue case comes first");
@@ -682,8 +674,7 @@ async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down_and_is_sent_once
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
     let api = TestApi::start().await;
-    let hash = civic_api::users::hash_password("o parolă oarecare").unwrap();
-    civic_api::users::add(&api.api.app().db, "tinta0@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    api.add_user("tinta0@example.ro", "", "citizen", "o parolă oarecare").await;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // A guess at each of forty addresses (guesses at one account stop being checked after five);
     // one has an account, and the others cost a hash all the same.
@@ -717,9 +708,9 @@ async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
 
 /// A raw HTTP/1.1 exchange: sends `head` (and `body`), returns the status line and headers, or
 /// `None` if the server closed the connection first.
-async fn raw_exchange(base: &str, head: &str, body: &[u8]) -> Option<String> {
+async fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> Option<String> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream.write_all(head.as_bytes()).await.ok()?;
     // The server may answer and close before the whole body is sent.
     let _ = stream.write_all(body).await;
@@ -737,7 +728,7 @@ async fn raw_exchange(base: &str, head: &str, body: &[u8]) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
     let api = TestApi::start().await;
-    let host = api.base.trim_start_matches("http://").to_owned();
+    let host = api.addr;
     // A declared 48 MB JSON report: refused on its headers, with only a few bytes sent.
     for (path, content_type) in [
         ("/api/forms/sesizare", "application/json"),
@@ -749,7 +740,7 @@ async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
              Content-Length: 50331648\r\n\r\n"
         );
         let started = std::time::Instant::now();
-        let answer = raw_exchange(&api.base, &head, b"{\"descriere\": \"").await.expect("an answer");
+        let answer = raw_exchange(api.addr, &head, b"{\"descriere\": \"").await.expect("an answer");
         assert!(answer.starts_with("HTTP/1.1 413"), "{path} {content_type}: {answer}");
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered without waiting for the body");
     }
@@ -759,7 +750,7 @@ async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
         "POST /api/forms/sesizare HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\
          Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     );
-    let answer = raw_exchange(&api.base, &head, chunk.as_bytes()).await.expect("an answer");
+    let answer = raw_exchange(api.addr, &head, chunk.as_bytes()).await.expect("an answer");
     assert!(answer.starts_with("HTTP/1.1 413"), "chunked: {answer}");
     // A 3 MB report with its length: the usual 413 JSON answer, in Romanian.
     let big = serde_json::json!({"categorie": "drumuri", "descriere": "x".repeat(3 << 20), "nume": "A B", "email": "a@example.ro"});

@@ -170,7 +170,9 @@ impl Drop for SmtpSink {
 /// api.mail().find("ana@example.ro", "Linkul de autentificare");
 /// ```
 pub struct TestApi {
-    /// `http://127.0.0.1:PORT`, where it listens.
+    /// Where it listens, on loopback.
+    pub addr: SocketAddr,
+    /// `http://` and [`addr`](TestApi::addr).
     pub base: String,
     /// Its data folder (`civic.db` and the uploaded files).
     pub data: tempfile::TempDir,
@@ -245,7 +247,7 @@ impl<'a> TestApiBuilder<'a> {
         }
         let (addr, api) = serve(config).await;
         api.spawn_workers();
-        TestApi { base: format!("http://{addr}"), data, api, mail, _site_copy: site_copy }
+        TestApi { addr, base: format!("http://{addr}"), data, api, mail, _site_copy: site_copy }
     }
 }
 
@@ -279,6 +281,12 @@ impl TestApi {
     /// The database file, for checks below the HTTP surface.
     pub fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.data.path().join("civic.db")).unwrap()
+    }
+
+    /// Adds an account (`role`: "citizen" or "staff") with `password` straight to the database.
+    pub async fn add_user(&self, email: &str, name: &str, role: &str, password: &str) {
+        let hash = civic_api::users::hash_password(password).unwrap();
+        civic_api::users::add(&self.api.app().db, email, name, role, Some(hash)).await.unwrap();
     }
 
     /// The SMTP server the API sends to; panics unless started [`with_mail`](TestApiBuilder::with_mail).
@@ -320,6 +328,15 @@ pub fn browser() -> reqwest::Client {
 pub fn link_token(body: &str) -> String {
     let start = body.find("token=").expect("a link with a token") + "token=".len();
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// Logs in `email` with its password; returns the logged-in browser.
+pub async fn logged_in(api: &TestApi, email: &str, password: &str) -> reqwest::Client {
+    let client = browser();
+    let r =
+        client.post(api.url("/api/auth/login")).form(&[("email", email), ("password", password)]).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    client
 }
 
 /// Signs up and verifies `email` through the magic link it receives; returns the logged-in client.

@@ -29,7 +29,6 @@ async fn until_closed(stream: &mut (impl AsyncRead + Unpin), wait: Duration) -> 
 async fn connections_that_never_finish_their_headers_are_closed_after_the_header_timeout() {
     let timeout = Duration::from_secs(1);
     let api = TestApi::builder().with_config(|c| c.header_read_timeout = timeout).start().await;
-    let addr = api.base.trim_start_matches("http://").to_owned();
     // Four kinds of slow client, 25 of each: silent after connecting, half a request line, the
     // line and half the headers, and one that trickles a header byte every 100 ms (the deadline
     // is for the whole head, not reset by each byte).
@@ -37,7 +36,7 @@ async fn connections_that_never_finish_their_headers_are_closed_after_the_header
     let opened = Instant::now();
     let mut clients = Vec::new();
     for i in 0..100 {
-        let mut stream = TcpStream::connect(&addr).await.unwrap();
+        let mut stream = TcpStream::connect(api.addr).await.unwrap();
         let kind = i % 4;
         clients.push(tokio::spawn(async move {
             if kind < 3 {
@@ -87,7 +86,7 @@ async fn connections_that_never_finish_their_headers_are_closed_after_the_header
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_whose_body_stalls_gets_a_408_page_with_the_security_headers() {
     let api = TestApi::builder().with_config(|c| c.request_timeout = Duration::from_secs(1)).start().await;
-    let mut stream = TcpStream::connect(api.base.trim_start_matches("http://")).await.unwrap();
+    let mut stream = TcpStream::connect(api.addr).await.unwrap();
     // The head in time, then 7 of the 100 bytes announced.
     stream
         .write_all(
@@ -144,8 +143,7 @@ async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_rig
         .with_config(|c| c.post_limit = Some(civic_api::RateLimit { burst: 30, per_minute: 60 }))
         .start()
         .await;
-    let hash = civic_api::users::hash_password("parola personalului 1").unwrap();
-    civic_api::users::add(&api.api.app().db, "ana.staff@primariatm.ro", "Ana", "staff", Some(hash)).await.unwrap();
+    api.add_user("ana.staff@primariatm.ro", "Ana", "staff", "parola personalului 1").await;
 
     // Sixty guesses, each from its own address: four are told the password is wrong, the fifth
     // locks the account, and the others are not even checked.
@@ -186,8 +184,7 @@ async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_rig
     assert!(page.contains("autentificarea cu parolă este blocată încă"), "{page}");
 
     // Another account is not affected.
-    let hash = civic_api::users::hash_password("alta parolă lungă").unwrap();
-    civic_api::users::add(&api.api.app().db, "ion@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    api.add_user("ion@example.ro", "", "citizen", "alta parolă lungă").await;
     let r = login(&client_from("127.0.1.1"), &api, "ion@example.ro", "alta parolă lungă").await;
     assert_eq!(r.status(), reqwest::StatusCode::OK);
 
@@ -222,8 +219,7 @@ async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_rig
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lock_doubles_with_each_further_failure_and_a_success_resets_it() {
     let api = TestApi::builder().with_config(|c| c.login_lockout = Duration::from_secs(1)).start().await;
-    let hash = civic_api::users::hash_password("parola corectă 123").unwrap();
-    civic_api::users::add(&api.api.app().db, "elena@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    api.add_user("elena@example.ro", "", "citizen", "parola corectă 123").await;
     let client = client_from("127.0.3.1");
     let wrong = || login(&client, &api, "elena@example.ro", "greșită greșită");
     for _ in 0..4 {
@@ -386,7 +382,7 @@ async fn behind_a_trusted_nginx_each_client_has_its_own_rate_limit_and_forged_he
         })
         .start()
         .await;
-    let nginx = Nginx::start(api.base.trim_start_matches("http://"));
+    let nginx = Nginx::start(&api.addr.to_string());
     let logout = nginx.url("/api/auth/logout");
     let (ana, ion) = (client_from("127.0.0.2"), client_from("127.0.0.3"));
     assert_eq!(posts(&ana, &logout, 4, none).await, THREE_THEN_429, "Ana runs into her limit");
@@ -411,7 +407,7 @@ async fn behind_a_trusted_nginx_each_client_has_its_own_rate_limit_and_forged_he
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_an_untrusted_nginx_every_client_shares_the_proxys_limit() {
     let api = TestApi::builder().with_config(|c| c.post_limit = Some(LIMIT)).start().await;
-    let nginx = Nginx::start(api.base.trim_start_matches("http://"));
+    let nginx = Nginx::start(&api.addr.to_string());
     let logout = nginx.url("/api/auth/logout");
     assert_eq!(posts(&client_from("127.0.0.2"), &logout, 3, none).await, [303; 3]);
     assert_eq!(posts(&client_from("127.0.0.3"), &logout, 1, none).await, [429], "the proxy's limit, shared");

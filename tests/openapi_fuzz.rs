@@ -97,8 +97,7 @@ fn routes(dir: &std::path::Path) -> Vec<String> {
 /// A staff member, a case with a file, an open petition with a signature, one collecting
 /// supporters. Returns the staff session's cookie (`name=value`).
 async fn seed(api: &TestApi) -> String {
-    let hash = civic_api::users::hash_password(PASSWORD).unwrap();
-    civic_api::users::add(&api.api.app().db, STAFF, "Fuzz", "staff", Some(hash)).await.unwrap();
+    api.add_user(STAFF, "Fuzz", "staff", PASSWORD).await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = client.post(api.url("/api/auth/login")).json(&json!({"email": STAFF, "password": PASSWORD})).send().await;
     let r = r.unwrap();

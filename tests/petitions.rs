@@ -3,7 +3,7 @@
 //! invalidating a set of signatures; open data without personal data.
 
 use civic_api::petitions::counts;
-use civic_tests::api::{SmtpSink, TestApi, browser, verified_user};
+use civic_tests::api::{SmtpSink, TestApi, browser, logged_in, verified_user};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -64,19 +64,8 @@ async fn published_petition(
 }
 
 async fn staff(api: &TestApi) -> reqwest::Client {
-    let hash = civic_api::users::hash_password("parola moderatorului 1").unwrap();
-    civic_api::users::add(&api.api.app().db, "moderator@primariatm.ro", "Moderator", "staff", Some(hash))
-        .await
-        .unwrap();
-    let c = browser();
-    let r = c
-        .post(api.url("/api/auth/login"))
-        .form(&[("email", "moderator@primariatm.ro"), ("password", "parola moderatorului 1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    c
+    api.add_user("moderator@primariatm.ro", "Moderator", "staff", "parola moderatorului 1").await;
+    logged_in(api, "moderator@primariatm.ro", "parola moderatorului 1").await
 }
 
 /// A district of the published list (signing asks for one when the site has districts).
