@@ -41,6 +41,20 @@ pub fn build_site(content: PathBuf, out: &Path) {
         .unwrap_or_else(|e| panic!("the site builds: {e:?}"));
 }
 
+/// Starts a helper server (its stdin and stdout piped: it runs until stdin closes) and waits for
+/// the `READY <value>` line it prints once listening; returns the process and the value.
+pub fn start_until_ready(command: &mut Command, name: &str) -> (Child, String) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{name} does not start: {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let value = line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("{name} said {line:?}")).to_owned();
+    (child, value)
+}
+
 /// A real SMTP server writing each message it accepts into a folder.
 pub struct SmtpSink {
     child: Child,
@@ -75,18 +89,10 @@ impl SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let python = crate::root().join("tests/.venv/bin/python");
         assert!(python.exists(), "tests/.venv is missing: run `bash tests/tools/setup-python.sh` (tests/run.sh does)");
-        let mut child = Command::new(python)
-            .arg(crate::root().join("tests/tools/smtp_sink.py"))
-            .arg(dir.path())
-            .arg(port.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the SMTP sink starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("sink said {line:?}")).parse().unwrap();
-        SmtpSink { child, port, dir }
+        let mut sink = Command::new(python);
+        sink.arg(crate::root().join("tests/tools/smtp_sink.py")).arg(dir.path()).arg(port.to_string());
+        let (child, port) = start_until_ready(&mut sink, "the SMTP sink");
+        SmtpSink { child, port: port.parse().unwrap(), dir }
     }
 
     pub fn smtp(&self) -> Smtp {

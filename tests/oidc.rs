@@ -6,12 +6,11 @@
 //! token endpoint is checked by the provider itself: a secret (basic or post) or a JWT signed
 //! with civic's private key (`private_key_jwt`, test-only keys in `tests/tools/oidc_keys/`).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use civic_tests::api::{TestApi, browser, build_site, link_token};
+use civic_tests::api::{TestApi, browser, build_site, link_token, start_until_ready};
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::Value;
@@ -35,19 +34,13 @@ impl Idp {
             root.join("tests/node_modules/oidc-provider/package.json").exists(),
             "tests/node_modules/oidc-provider is missing: run `npm ci --prefix tests --ignore-scripts` (tests/run.sh does)"
         );
-        let mut child = Command::new("node")
+        let mut provider = Command::new("node");
+        provider
             .arg(root.join("tests/tools/oidc_provider.mjs"))
             .args([&port.to_string(), redirect_uri, post_logout])
             .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node runs the test provider");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let issuer =
-            line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("the provider said {line:?}")).to_owned();
+            .stderr(Stdio::null());
+        let (child, issuer) = start_until_ready(&mut provider, "the test provider");
         Idp { child, issuer }
     }
 }
