@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use civic_api::alerts::geometry::{Area, from_geojson, geo, haversine};
 use civic_api::alerts::matcher::Matcher;
 use civic_api::alerts::{self, Report};
-use civic_tests::api::{SmtpSink, TestApi, browser, link_token, site_copy, verified_user};
+use civic_tests::api::{SmtpSink, TestApi, browser, link_token, verified_user};
 use jiff::Timestamp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -125,16 +125,6 @@ fn edit(site: &std::path::Path, id: &str, change: impl FnOnce(&mut Value)) {
     std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
 }
 
-async fn start(sink: &SmtpSink, site: &std::path::Path) -> TestApi {
-    let smtp = sink.smtp();
-    let site = site.to_owned();
-    TestApi::start(move |c| {
-        c.smtp = Some(smtp);
-        c.site = site;
-    })
-    .await
-}
-
 /// Subscribes and confirms `email`; returns the manage key from the page confirming it.
 async fn subscribe(api: &TestApi, sink: &SmtpSink, email: &str, form: &[(&str, &str)]) -> String {
     let client = browser();
@@ -170,9 +160,8 @@ fn outbox(api: &TestApi) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
-    let sink = SmtpSink::start();
-    let site = site_copy(|_| {});
-    let api = start(&sink, site.path()).await;
+    let api = TestApi::builder().with_mail().with_site_copy(|_| {}).start().await;
+    let sink = api.mail();
     let form = [("area", "districts"), ("district", "cetate"), ("topic", "utilitati"), ("frequency", "imediat")];
     subscribe(&api, &sink, "vecin@example.ro", &form).await;
     // Someone in a radius far from Cetate gets nothing.
@@ -188,7 +177,7 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
 
     // The first dispatch only records what is published.
     assert_eq!(dispatch(&api, "2026-11-26T08:00:00Z").await.events, 0);
-    publish(site.path(), "avarie-test-1", "in_desfasurare", json!([21.226, 45.756]));
+    publish(api.site(), "avarie-test-1", "in_desfasurare", json!([21.226, 45.756]));
     let before = outbox(&api);
     let report = dispatch(&api, "2026-11-26T08:05:00Z").await;
     assert_eq!((report.events, report.immediate), (1, 1), "{report:?}");
@@ -205,18 +194,18 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
     assert_eq!(outbox(&api), before + 1, "one mail, to the neighbour only");
 
     // Its dates change: a "changed" alert with the new period.
-    edit(site.path(), "avarie-test-1", |w| w["period"]["end"] = json!("2026-12-09T19:00:00+02:00"));
+    edit(api.site(), "avarie-test-1", |w| w["period"]["end"] = json!("2026-12-09T19:00:00+02:00"));
     assert_eq!(dispatch(&api, "2026-11-26T08:30:00Z").await.immediate, 1);
     let changed = sink.find("vecin@example.ro", "Modificat: Înlocuirea conductei de apă");
     assert!(changed.body.contains("2026-12-01 – 2026-12-09"), "{}", changed.body);
     // A planned work starting tomorrow (Bucharest): "new", and "starts tomorrow".
-    publish(site.path(), "avarie-test-5", "planificat", json!([21.228, 45.758]));
-    edit(site.path(), "avarie-test-5", |w| w["period"]["start"] = json!("2026-11-27T07:00:00+02:00"));
+    publish(api.site(), "avarie-test-5", "planificat", json!([21.228, 45.758]));
+    edit(api.site(), "avarie-test-5", |w| w["period"]["start"] = json!("2026-11-27T07:00:00+02:00"));
     assert_eq!(dispatch(&api, "2026-11-26T08:40:00Z").await.immediate, 2);
     sink.find("vecin@example.ro", "Începe mâine: Înlocuirea conductei de apă pe Strada Alba Iulia (avarie-test-5)");
 
     // The work is cancelled: a "cancelled" alert.
-    publish(site.path(), "avarie-test-1", "anulat", json!([21.226, 45.756]));
+    publish(api.site(), "avarie-test-1", "anulat", json!([21.226, 45.756]));
     assert_eq!(dispatch(&api, "2026-11-26T09:00:00Z").await.immediate, 1);
     sink.find("vecin@example.ro", "Anulat: Înlocuirea conductei de apă");
 
@@ -244,7 +233,7 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
         .query_row("SELECT count(*) FROM alert_subscription WHERE email = 'vecin@example.ro'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(left, 0, "the address and area are deleted");
-    publish(site.path(), "avarie-test-2", "planificat", json!([21.227, 45.757]));
+    publish(api.site(), "avarie-test-2", "planificat", json!([21.227, 45.757]));
     assert_eq!(dispatch(&api, "2026-11-26T10:00:00Z").await.immediate, 0, "no mail after unsubscribing");
     let r = reqwest::Client::new().post(&url).body("List-Unsubscribe=One-Click").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
@@ -252,17 +241,16 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn digests_cover_closed_windows_and_are_never_empty() {
-    let sink = SmtpSink::start();
-    let site = site_copy(|_| {});
-    let api = start(&sink, site.path()).await;
+    let api = TestApi::builder().with_mail().with_site_copy(|_| {}).start().await;
+    let sink = api.mail();
     // A polygon drawn on the map around the middle of Cetate.
     let polygon = "[[21.22, 45.75], [21.23, 45.75], [21.23, 45.76], [21.22, 45.76]]";
     let form =
         [("area", "polygon"), ("polygon", polygon), ("topic", "lucrari"), ("topic", "trafic"), ("frequency", "zilnic")];
     subscribe(&api, &sink, "zilnic@example.ro", &form).await;
     dispatch(&api, "2026-11-25T07:00:00Z").await;
-    publish(site.path(), "avarie-test-3", "planificat", json!([21.225, 45.755]));
-    publish(site.path(), "avarie-test-4", "planificat", json!([21.226, 45.756]));
+    publish(api.site(), "avarie-test-3", "planificat", json!([21.225, 45.755]));
+    publish(api.site(), "avarie-test-4", "planificat", json!([21.226, 45.756]));
     let during = dispatch(&api, "2026-11-25T12:00:00Z").await;
     assert_eq!((during.events, during.immediate, during.digests), (2, 0, 0), "the day is not over");
     let before = outbox(&api);
@@ -303,7 +291,7 @@ async fn digests_cover_closed_windows_and_are_never_empty() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_clear_answers() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let client = browser();
     let post = |fields: Vec<(&'static str, &'static str)>| {
         let client = client.clone();

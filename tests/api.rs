@@ -1,7 +1,7 @@
 //! The API end to end: real HTTP on a random port, a real SQLite file, a real SMTP server.
 //! Each test is one thing a citizen, an editor or a member of staff would notice.
 
-use civic_tests::api::{SmtpSink, TestApi, browser, link_token};
+use civic_tests::api::{SmtpSink, TestApi, browser, link_token, logged_in};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -28,9 +28,8 @@ fn location(r: &reqwest::Response) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_is_registered_with_a_number_a_deadline_a_receipt_and_an_email() {
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_mail().start().await;
+    let sink = api.mail();
     let client = browser();
     let form = report("ana.popescu@example.ro").part("fisiere", Part::bytes(PDF.to_vec()).file_name("poza.jpg"));
     let r = client.post(api.url("/api/forms/sesizare")).multipart(form).send().await.unwrap();
@@ -76,7 +75,7 @@ async fn a_report_is_registered_with_a_number_a_deadline_a_receipt_and_an_email(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_client_gets_json_and_the_same_registry() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let r = reqwest::Client::new()
         .post(api.url("/api/forms/sesizare"))
         .header("accept", "application/json")
@@ -104,7 +103,7 @@ async fn an_api_client_gets_json_and_the_same_registry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_submissions_get_a_clear_4xx_and_nothing_is_stored() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let client = browser();
     let json = |r: reqwest::RequestBuilder| r.header("accept", "application/json");
 
@@ -194,7 +193,7 @@ async fn bad_submissions_get_a_clear_4xx_and_nothing_is_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_with_markup_is_shown_escaped() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let client = browser();
     let form = Form::new()
         .text("categorie", "drumuri")
@@ -211,7 +210,7 @@ async fn text_with_markup_is_shown_escaped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registration_numbers_stay_gapless_and_unique_under_200_concurrent_submissions() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let client = reqwest::Client::new();
     let tasks: Vec<_> = (0..200)
         .map(|i| {
@@ -243,7 +242,7 @@ async fn registration_numbers_stay_gapless_and_unique_under_200_concurrent_submi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn comments_on_a_draft_are_taken_only_while_its_consultation_is_open() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let drafts: Value = serde_json::from_str(
         &std::fs::read_to_string(civic_tests::api::sample_site().join("data/draft_decision.json")).unwrap(),
     )
@@ -289,7 +288,8 @@ async fn comments_on_a_draft_are_taken_only_while_its_consultation_is_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_site_post_is_refused_and_the_trusted_site_may_post() {
-    let api = TestApi::start(|c| c.trusted_origins = vec!["https://www.primariatm.ro".into()]).await;
+    let api =
+        TestApi::builder().with_config(|c| c.trusted_origins = vec!["https://www.primariatm.ro".into()]).start().await;
     let client = browser();
     let r = client
         .post(api.url("/api/forms/sesizare"))
@@ -316,7 +316,10 @@ async fn a_cross_site_post_is_refused_and_the_trusted_site_may_post() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn too_many_posts_from_one_address_get_a_429_with_retry_after() {
-    let api = TestApi::start(|c| c.post_limit = Some(civic_api::RateLimit { burst: 3, per_minute: 1 })).await;
+    let api = TestApi::builder()
+        .with_config(|c| c.post_limit = Some(civic_api::RateLimit { burst: 3, per_minute: 1 }))
+        .start()
+        .await;
     let client = reqwest::Client::new();
     let mut statuses = Vec::new();
     for _ in 0..5 {
@@ -335,7 +338,7 @@ async fn too_many_posts_from_one_address_get_a_429_with_retry_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let r = browser().get(api.url("/api/cont/autentificare")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
@@ -348,7 +351,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_describes_the_form_endpoint() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let doc: Value = reqwest::get(api.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/api/forms/{id}"]["post"].is_object(), "{doc}");
@@ -356,9 +359,8 @@ async fn the_openapi_document_describes_the_form_endpoint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_verify_by_a_button_log_in_out_export_and_delete() {
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_mail().start().await;
+    let sink = api.mail();
     let client = browser();
     let r = client
         .post(api.url("/api/auth/signup"))
@@ -450,9 +452,8 @@ fn hex(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_mail().start().await;
+    let sink = api.mail();
     let client = browser();
     // A report sent before having an account: it becomes theirs once the address is proven.
     let r = client.post(api.url("/api/forms/sesizare")).multipart(report("dan@example.ro")).send().await.unwrap();
@@ -503,11 +504,9 @@ async fn a_magic_link_logs_in_once_and_an_expired_one_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_citizen() {
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
-    let hash = civic_api::users::hash_password("parola personalului 1").unwrap();
-    civic_api::users::add(&api.api.app().db, "ana.staff@primariatm.ro", "Ana", "staff", Some(hash)).await.unwrap();
+    let api = TestApi::builder().with_mail().start().await;
+    let sink = api.mail();
+    api.add_user("ana.staff@primariatm.ro", "Ana", "staff", "parola personalului 1").await;
 
     let citizen = reqwest::Client::new();
     let mut numbers = Vec::new();
@@ -541,14 +540,7 @@ async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_cit
     let anon = browser();
     assert_eq!(anon.get(api.url("/api/admin/dosare")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 
-    let staff = browser();
-    let r = staff
-        .post(api.url("/api/auth/login"))
-        .form(&[("email", "ana.staff@primariatm.ro"), ("password", "parola personalului 1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let staff = logged_in(&api, "ana.staff@primariatm.ro", "parola personalului 1").await;
     let list = staff.get(api.url("/api/admin/dosare")).send().await.unwrap().text().await.unwrap();
     let (a, b) = (list.find(&numbers[1]).unwrap(), list.find(&numbers[0]).unwrap());
     assert!(a < b, "the overdue case comes first");
@@ -650,7 +642,7 @@ async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down_and_is_sent_once
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let smtp =
         civic_api::Smtp { host: "127.0.0.1".into(), port, security: civic_api::SmtpSecurity::None, credentials: None };
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_config(|c| c.smtp = Some(smtp)).start().await;
     let r = reqwest::Client::new()
         .post(api.url("/api/forms/sesizare"))
         .header("accept", "application/json")
@@ -681,9 +673,8 @@ async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down_and_is_sent_once
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
-    let api = TestApi::start(|_| {}).await;
-    let hash = civic_api::users::hash_password("o parolă oarecare").unwrap();
-    civic_api::users::add(&api.api.app().db, "tinta0@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    let api = TestApi::start().await;
+    api.add_user("tinta0@example.ro", "", "citizen", "o parolă oarecare").await;
     let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     // A guess at each of forty addresses (guesses at one account stop being checked after five);
     // one has an account, and the others cost a hash all the same.
@@ -717,9 +708,9 @@ async fn a_login_flood_waits_its_turn_while_other_requests_are_served() {
 
 /// A raw HTTP/1.1 exchange: sends `head` (and `body`), returns the status line and headers, or
 /// `None` if the server closed the connection first.
-async fn raw_exchange(base: &str, head: &str, body: &[u8]) -> Option<String> {
+async fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> Option<String> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream.write_all(head.as_bytes()).await.ok()?;
     // The server may answer and close before the whole body is sent.
     let _ = stream.write_all(body).await;
@@ -736,8 +727,8 @@ async fn raw_exchange(base: &str, head: &str, body: &[u8]) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
-    let api = TestApi::start(|_| {}).await;
-    let host = api.base.trim_start_matches("http://").to_owned();
+    let api = TestApi::start().await;
+    let host = api.addr;
     // A declared 48 MB JSON report: refused on its headers, with only a few bytes sent.
     for (path, content_type) in [
         ("/api/forms/sesizare", "application/json"),
@@ -749,7 +740,7 @@ async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
              Content-Length: 50331648\r\n\r\n"
         );
         let started = std::time::Instant::now();
-        let answer = raw_exchange(&api.base, &head, b"{\"descriere\": \"").await.expect("an answer");
+        let answer = raw_exchange(api.addr, &head, b"{\"descriere\": \"").await.expect("an answer");
         assert!(answer.starts_with("HTTP/1.1 413"), "{path} {content_type}: {answer}");
         assert!(started.elapsed() < std::time::Duration::from_secs(5), "answered without waiting for the body");
     }
@@ -759,7 +750,7 @@ async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
         "POST /api/forms/sesizare HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\
          Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     );
-    let answer = raw_exchange(&api.base, &head, chunk.as_bytes()).await.expect("an answer");
+    let answer = raw_exchange(api.addr, &head, chunk.as_bytes()).await.expect("an answer");
     assert!(answer.starts_with("HTTP/1.1 413"), "chunked: {answer}");
     // A 3 MB report with its length: the usual 413 JSON answer, in Romanian.
     let big = serde_json::json!({"categorie": "drumuri", "descriere": "x".repeat(3 << 20), "nume": "A B", "email": "a@example.ro"});
@@ -790,7 +781,7 @@ async fn a_text_body_over_64_kb_gets_413_before_it_is_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn control_characters_and_repeated_fields_are_refused_by_name() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let client = reqwest::Client::new();
     let refused = |r: reqwest::Response| async move {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -890,7 +881,7 @@ async fn control_characters_and_repeated_fields_are_refused_by_name() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_strangers_address_gets_only_a_few_emails_then_429_with_retry_after() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let victim = "victima@example.ro";
     // Alert confirmations asked for the victim, each from a fresh client.
     let mut statuses = Vec::new();
@@ -946,9 +937,8 @@ async fn a_strangers_address_gets_only_a_few_emails_then_429_with_retry_after() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_next_address_that_is_not_a_clean_local_path_goes_to_the_account_page() {
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_mail().start().await;
+    let sink = api.mail();
     for (i, next) in
         ["/x\r\nSet-Cookie: a=b", "/\t/evil.example", "/\\evil.example", "//evil.example"].iter().enumerate()
     {
@@ -973,7 +963,7 @@ async fn a_next_address_that_is_not_a_clean_local_path_goes_to_the_account_page(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_address_gets_a_400_in_romanian() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     for (path, says) in [("/api/petitii/abc", "Adresa nu este corectă"), ("/api/petitii?stare=a&stare=b", "după „?”")]
     {
         for accept in ["text/html", "application/json"] {

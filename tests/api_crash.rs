@@ -6,14 +6,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use civic_api::{Api, ApiConfig};
-use civic_tests::api::{TODAY, sample_site};
+use civic_tests::api::{TestApi, sample_site, serve};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -33,25 +32,13 @@ fn child_server() {
     let (Some(data), Some(site)) = (std::env::var_os(CHILD_DATA), std::env::var_os(CHILD_SITE)) else {
         return;
     };
-    let mut config = ApiConfig::new(
-        PathBuf::from(data),
-        PathBuf::from(site),
-        civic_tests::root().join("themes/default"),
-        String::new(),
-    );
-    config.today = Some(TODAY.parse().unwrap());
-    config.post_limit = None;
+    let config = TestApi::config(Path::new(&data), Path::new(&site));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        config.public_url = format!("http://{addr}");
-        let api = Api::open(config).expect("the API opens");
-        let router = api.router().unwrap();
+        let (addr, api) = serve(config).await;
         api.spawn_workers();
         println!("READY {}", addr.port());
-        let header_read_timeout = api.app().config.header_read_timeout;
-        civic_api::server::serve(listener, router, header_read_timeout, std::future::pending()).await.unwrap();
+        std::future::pending::<()>().await;
     });
 }
 

@@ -2,6 +2,7 @@
 //! test, a real SMTP server (aiosmtpd from tests/.venv) and the API on a random loopback port.
 
 use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -41,6 +42,20 @@ pub fn build_site(content: PathBuf, out: &Path) {
         .unwrap_or_else(|e| panic!("the site builds: {e:?}"));
 }
 
+/// Starts a helper server (its stdin and stdout piped: it runs until stdin closes) and waits for
+/// the `READY <value>` line it prints once listening; returns the process and the value.
+pub fn start_until_ready(command: &mut Command, name: &str) -> (Child, String) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{name} does not start: {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    let value = line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("{name} said {line:?}")).to_owned();
+    (child, value)
+}
+
 /// A real SMTP server writing each message it accepts into a folder.
 pub struct SmtpSink {
     child: Child,
@@ -75,18 +90,10 @@ impl SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let python = crate::root().join("tests/.venv/bin/python");
         assert!(python.exists(), "tests/.venv is missing: run `bash tests/tools/setup-python.sh` (tests/run.sh does)");
-        let mut child = Command::new(python)
-            .arg(crate::root().join("tests/tools/smtp_sink.py"))
-            .arg(dir.path())
-            .arg(port.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the SMTP sink starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("sink said {line:?}")).parse().unwrap();
-        SmtpSink { child, port, dir }
+        let mut sink = Command::new(python);
+        sink.arg(crate::root().join("tests/tools/smtp_sink.py")).arg(dir.path()).arg(port.to_string());
+        let (child, port) = start_until_ready(&mut sink, "the SMTP sink");
+        SmtpSink { child, port: port.parse().unwrap(), dir }
     }
 
     pub fn smtp(&self) -> Smtp {
@@ -95,17 +102,11 @@ impl SmtpSink {
 
     /// Every message received so far, oldest first.
     pub fn messages(&self) -> Vec<Received> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        files
-            .iter()
+        crate::walk_files(self.dir.path())
+            .into_iter()
+            .filter(|f| f.ends_with(".eml"))
             .map(|f| {
-                let bytes = std::fs::read(f).unwrap();
+                let bytes = std::fs::read(self.dir.path().join(f)).unwrap();
                 let m = mail_parser::MessageParser::default().parse(&bytes).expect("an RFC 5322 message");
                 Received {
                     to: m.header_raw("X-Envelope-To").unwrap_or_default().trim().to_owned(),
@@ -162,49 +163,122 @@ impl Drop for SmtpSink {
     }
 }
 
-/// A running API with its own database.
+/// A running API with its own database, and what it was started with: the mail sink and the
+/// copy of the site, when asked for, live as long as it.
+///
+/// ```ignore
+/// let api = TestApi::start().await; // the sample site, no mail
+/// let api = TestApi::builder()
+///     .with_mail() // a real SMTP sink: `api.mail()`
+///     .with_site_copy(|site| std::fs::write(site.join("data/petition_rules.json"), RULES).unwrap())
+///     .with_config(|c| c.post_limit = Some(LIMIT))
+///     .start()
+///     .await;
+/// api.mail().find("ana@example.ro", "Linkul de autentificare");
+/// ```
 pub struct TestApi {
+    /// Where it listens, on loopback.
+    pub addr: SocketAddr,
+    /// `http://` and [`addr`](TestApi::addr).
     pub base: String,
+    /// Its data folder (`civic.db` and the uploaded files).
     pub data: tempfile::TempDir,
     pub api: Api,
+    mail: Option<SmtpSink>,
+    /// Kept until the API is dropped: the site it serves, when it is a copy.
+    _site_copy: Option<tempfile::TempDir>,
+}
+
+/// The options of a [`TestApi`], from [`TestApi::builder`]; [`TestApiBuilder::start`] starts it.
+#[must_use = "an API is started only by `.start().await`"]
+pub struct TestApiBuilder<'a> {
+    mail: bool,
+    site: Site<'a>,
+    adjust: Vec<Box<dyn FnOnce(&mut ApiConfig) + 'a>>,
+}
+
+/// The site a [`TestApi`] serves.
+enum Site<'a> {
+    /// [`sample_site`], shared by every API of the process.
+    Sample,
+    /// A site built elsewhere, left as it is.
+    Built(PathBuf),
+    /// A copy of [`sample_site`] of its own, changed by the function.
+    Copy(Box<dyn FnOnce(&Path) + 'a>),
+}
+
+impl<'a> TestApiBuilder<'a> {
+    /// Starts a real SMTP server ([`SmtpSink`]) and sends the API's mail to it; see [`TestApi::mail`].
+    pub fn with_mail(mut self) -> Self {
+        self.mail = true;
+        self
+    }
+
+    /// Serves a copy of the sample site changed by `edit` (e.g. smaller petition thresholds); the
+    /// copy is the API's own, so a test may go on changing it through [`TestApi::site`].
+    pub fn with_site_copy(mut self, edit: impl FnOnce(&Path) + 'a) -> Self {
+        self.site = Site::Copy(Box::new(edit));
+        self
+    }
+
+    /// Serves a site built elsewhere instead of the sample site.
+    pub fn with_site(mut self, site: &Path) -> Self {
+        self.site = Site::Built(site.to_owned());
+        self
+    }
+
+    /// Changes the configuration, after the defaults of [`TestApi::config`], the mail and the site.
+    pub fn with_config(mut self, adjust: impl FnOnce(&mut ApiConfig) + 'a) -> Self {
+        self.adjust.push(Box::new(adjust));
+        self
+    }
+
+    /// Starts the API (inside the calling tokio runtime) on a random port, with its workers.
+    pub async fn start(self) -> TestApi {
+        let data = tempfile::tempdir().unwrap();
+        let (site, site_copy) = match self.site {
+            Site::Sample => (sample_site().to_owned(), None),
+            Site::Built(site) => (site, None),
+            Site::Copy(edit) => {
+                let copy = tempfile::tempdir().unwrap();
+                crate::copy_dir(sample_site(), copy.path());
+                edit(copy.path());
+                (copy.path().to_owned(), Some(copy))
+            }
+        };
+        let mut config = TestApi::config(data.path(), &site);
+        let mail = self.mail.then(SmtpSink::start);
+        config.smtp = mail.as_ref().map(SmtpSink::smtp);
+        for adjust in self.adjust {
+            adjust(&mut config);
+        }
+        let (addr, api) = serve(config).await;
+        api.spawn_workers();
+        TestApi { addr, base: format!("http://{addr}"), data, api, mail, _site_copy: site_copy }
+    }
 }
 
 impl TestApi {
-    /// The default test configuration: today pinned to [`TODAY`], no rate limits, fast retries.
-    pub fn config(data: &Path, smtp: Option<Smtp>) -> ApiConfig {
-        let mut c = ApiConfig::new(
-            data.to_owned(),
-            sample_site().to_owned(),
-            crate::root().join("themes/default"),
-            String::new(),
-        );
-        c.smtp = smtp;
+    /// The options of an API to start: by default the sample site, no mail, [`TestApi::config`].
+    pub fn builder<'a>() -> TestApiBuilder<'a> {
+        TestApiBuilder { mail: false, site: Site::Sample, adjust: Vec::new() }
+    }
+
+    /// Starts the API with every default of [`TestApi::builder`].
+    pub async fn start() -> TestApi {
+        Self::builder().start().await
+    }
+
+    /// The default test configuration: today pinned to [`TODAY`], no rate limits, fast retries,
+    /// no mail.
+    pub fn config(data: &Path, site: &Path) -> ApiConfig {
+        let mut c =
+            ApiConfig::new(data.to_owned(), site.to_owned(), crate::root().join("themes/default"), String::new());
         c.mail_from = "Primăria Timișoara <no-reply@primariatm.ro>".into();
         c.today = Some(TODAY.parse().unwrap());
         c.post_limit = None;
         c.mail_retry = Duration::from_millis(500);
         c
-    }
-
-    /// Starts the API (inside the calling tokio runtime) on a random port.
-    pub async fn start(adjust: impl FnOnce(&mut ApiConfig)) -> TestApi {
-        let data = tempfile::tempdir().unwrap();
-        let mut config = Self::config(data.path(), None);
-        adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        if config.public_url.is_empty() {
-            config.public_url = base.clone();
-        }
-        let header_read_timeout = config.header_read_timeout;
-        let api = Api::open(config).expect("the API opens");
-        let router = api.router().unwrap();
-        api.spawn_workers();
-        // The server `civic api` runs, not a stand-in: its deadlines are under test too.
-        tokio::spawn(async move {
-            civic_api::server::serve(listener, router, header_read_timeout, std::future::pending()).await.unwrap();
-        });
-        TestApi { base, data, api }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -215,6 +289,41 @@ impl TestApi {
     pub fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.data.path().join("civic.db")).unwrap()
     }
+
+    /// Adds an account (`role`: "citizen" or "staff") with `password` straight to the database.
+    pub async fn add_user(&self, email: &str, name: &str, role: &str, password: &str) {
+        let hash = civic_api::users::hash_password(password).unwrap();
+        civic_api::users::add(&self.api.app().db, email, name, role, Some(hash)).await.unwrap();
+    }
+
+    /// The SMTP server the API sends to; panics unless started [`with_mail`](TestApiBuilder::with_mail).
+    pub fn mail(&self) -> &SmtpSink {
+        self.mail.as_ref().expect("the API was started without `.with_mail()`")
+    }
+
+    /// The folder of the site the API serves.
+    pub fn site(&self) -> &Path {
+        &self.api.app().config.site
+    }
+}
+
+/// Opens the API on `config` and serves it as `civic api` does, on a random loopback port, inside
+/// the calling tokio runtime; an empty `public_url` becomes that address. Returns the address and
+/// the API, whose background workers are not started yet.
+pub async fn serve(mut config: ApiConfig) -> (SocketAddr, Api) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{addr}");
+    }
+    let header_read_timeout = config.header_read_timeout;
+    let api = Api::open(config).expect("the API opens");
+    let router = api.router().unwrap();
+    // The server `civic api` runs, not a stand-in: its deadlines are under test too.
+    tokio::spawn(async move {
+        civic_api::server::serve(listener, router, header_read_timeout, std::future::pending()).await.unwrap();
+    });
+    (addr, api)
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
@@ -228,12 +337,13 @@ pub fn link_token(body: &str) -> String {
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-/// A copy of the sample site, changed by `edit` (e.g. smaller petition thresholds).
-pub fn site_copy(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    crate::copy_dir(sample_site(), dir.path());
-    edit(dir.path());
-    dir
+/// Logs in `email` with its password; returns the logged-in browser.
+pub async fn logged_in(api: &TestApi, email: &str, password: &str) -> reqwest::Client {
+    let client = browser();
+    let r =
+        client.post(api.url("/api/auth/login")).form(&[("email", email), ("password", password)]).send().await.unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    client
 }
 
 /// Signs up and verifies `email` through the magic link it receives; returns the logged-in client.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use civic_generator::progress::Progress;
 use civic_generator::site::{self, BuildCache, Options};
-use civic_tests::{copy_dir, files, root};
+use civic_tests::{copy_dir, files, root, walk_files};
 
 fn options(content: &Path, theme: &Path, out: PathBuf) -> Options {
     Options {
@@ -20,6 +20,11 @@ fn options(content: &Path, theme: &Path, out: PathBuf) -> Options {
         search: false,
         leaflet: root().join("node_modules/leaflet"),
     }
+}
+
+/// The first file of `folder` by name.
+fn first_file(folder: &Path) -> PathBuf {
+    folder.join(walk_files(folder).first().expect("a file in the folder"))
 }
 
 /// Rewrites a file in place, making sure its modification time moves.
@@ -63,7 +68,7 @@ fn every_incremental_rebuild_equals_a_clean_build() {
             "status of a tender",
             10,
             Box::new(|| {
-                let f = std::fs::read_dir(content.join("tenders")).unwrap().flatten().map(|e| e.path()).min().unwrap();
+                let f = first_file(&content.join("tenders"));
                 let text = std::fs::read_to_string(&f).unwrap();
                 std::fs::write(&f, text.replace("title: ", "title: (actualizat) ")).unwrap();
             }),
@@ -84,7 +89,7 @@ fn every_incremental_rebuild_equals_a_clean_build() {
             "a deleted news item",
             2,
             Box::new(|| {
-                let f = std::fs::read_dir(content.join("news")).unwrap().flatten().map(|e| e.path()).min().unwrap();
+                let f = first_file(&content.join("news"));
                 std::fs::remove_file(f).unwrap();
             }),
         ),

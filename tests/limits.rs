@@ -28,8 +28,7 @@ async fn until_closed(stream: &mut (impl AsyncRead + Unpin), wait: Duration) -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_that_never_finish_their_headers_are_closed_after_the_header_timeout() {
     let timeout = Duration::from_secs(1);
-    let api = TestApi::start(|c| c.header_read_timeout = timeout).await;
-    let addr = api.base.trim_start_matches("http://").to_owned();
+    let api = TestApi::builder().with_config(|c| c.header_read_timeout = timeout).start().await;
     // Four kinds of slow client, 25 of each: silent after connecting, half a request line, the
     // line and half the headers, and one that trickles a header byte every 100 ms (the deadline
     // is for the whole head, not reset by each byte).
@@ -37,7 +36,7 @@ async fn connections_that_never_finish_their_headers_are_closed_after_the_header
     let opened = Instant::now();
     let mut clients = Vec::new();
     for i in 0..100 {
-        let mut stream = TcpStream::connect(&addr).await.unwrap();
+        let mut stream = TcpStream::connect(api.addr).await.unwrap();
         let kind = i % 4;
         clients.push(tokio::spawn(async move {
             if kind < 3 {
@@ -86,8 +85,8 @@ async fn connections_that_never_finish_their_headers_are_closed_after_the_header
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_whose_body_stalls_gets_a_408_page_with_the_security_headers() {
-    let api = TestApi::start(|c| c.request_timeout = Duration::from_secs(1)).await;
-    let mut stream = TcpStream::connect(api.base.trim_start_matches("http://")).await.unwrap();
+    let api = TestApi::builder().with_config(|c| c.request_timeout = Duration::from_secs(1)).start().await;
+    let mut stream = TcpStream::connect(api.addr).await.unwrap();
     // The head in time, then 7 of the 100 bytes announced.
     stream
         .write_all(
@@ -140,9 +139,11 @@ fn retry_after(r: &reqwest::Response) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_right_one_waits() {
     // The per-address limit is on, as in production: one guess per address never meets it.
-    let api = TestApi::start(|c| c.post_limit = Some(civic_api::RateLimit { burst: 30, per_minute: 60 })).await;
-    let hash = civic_api::users::hash_password("parola personalului 1").unwrap();
-    civic_api::users::add(&api.api.app().db, "ana.staff@primariatm.ro", "Ana", "staff", Some(hash)).await.unwrap();
+    let api = TestApi::builder()
+        .with_config(|c| c.post_limit = Some(civic_api::RateLimit { burst: 30, per_minute: 60 }))
+        .start()
+        .await;
+    api.add_user("ana.staff@primariatm.ro", "Ana", "staff", "parola personalului 1").await;
 
     // Sixty guesses, each from its own address: four are told the password is wrong, the fifth
     // locks the account, and the others are not even checked.
@@ -183,8 +184,7 @@ async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_rig
     assert!(page.contains("autentificarea cu parolă este blocată încă"), "{page}");
 
     // Another account is not affected.
-    let hash = civic_api::users::hash_password("alta parolă lungă").unwrap();
-    civic_api::users::add(&api.api.app().db, "ion@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    api.add_user("ion@example.ro", "", "citizen", "alta parolă lungă").await;
     let r = login(&client_from("127.0.1.1"), &api, "ion@example.ro", "alta parolă lungă").await;
     assert_eq!(r.status(), reqwest::StatusCode::OK);
 
@@ -218,9 +218,8 @@ async fn sixty_wrong_passwords_from_sixty_addresses_lock_the_account_and_the_rig
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lock_doubles_with_each_further_failure_and_a_success_resets_it() {
-    let api = TestApi::start(|c| c.login_lockout = Duration::from_secs(1)).await;
-    let hash = civic_api::users::hash_password("parola corectă 123").unwrap();
-    civic_api::users::add(&api.api.app().db, "elena@example.ro", "", "citizen", Some(hash)).await.unwrap();
+    let api = TestApi::builder().with_config(|c| c.login_lockout = Duration::from_secs(1)).start().await;
+    api.add_user("elena@example.ro", "", "citizen", "parola corectă 123").await;
     let client = client_from("127.0.3.1");
     let wrong = || login(&client, &api, "elena@example.ro", "greșită greșită");
     for _ in 0..4 {
@@ -376,12 +375,14 @@ const THREE_THEN_429: [u16; 4] = [303, 303, 303, 429];
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_nginx_each_client_has_its_own_rate_limit_and_forged_headers_are_ignored() {
     // nginx reaches the API from 127.0.0.1: `civic api --trusted-proxy 127.0.0.1`.
-    let api = TestApi::start(|c| {
-        c.post_limit = Some(LIMIT);
-        c.trusted_proxies = vec![civic_api::config::parse_network("127.0.0.1").unwrap()];
-    })
-    .await;
-    let nginx = Nginx::start(api.base.trim_start_matches("http://"));
+    let api = TestApi::builder()
+        .with_config(|c| {
+            c.post_limit = Some(LIMIT);
+            c.trusted_proxies = vec![civic_api::config::parse_network("127.0.0.1").unwrap()];
+        })
+        .start()
+        .await;
+    let nginx = Nginx::start(&api.addr.to_string());
     let logout = nginx.url("/api/auth/logout");
     let (ana, ion) = (client_from("127.0.0.2"), client_from("127.0.0.3"));
     assert_eq!(posts(&ana, &logout, 4, none).await, THREE_THEN_429, "Ana runs into her limit");
@@ -405,8 +406,8 @@ async fn behind_a_trusted_nginx_each_client_has_its_own_rate_limit_and_forged_he
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_an_untrusted_nginx_every_client_shares_the_proxys_limit() {
-    let api = TestApi::start(|c| c.post_limit = Some(LIMIT)).await;
-    let nginx = Nginx::start(api.base.trim_start_matches("http://"));
+    let api = TestApi::builder().with_config(|c| c.post_limit = Some(LIMIT)).start().await;
+    let nginx = Nginx::start(&api.addr.to_string());
     let logout = nginx.url("/api/auth/logout");
     assert_eq!(posts(&client_from("127.0.0.2"), &logout, 3, none).await, [303; 3]);
     assert_eq!(posts(&client_from("127.0.0.3"), &logout, 1, none).await, [429], "the proxy's limit, shared");
@@ -416,11 +417,13 @@ async fn behind_an_untrusted_nginx_every_client_shares_the_proxys_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ipv6_clients_forwarded_by_a_trusted_proxy_count_by_their_64() {
     // The test itself is the proxy here (127.0.0.0/8 trusted), forwarding for IPv6 clients.
-    let api = TestApi::start(|c| {
-        c.post_limit = Some(civic_api::RateLimit { burst: 2, per_minute: 1 });
-        c.trusted_proxies = vec![civic_api::config::parse_network("127.0.0.0/8").unwrap()];
-    })
-    .await;
+    let api = TestApi::builder()
+        .with_config(|c| {
+            c.post_limit = Some(civic_api::RateLimit { burst: 2, per_minute: 1 });
+            c.trusted_proxies = vec![civic_api::config::parse_network("127.0.0.0/8").unwrap()];
+        })
+        .start()
+        .await;
     let proxy = client_from("127.0.0.6");
     let logout = api.url("/api/auth/logout");
     let xff = |a: &'static str| move |_| vec![("x-forwarded-for", a.to_owned())];

@@ -6,12 +6,11 @@
 //! token endpoint is checked by the provider itself: a secret (basic or post) or a JWT signed
 //! with civic's private key (`private_key_jwt`, test-only keys in `tests/tools/oidc_keys/`).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use civic_tests::api::{SmtpSink, TestApi, browser, build_site, link_token};
+use civic_tests::api::{TestApi, browser, build_site, link_token, start_until_ready};
 use reqwest::StatusCode;
 use reqwest::multipart::Form;
 use serde_json::Value;
@@ -35,19 +34,13 @@ impl Idp {
             root.join("tests/node_modules/oidc-provider/package.json").exists(),
             "tests/node_modules/oidc-provider is missing: run `npm ci --prefix tests --ignore-scripts` (tests/run.sh does)"
         );
-        let mut child = Command::new("node")
+        let mut provider = Command::new("node");
+        provider
             .arg(root.join("tests/tools/oidc_provider.mjs"))
             .args([&port.to_string(), redirect_uri, post_logout])
             .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node runs the test provider");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        let issuer =
-            line.trim().strip_prefix("READY ").unwrap_or_else(|| panic!("the provider said {line:?}")).to_owned();
+            .stderr(Stdio::null());
+        let (child, issuer) = start_until_ready(&mut provider, "the test provider");
         Idp { child, issuer }
     }
 }
@@ -69,7 +62,7 @@ fn eid_site() -> &'static Path {
     SITE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
-        copy_dir(&civic_tests::root().join("content"), &content);
+        civic_tests::copy_dir(&civic_tests::root().join("content"), &content);
         let form = content.join("forms/sesizare.md");
         let text = std::fs::read_to_string(&form).unwrap();
         assert!(text.contains("\nassurance: none\n"));
@@ -82,21 +75,10 @@ fn eid_site() -> &'static Path {
     .leak()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 /// The API with the test provider configured (as `--oidc FILE` would), and the provider.
-async fn start(smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
-    start_with(SECRET_BASIC, &[], smtp).await
+/// With `mail`, the API sends its mail to a real SMTP server ([`TestApi::mail`]).
+async fn start(mail: bool) -> (TestApi, Idp) {
+    start_with(SECRET_BASIC, &[], mail).await
 }
 
 /// The client settings of each way civic authenticates to the provider's token endpoint.
@@ -112,7 +94,7 @@ const KEY_ES256: &str = r#""client_id": "civic-test-es256", "token_endpoint_auth
 
 /// [`start`] with these client settings (private keys relative to `tests/tools/oidc_keys/`) and
 /// the provider's environment.
-async fn start_with(client: &str, idp_env: &[(&str, &str)], smtp: Option<&SmtpSink>) -> (TestApi, Idp) {
+async fn start_with(client: &str, idp_env: &[(&str, &str)], mail: bool) -> (TestApi, Idp) {
     let port = free_port();
     let file = format!(
         r#"{{"providers": [{{"id": "{PROVIDER}", "name": "Identitate de test",
@@ -123,13 +105,11 @@ async fn start_with(client: &str, idp_env: &[(&str, &str)], smtp: Option<&SmtpSi
     );
     let keys = civic_tests::root().join("tests/tools/oidc_keys");
     let providers = civic_api::oidc::config::parse(&file, &keys, |_| Some("civic-test-secret".into())).unwrap();
-    let smtp = smtp.map(SmtpSink::smtp);
-    let api = TestApi::start(|c| {
-        c.oidc = providers;
-        c.site = eid_site().to_owned();
-        c.smtp = smtp;
-    })
-    .await;
+    let mut api = TestApi::builder().with_site(eid_site()).with_config(|c| c.oidc = providers);
+    if mail {
+        api = api.with_mail();
+    }
+    let api = api.start().await;
     let idp = Idp::start(port, &api.url(CALLBACK), &api.url("/"), idp_env);
     (api, idp)
 }
@@ -223,7 +203,7 @@ async fn refusal(r: reqwest::Response) -> (StatusCode, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_needing_an_eid_sends_people_to_the_provider_and_back_then_accepts_them() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
 
     // Anonymous: refused, with the way to the login page that asks for the eID level.
@@ -285,7 +265,7 @@ async fn a_form_needing_an_eid_sends_people_to_the_provider_and_back_then_accept
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_that_do_not_belong_to_the_login_are_refused_with_a_clear_message() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
 
     // A replayed state: the first answer logs in, the same answer again is refused.
@@ -353,7 +333,7 @@ async fn answers_that_do_not_belong_to_the_login_are_refused_with_a_clear_messag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cnp_sent_by_the_provider_is_shown_as_received_and_never_stored() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
     log_in(&client, &api, &idp, "cnp-maria", "substantial", "/api/cont").await;
     let account = page(&client, api.url("/api/cont")).await;
@@ -393,8 +373,8 @@ async fn a_cnp_sent_by_the_provider_is_shown_as_received_and_never_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_is_linked_only_by_someone_logged_in_who_completes_its_login_and_can_be_unlinked() {
-    let sink = SmtpSink::start();
-    let (api, idp) = start(Some(&sink)).await;
+    let (api, idp) = start(true).await;
+    let sink = api.mail();
 
     // Dan has an e-mail account.
     let dan = browser();
@@ -458,7 +438,7 @@ async fn a_provider_is_linked_only_by_someone_logged_in_who_completes_its_login_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_out_ends_the_session_at_the_provider_too() {
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let client = browser();
     log_in(&client, &api, &idp, "ana", "substantial", "/api/cont").await;
     let r = client.post(api.url("/api/auth/logout")).send().await.unwrap();
@@ -476,7 +456,7 @@ async fn logging_out_ends_the_session_at_the_provider_too() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_json_client_is_sent_to_the_provider_by_a_redirect() {
     // No form, no form-action to respect: the plain 303.
-    let (api, idp) = start(None).await;
+    let (api, idp) = start(false).await;
     let r = browser()
         .post(api.url(&format!("/api/auth/oidc/{PROVIDER}")))
         .header("accept", "application/json")
@@ -498,7 +478,7 @@ async fn a_provider_that_does_not_answer_gives_a_page_that_says_so() {
         r#"{{"providers": [{{"id": "down", "name": "ROeID", "issuer": "http://127.0.0.1:{port}", "client_id": "civic"}}]}}"#
     );
     let providers = civic_api::oidc::config::parse(&file, Path::new("."), |_| None).unwrap();
-    let api = TestApi::start(|c| c.oidc = providers).await;
+    let api = TestApi::builder().with_config(|c| c.oidc = providers).start().await;
     let r = browser().post(api.url("/api/auth/oidc/down")).form(&[("next", "/")]).send().await.unwrap();
     let (status, text) = refusal(r).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
@@ -509,7 +489,7 @@ async fn a_provider_that_does_not_answer_gives_a_page_that_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_authenticates_with_a_secret_in_the_body_or_a_jwt_signed_with_its_rsa_or_ec_key() {
     for client in [SECRET_POST, KEY_RS256, KEY_ES256] {
-        let (api, idp) = start_with(client, &[], None).await;
+        let (api, idp) = start_with(client, &[], false).await;
         let browser = browser();
         assert_eq!(log_in(&browser, &api, &idp, "ana", "substantial", "/api/cont").await, "/api/cont", "{client}");
         let account = page(&browser, api.url("/api/cont")).await;
@@ -548,7 +528,7 @@ async fn an_assertion_signed_by_another_key_is_refused_by_the_provider_and_logs_
     let other_es256 = KEY_ES256.replace("es256.pem", "es256_other.pem");
     let other_rs256 = KEY_RS256.replace("rs256.pem", "rs256_other.pem");
     for client in [other_es256.as_str(), other_rs256.as_str()] {
-        let (api, idp) = start_with(client, &[], None).await;
+        let (api, idp) = start_with(client, &[], false).await;
         let browser = browser();
         let callback = through_provider(&browser, &api, &idp, &[("next", "/api/cont")], "ana", "substantial").await;
         let r = browser.get(&callback).header("accept", "text/html").send().await.unwrap();
@@ -571,7 +551,7 @@ async fn a_provider_whose_discovery_does_not_accept_the_key_or_its_algorithm_giv
         // private_key_jwt, but RS256 only: the EC key cannot be used.
         (KEY_ES256, [("CIVIC_IDP_AUTH_ALGS", "RS256")]),
     ] {
-        let (api, _idp) = start_with(client, &idp_env, None).await;
+        let (api, _idp) = start_with(client, &idp_env, false).await;
         let r =
             browser().post(api.url(&format!("/api/auth/oidc/{PROVIDER}"))).form(&[("next", "/")]).send().await.unwrap();
         let (status, text) = refusal(r).await;

@@ -18,7 +18,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use civic_tests::api::{SmtpSink, TestApi};
+use civic_tests::api::TestApi;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
@@ -37,9 +37,7 @@ async fn every_answer_is_documented_and_none_is_a_server_error() {
         schemathesis.exists(),
         "tests/.venv has no schemathesis: run `bash tests/tools/setup-python.sh` (tests/run.sh does)"
     );
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let api = TestApi::start(|c| c.smtp = Some(smtp)).await;
+    let api = TestApi::builder().with_mail().start().await;
     let cookie = seed(&api).await;
 
     // Both at once: each mostly waits for the API (a debug build), so together they take about
@@ -56,7 +54,7 @@ async fn every_answer_is_documented_and_none_is_a_server_error() {
 /// Every `.route(…)` in api/src is an operation of the document, and the document has no other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_lists_every_route_of_the_api() {
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let doc: Value = reqwest::get(api.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
     let documented: Vec<String> = doc["paths"]
         .as_object()
@@ -80,16 +78,8 @@ const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 /// `METHOD /path` of every `.route("/path", get(…).post(…))` in the `.rs` files under `dir`.
 fn routes(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(routes(&path));
-            continue;
-        }
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
-        }
-        for line in std::fs::read_to_string(&path).unwrap().lines() {
+    for file in civic_tests::walk_files(dir).into_iter().filter(|f| f.ends_with(".rs")) {
+        for line in std::fs::read_to_string(dir.join(file)).unwrap().lines() {
             let Some((_, rest)) = line.split_once(".route(\"") else { continue };
             let (route, handlers) = rest.split_once('"').unwrap();
             for method in METHODS {
@@ -107,8 +97,7 @@ fn routes(dir: &std::path::Path) -> Vec<String> {
 /// A staff member, a case with a file, an open petition with a signature, one collecting
 /// supporters. Returns the staff session's cookie (`name=value`).
 async fn seed(api: &TestApi) -> String {
-    let hash = civic_api::users::hash_password(PASSWORD).unwrap();
-    civic_api::users::add(&api.api.app().db, STAFF, "Fuzz", "staff", Some(hash)).await.unwrap();
+    api.add_user(STAFF, "Fuzz", "staff", PASSWORD).await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = client.post(api.url("/api/auth/login")).json(&json!({"email": STAFF, "password": PASSWORD})).send().await;
     let r = r.unwrap();

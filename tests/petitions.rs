@@ -3,7 +3,7 @@
 //! invalidating a set of signatures; open data without personal data.
 
 use civic_api::petitions::counts;
-use civic_tests::api::{SmtpSink, TestApi, browser, site_copy, verified_user};
+use civic_tests::api::{SmtpSink, TestApi, browser, logged_in, verified_user};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -64,25 +64,13 @@ async fn published_petition(
 }
 
 async fn staff(api: &TestApi) -> reqwest::Client {
-    let hash = civic_api::users::hash_password("parola moderatorului 1").unwrap();
-    civic_api::users::add(&api.api.app().db, "moderator@primariatm.ro", "Moderator", "staff", Some(hash))
-        .await
-        .unwrap();
-    let c = browser();
-    let r = c
-        .post(api.url("/api/auth/login"))
-        .form(&[("email", "moderator@primariatm.ro"), ("password", "parola moderatorului 1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    c
+    api.add_user("moderator@primariatm.ro", "Moderator", "staff", "parola moderatorului 1").await;
+    logged_in(api, "moderator@primariatm.ro", "parola moderatorului 1").await
 }
 
 /// A district of the published list (signing asks for one when the site has districts).
 fn a_district(api: &TestApi) -> String {
-    let site = api.api.app().config.site.clone();
-    std::fs::read_to_string(site.join("data/district.json"))
+    std::fs::read_to_string(api.site().join("data/district.json"))
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .and_then(|v| v["items"][0]["id"].as_str().map(str::to_owned))
@@ -104,15 +92,8 @@ async fn sign(api: &TestApi, sink: &SmtpSink, id: i64, name: &str, email: &str, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
-    let site = site_copy(small_thresholds);
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let site_path = site.path().to_owned();
-    let api = TestApi::start(|c| {
-        c.smtp = Some(smtp);
-        c.site = site_path;
-    })
-    .await;
+    let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
+    let sink = api.mail();
     let app = api.api.app().clone();
     let staff = staff(&api).await;
     let author = verified_user(&api, &sink, "autor@example.ro").await;
@@ -237,15 +218,8 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_petition_stays_visible_with_its_reason_and_markup_is_escaped() {
-    let site = site_copy(small_thresholds);
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let site_path = site.path().to_owned();
-    let api = TestApi::start(|c| {
-        c.smtp = Some(smtp);
-        c.site = site_path;
-    })
-    .await;
+    let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
+    let sink = api.mail();
     let staff = staff(&api).await;
     let author = verified_user(&api, &sink, "autor@example.ro").await;
     let r = author
@@ -298,15 +272,8 @@ async fn a_rejected_petition_stays_visible_with_its_reason_and_markup_is_escaped
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_mailbox_signs_once_however_its_address_is_spelled_and_undeliverable_addresses_are_refused() {
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let site = site_copy(small_thresholds);
-    let site_path = site.path().to_owned();
-    let api = TestApi::start(|c| {
-        c.smtp = Some(smtp);
-        c.site = site_path;
-    })
-    .await;
+    let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
+    let sink = api.mail();
     let staff = staff(&api).await;
     let author = verified_user(&api, &sink, "autor@example.ro").await;
     let id = published_petition(&api, &sink, &author, &staff, "Semafor la Piața Iosefin").await;
@@ -342,15 +309,8 @@ async fn one_mailbox_signs_once_however_its_address_is_spelled_and_undeliverable
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counts_equal_the_confirmed_rows_after_a_concurrent_burst_and_invalidations_are_logged() {
-    let site = site_copy(small_thresholds);
-    let sink = SmtpSink::start();
-    let smtp = sink.smtp();
-    let site_path = site.path().to_owned();
-    let api = TestApi::start(|c| {
-        c.smtp = Some(smtp);
-        c.site = site_path;
-    })
-    .await;
+    let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
+    let sink = api.mail();
     let app = api.api.app().clone();
     let staff = staff(&api).await;
     let author = verified_user(&api, &sink, "autor@example.ro").await;
@@ -466,7 +426,7 @@ async fn counts_equal_the_confirmed_rows_after_a_concurrent_burst_and_invalidati
 async fn invalidating_signatures_of_a_petition_that_does_not_exist_is_a_404() {
     // Found by tests/openapi_fuzz.rs: the invalidation's row pointed at no petition and the
     // foreign key made it a 503.
-    let api = TestApi::start(|_| {}).await;
+    let api = TestApi::start().await;
     let staff = staff(&api).await;
     let r = staff
         .post(api.url("/api/admin/petitii/999/invalidare"))

@@ -13,34 +13,43 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the repository").to_path_buf()
 }
 
-/// Copies a folder tree (content, a theme) into `to`.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target)
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir` with its bytes, sorted by relative path.
-pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+/// Every file below `dir`, at any depth, as a path relative to `dir`, sorted. The one tree walk of
+/// the tests: copying, comparing and listing trees all go through it.
+pub fn walk_files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display())).flatten() {
+            if entry.path().is_dir() {
+                folders.push(entry.path());
             } else {
-                out.push((e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()));
+                out.push(entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned());
             }
         }
     }
     out.sort();
     out
+}
+
+/// Copies a folder tree (content, a theme) into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for file in walk_files(from) {
+        let target = to.join(&file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(from.join(&file), target).unwrap();
+    }
+}
+
+/// Every file under `dir` with its bytes, sorted by relative path.
+pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    walk_files(dir)
+        .into_iter()
+        .map(|file| {
+            let bytes = std::fs::read(dir.join(&file)).unwrap();
+            (file, bytes)
+        })
+        .collect()
 }
 
 /// A built site in a temporary folder.
@@ -66,19 +75,7 @@ impl Built {
 
     /// Every file of the site, relative, sorted.
     pub fn files(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.out()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                if e.path().is_dir() {
-                    stack.push(e.path());
-                } else {
-                    out.push(e.path().strip_prefix(self.out()).unwrap().to_string_lossy().into_owned());
-                }
-            }
-        }
-        out.sort();
-        out
+        walk_files(&self.out())
     }
 }
 

@@ -17,8 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use civic_api::Api;
-use civic_tests::api::{TestApi, sample_site};
+use civic_tests::api::{TestApi, sample_site, serve};
 use hdrhistogram::Histogram;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -327,23 +326,13 @@ async fn main() -> ExitCode {
     let site = sample_site();
     let data = tempfile::tempdir().expect("a temporary folder");
     let db = data.path().join("civic.db");
-    let mut config = TestApi::config(data.path(), None);
+    let mut config = TestApi::config(data.path(), site);
     // Each simulated client files its reports under one address.
     config.mail_limit = None;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-    let addr = listener.local_addr().unwrap();
-    config.public_url = format!("http://{addr}");
-    let api = Api::open(config).expect("the API opens");
+    let (addr, api) = serve(config).await;
     if args.mail {
         api.spawn_workers();
     }
-    let router = api.router().expect("the API's routes");
-    let header_read_timeout = api.app().config.header_read_timeout;
-    tokio::spawn(async move {
-        civic_api::server::serve(listener, router, header_read_timeout, std::future::pending())
-            .await
-            .expect("the server runs")
-    });
 
     let submissions = if args.runs("forms") {
         Some(
