@@ -73,10 +73,10 @@ pub fn site_files(site: &Site, global_fp: u64, out: &Emitter, rows: Option<&mut 
         out.emit(path.trim_start_matches('/'), forms_fp, || Ok(pretty(&forms::submission_schema(item, form, &open))))?;
     }
     // The working-day calendar of every legal deadline on the site; the API counts with it too.
-    out.emit("data/petition_rules.json", global_fp, || {
+    out.emit(civic_contract::files::PETITION_RULES, global_fp, || {
         Ok(serde_json::to_vec_pretty(&site.config.petitions).expect("JSON serialises"))
     })?;
-    out.emit("data/calendar.json", global_fp, || {
+    out.emit(civic_contract::files::CALENDAR, global_fp, || {
         Ok(serde_json::to_vec_pretty(site.calendar.rules()).expect("JSON serialises"))
     })?;
     out.emit("data/council_decision.csv", of(Kind::CouncilDecision), || Ok(decisions_csv(site)))?;

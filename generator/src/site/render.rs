@@ -11,6 +11,7 @@ use super::emit::{self, Emitter};
 use super::error::IoFailure;
 use super::places::{self, Places};
 use super::theme::{self, Theme};
+use civic_contract::{FooterLink, NavLink, SiteFrame};
 use super::{Options, Site, archive, data, has_page, ical, jsonld, leaflet, lists, search};
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
@@ -59,10 +60,13 @@ pub fn render_site(
 
     // Assets first: pages link to their content-hashed names.
     let assets = theme::publish_assets(&opts.theme, out).map_err(one)?;
-    let shared = shared_globals(site, Value::Object(assets));
+    let frame = site_frame(site, assets);
+    let shared = serde_json::to_value(&frame).expect("the frame serialises");
     // The API renders its pages with the same theme; this is all it knows of the site's frame.
-    out.emit("data/site.json", emit::fingerprint(&shared), || Ok(serde_json::to_vec_pretty(&shared).expect("json")))
-        .map_err(one)?;
+    out.emit(civic_contract::files::SITE, emit::fingerprint(&shared), || {
+        Ok(serde_json::to_vec_pretty(&frame).expect("the frame serialises"))
+    })
+    .map_err(one)?;
     let globals = with_today(shared, site.now);
     let global_fp = emit::fingerprint(&(
         theme.fingerprint,
@@ -226,9 +230,9 @@ fn render_item(r: &Render, item: &Item) -> Result<(), Diagnostic> {
 
 /// What every page of the theme sees as `site`, except "today" (`now`, `year`): published as
 /// `/data/site.json` so the API's pages share the site's header, menus and footer.
-fn shared_globals(site: &Site, assets: Value) -> Value {
+fn site_frame(site: &Site, assets: serde_json::Map<String, Value>) -> SiteFrame {
     let c = &site.config;
-    let nav: Vec<Value> = [
+    let nav = [
         Kind::Service,
         Kind::CouncilDecision,
         Kind::DraftDecision,
@@ -240,28 +244,36 @@ fn shared_globals(site: &Site, assets: Value) -> Value {
         Kind::ArchiveUnit,
     ]
     .iter()
-    .map(|k| json!({"kind": k.name(), "url": urls::section_url(*k)}))
+    .map(|k| NavLink { kind: k.name().to_owned(), url: urls::section_url(*k) })
     .collect();
-    let mut footer: Vec<(&u32, Value)> = site
+    let mut footer: Vec<(&u32, FooterLink)> = site
         .items
         .iter()
         .filter_map(|i| match &*i.data {
-            Data::Page(p) => p.footer_order.as_ref().map(|o| (o, json!({"title": p.envelope.title, "url": i.url()}))),
+            Data::Page(p) => p
+                .footer_order
+                .as_ref()
+                .map(|o| (o, FooterLink { title: p.envelope.title.clone(), url: i.url() })),
             _ => None,
         })
         .collect();
     footer.sort_by_key(|(o, _)| **o);
-    json!({
-        "city": c.city,
-        "base_url": c.base_url,
-        "lang": c.lang,
-        "contact": c.contact,
-        "external_links": c.external_links,
-        "colors": c.colors,
-        "assets": assets,
-        "nav": nav,
-        "footer": footer.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
-    })
+    SiteFrame {
+        city: as_written(&c.city),
+        base_url: c.base_url.clone(),
+        lang: c.lang.clone(),
+        contact: as_written(&c.contact),
+        external_links: as_written(&c.external_links),
+        colors: as_written(&c.colors),
+        assets,
+        nav,
+        footer: footer.into_iter().map(|(_, link)| link).collect(),
+    }
+}
+
+/// A part of `civic.yaml` as written, for templates.
+fn as_written(part: &impl serde::Serialize) -> Value {
+    serde_json::to_value(part).expect("the configuration serialises")
 }
 
 /// The theme's `site` global: the shared part plus "today".

@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::places::{PublicWork, WorkKind};
 use crate::model::urls;
+use civic_contract::{Street, StreetZone, StreetsFile};
 use crate::site::context::{local_date, reference};
 use crate::site::emit::fingerprint;
 use crate::site::render::Render;
@@ -97,7 +98,7 @@ pub fn files(r: &Render) -> Result<(), Diagnostic> {
     })?;
     // The works as the alerts dispatcher reads them: every field as written, plus the page,
     // the districts touched and the last change.
-    out.emit("data/public_work.json", fp, || {
+    out.emit(civic_contract::files::PUBLIC_WORKS, fp, || {
         let items: Vec<Value> = places
             .works
             .iter()
@@ -112,22 +113,24 @@ pub fn files(r: &Render) -> Result<(), Diagnostic> {
         Ok(serde_json::to_vec_pretty(&json!({"type": "public_work", "count": items.len(), "items": items}))
             .expect("JSON serialises"))
     })?;
-    out.emit("data/street.json", fp, || {
-        let items: Vec<Value> = places
+    out.emit(civic_contract::files::STREETS, fp, || {
+        let items: Vec<Street> = places
             .streets
             .values()
-            .map(|s| {
-                let zones: Vec<Value> = places
+            .map(|s| Street {
+                name: s.name.clone(),
+                slug: urls::segment(&s.name),
+                url: urls::street_url(&s.name),
+                districts: s.districts.clone(),
+                zones: places
                     .zones_of_street(s)
                     .into_iter()
-                    .map(|(svc, z)| json!({"service": svc.id(), "zone": service(svc).zones[z].id}))
-                    .collect();
-                json!({"name": s.name, "slug": urls::segment(&s.name), "url": urls::street_url(&s.name),
-                       "districts": s.districts, "zones": zones})
+                    .map(|(svc, z)| StreetZone { service: svc.id().to_owned(), zone: service(svc).zones[z].id.clone() })
+                    .collect(),
             })
             .collect();
-        Ok(serde_json::to_vec_pretty(&json!({"type": "street", "count": items.len(), "items": items}))
-            .expect("JSON serialises"))
+        let file = StreetsFile { kind: "street".into(), count: items.len(), items };
+        Ok(serde_json::to_vec_pretty(&file).expect("JSON serialises"))
     })?;
     for d in &places.districts {
         let path = urls::file_for(&urls::feed_url(&d.url()));
