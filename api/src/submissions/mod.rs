@@ -4,6 +4,7 @@
 
 mod intake;
 pub mod registry;
+pub mod store;
 
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
