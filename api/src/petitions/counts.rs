@@ -199,7 +199,7 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
                         .execute(params![id, n, action, stamp, due])?;
                     if new == 1 {
                         // Everyone who asked for news, in one statement.
-                        super::enqueue_for_followers(c, id, m, &stamp)?;
+                        super::store::enqueue_for_followers(c, id, m, &stamp)?;
                     }
                 }
                 Ok::<_, DbError>(())

@@ -77,7 +77,7 @@ async fn sign(
     let back = format!("/api/petitii/{id}");
     let published = app.published();
     let mut problems = Vec::new();
-    let name = super::text(&mut problems, "name", "Numele", &form.name, 2, 100);
+    let name = super::creation::text(&mut problems, "name", "Numele", &form.name, 2, 100);
     let address = email::parse(&form.email).map_err(|e| problems.push(e)).ok();
     let district = form.district.trim().to_owned();
     if !published.districts.is_empty() && !published.districts.iter().any(|d| d.id == district) {
@@ -314,5 +314,5 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<
 async fn count(State(app): State<App>, Path(id): Path<i64>) -> ApiResult<Response> {
     let doc =
         app.petitions.get(id).ok_or_else(|| ApiError::not_found("Nu există numărători pentru această petiție."))?;
-    Ok(super::cacheable(axum::Json((*doc).clone()), "application/json"))
+    Ok(super::open_data::cacheable(axum::Json((*doc).clone()), "application/json"))
 }
