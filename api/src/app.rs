@@ -206,6 +206,28 @@ where
     }
 }
 
+/// A request body from a form whose fields may repeat (`topic=a&topic=b`, which [`Input`]
+/// refuses) or a JSON client, read and checked by [`crate::input`]. The body is read as a form
+/// whatever the content type says unless it is JSON, so a mail client's bare one-click POST
+/// (RFC 8058) is read too.
+pub struct RepeatableInput<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for RepeatableInput<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let is_json =
+            request.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        let body = crate::input::text_body(request).await?;
+        let input = if is_json { crate::input::json(&body) } else { crate::input::form_with_lists(&body) };
+        input.map(RepeatableInput)
+    }
+}
+
 /// A local path to return to after a login, or the account page. Only a clean path on this
 /// site is kept: it starts with one `/`, and holds only visible ASCII (no space, tab, CR or LF,
 /// which browsers drop or which would split the header, and no `\\`, which they read as `/`),
