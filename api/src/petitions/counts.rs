@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use jiff::Timestamp;
 use rusqlite::params;
 use serde_json::{Value, json};
 
@@ -146,7 +145,7 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
             .await?;
         app.petitions.tallies.lock().expect("tallies").insert(id, tally.clone());
         let Tally { confirmed, verified, by_district, .. } = tally;
-        let now = Timestamp::now();
+        let now = app.clock.now();
         let hour = format!("{}:00:00Z", &now.to_string()[..13]);
         let doc = json!({"petition": id, "confirmed": confirmed, "verified": verified,
                          "by_district": by_district, "updated_at": now.to_string()});

@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::json;
@@ -140,6 +139,7 @@ async fn sign(
     let today = app.clock.today().to_string();
     let district = (!district.is_empty()).then_some(district);
     let notify = form.notify.is_some();
+    let now = app.clock.now().to_string();
     app.db
         .write(move |c| {
             // Whether the petition takes signatures is decided here, in the same transaction as
@@ -147,7 +147,6 @@ async fn sign(
             if !takes_signatures(c, id, &today)? {
                 return Err(closed(id));
             }
-            let now = Timestamp::now().to_string();
             let inserted = c
                 .prepare_cached(
                     "INSERT INTO signature (petition_id, name, email, email_norm, email_domain, district, notify, ip, assurance,
@@ -263,6 +262,7 @@ struct TokenForm {
 async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<TokenForm>) -> ApiResult<Response> {
     let hash = tokens::ordered_key(&form.token);
     let today = app.clock.today().to_string();
+    let now = app.clock.now();
     let id = app
         .db
         .write(move |c| {
@@ -290,7 +290,7 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<
                 "UPDATE signature SET confirmed_at = ?2,
                     confirmed_seq = (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) WHERE id = ?1",
             )?
-            .execute(params![signature, Timestamp::now().to_string()])?;
+            .execute(params![signature, now.to_string()])?;
             Ok(petition)
         })
         .await?;
