@@ -252,3 +252,161 @@ pub fn enqueue_for_followers(c: &Connection, id: i64, mail: &mail::Mail, now: &s
     )?
     .execute(params![id, mail.subject, mail.body, now, mail::message_id_stem()])
 }
+
+/// Whether petition `id` exists, is open and its period has not ended by `today`.
+pub fn takes_signatures(c: &Connection, id: i64, today: &str) -> rusqlite::Result<bool> {
+    Ok(c.prepare_cached("SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1")?
+        .query_row(params![id, today], |r| r.get::<_, bool>(0))
+        .optional()?
+        == Some(true))
+}
+
+/// A signature as it is given (confirmed at once when the signer is proven).
+pub struct NewSignature<'a> {
+    pub petition: i64,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub email_norm: &'a str,
+    pub email_domain: &'a str,
+    pub district: Option<&'a str>,
+    pub notify: bool,
+    pub ip: &'a str,
+    pub assurance: &'a str,
+    pub token_sha256: &'a [u8],
+    pub confirmed: bool,
+}
+
+/// Stores a signature, numbering its confirmation when it is confirmed; false when this address
+/// signed the petition already.
+pub fn sign(c: &Connection, s: &NewSignature, now: &str) -> rusqlite::Result<bool> {
+    let inserted = c
+        .prepare_cached(
+            "INSERT INTO signature (petition_id, name, email, email_norm, email_domain, district, notify, ip, assurance,
+                token_sha256, created_at, confirmed_at, confirmed_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                CASE WHEN ?12 IS NULL THEN NULL ELSE (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) END)
+             ON CONFLICT (petition_id, email_norm) DO NOTHING",
+        )?
+        .execute(params![
+            s.petition,
+            s.name,
+            s.email,
+            s.email_norm,
+            s.email_domain,
+            s.district,
+            s.notify,
+            s.ip,
+            s.assurance,
+            s.token_sha256,
+            now,
+            s.confirmed.then_some(now)
+        ])?;
+    Ok(inserted > 0)
+}
+
+/// A signature waiting for its confirmation, with its petition's status and closing day.
+pub struct PendingSignature {
+    pub id: i64,
+    pub petition: i64,
+    pub confirmed_at: Option<String>,
+    pub petition_status: PetitionStatus,
+    pub closes_on: String,
+}
+
+/// The signature of a confirmation link's token (its stored key).
+pub fn signature_by_token(c: &Connection, token_key: &[u8]) -> rusqlite::Result<Option<PendingSignature>> {
+    c.prepare_cached(
+        "SELECT s.id, s.petition_id, s.confirmed_at, p.status, COALESCE(p.closes_on, '') FROM signature s
+         JOIN petition p ON p.id = s.petition_id WHERE s.token_sha256 = ?1",
+    )?
+    .query_row([token_key], |r| {
+        Ok(PendingSignature {
+            id: r.get(0)?,
+            petition: r.get(1)?,
+            confirmed_at: r.get(2)?,
+            petition_status: r.get(3)?,
+            closes_on: r.get(4)?,
+        })
+    })
+    .optional()
+}
+
+/// Confirms a signature with the next confirmation number (gapless: one writer).
+pub fn confirm_signature(c: &Connection, signature: i64, now: Timestamp) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE signature SET confirmed_at = ?2,
+            confirmed_seq = (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) WHERE id = ?1",
+    )?
+    .execute(params![signature, now.to_string()])?;
+    Ok(())
+}
+
+/// Closes the open petitions whose period ended before `today`.
+pub fn close_ended(c: &Connection, today: &str) -> rusqlite::Result<()> {
+    c.execute("UPDATE petition SET status = 'closed' WHERE status = 'open' AND closes_on < ?1", [today])?;
+    Ok(())
+}
+
+/// The petitions that were published (open or closed), whose counts are kept.
+pub fn published_ids(c: &Connection) -> rusqlite::Result<Vec<i64>> {
+    c.prepare_cached("SELECT id FROM petition WHERE status IN ('open', 'closed')")?
+        .query_map([], |r| r.get(0))?
+        .collect()
+}
+
+pub fn title(c: &Connection, id: i64) -> rusqlite::Result<String> {
+    c.prepare_cached("SELECT title FROM petition WHERE id = ?1")?.query_row([id], |r| r.get(0))
+}
+
+/// Valid confirmations of a petition numbered after `seq`, grouped: (district or '', identity
+/// verified, how many, the highest number).
+pub fn confirmations_after(c: &Connection, petition: i64, seq: i64) -> rusqlite::Result<Vec<(String, bool, i64, i64)>> {
+    c.prepare_cached(
+        "SELECT COALESCE(district, ''), assurance IN ('eid_substantial', 'eid_high'), count(*), MAX(confirmed_seq)
+         FROM signature WHERE petition_id = ?1 AND confirmed_seq > ?2 AND invalidated_by IS NULL GROUP BY 1, 2",
+    )?
+    .query_map(params![petition, seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    .collect()
+}
+
+/// Records a petition's counts (`by_district` as JSON) and the count of its hour.
+pub fn record_counts(
+    c: &Connection,
+    id: i64,
+    confirmed: i64,
+    verified: i64,
+    by_district: &str,
+    hour: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO petition_count (petition_id, confirmed, verified, by_district, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (petition_id) DO UPDATE SET confirmed = ?2, verified = ?3, by_district = ?4, updated_at = ?5",
+    )?
+    .execute(params![id, confirmed, verified, by_district, now])?;
+    c.prepare_cached(
+        "INSERT INTO petition_hourly (petition_id, hour, confirmed) VALUES (?1, ?2, ?3)
+         ON CONFLICT (petition_id, hour) DO UPDATE SET confirmed = ?3",
+    )?
+    .execute(params![id, hour, confirmed])?;
+    Ok(())
+}
+
+/// Records a threshold reached, once; true when it is reached now.
+pub fn reach_threshold(
+    c: &Connection,
+    id: i64,
+    signatures: u32,
+    action: &str,
+    due_on: &str,
+    now: &str,
+) -> rusqlite::Result<bool> {
+    let new = c
+        .prepare_cached(
+            "INSERT INTO petition_threshold (petition_id, signatures, action, reached_at, due_on)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![id, signatures, action, now, due_on])?;
+    Ok(new == 1)
+}
