@@ -174,6 +174,11 @@ pub fn onward(app: &AppState, headers: &HeaderMap, to: &str, mut ctx: Value) -> 
     Ok(([(header::REFRESH, refresh)], html).into_response())
 }
 
+/// Whether the request's body is of the media type `media_type` (by its `Content-Type`).
+fn sent_as(request: &Request, media_type: &str) -> bool {
+    request.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(media_type.as_bytes()))
+}
+
 /// A request body from an HTML form (`application/x-www-form-urlencoded`) or a JSON client,
 /// read and checked by [`crate::input`].
 pub struct Input<T>(pub T);
@@ -186,15 +191,8 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
-        let is_json = wants_json(request.headers())
-            && request
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-        let is_form = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
+        let is_json = wants_json(request.headers()) && sent_as(&request, "application/json");
+        let is_form = sent_as(&request, "application/x-www-form-urlencoded");
         if !is_json && !is_form {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -203,6 +201,27 @@ where
         }
         let body = crate::input::text_body(request).await?;
         if is_json { crate::input::json(&body).map(Input) } else { crate::input::form(&body).map(Input) }
+    }
+}
+
+/// A request body from a form whose fields may repeat (`topic=a&topic=b`, which [`Input`]
+/// refuses) or a JSON client, read and checked by [`crate::input`]. The body is read as a form
+/// whatever the content type says unless it is JSON, so a mail client's bare one-click POST
+/// (RFC 8058) is read too.
+pub struct RepeatableInput<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for RepeatableInput<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let is_json = sent_as(&request, "application/json");
+        let body = crate::input::text_body(request).await?;
+        let input = if is_json { crate::input::json(&body) } else { crate::input::form_with_lists(&body) };
+        input.map(RepeatableInput)
     }
 }
 

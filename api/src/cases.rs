@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -18,7 +17,9 @@ use crate::accounts::session::Staff;
 use crate::app::{App, Input, see_other};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::mail;
-use crate::submissions::registry::{Case, audit, load_case, year_and_seq};
+use crate::submissions::registry::Case;
+use crate::submissions::status::CaseStatus;
+use crate::submissions::store::{self, CaseFilter};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -32,7 +33,7 @@ pub fn routes() -> Router<App> {
 }
 
 /// Statuses staff can set by hand (answering has its own action).
-const MANUAL_STATUSES: [&str; 3] = ["registered", "in_progress", "filed"];
+const MANUAL_STATUSES: [CaseStatus; 3] = [CaseStatus::Registered, CaseStatus::InProgress, CaseStatus::Filed];
 /// Days from registration within which a misdirected petition is forwarded (OG 27/2002 art. 6¹).
 const FORWARD_DAYS: i32 = 5;
 
@@ -59,46 +60,14 @@ struct Filters {
 )]
 async fn list(State(app): State<App>, Staff(user): Staff, Query(f): Query<Filters>) -> ApiResult<Response> {
     let today = app.clock.today().to_string();
-    let (status, form, department) = (
-        f.stare.clone().filter(|s| !s.is_empty()),
-        f.formular.clone().filter(|s| !s.is_empty()),
-        f.departament.clone().filter(|s| !s.is_empty()),
-    );
+    let filter = CaseFilter {
+        status: f.stare.clone().filter(|s| !s.is_empty()),
+        form: f.formular.clone().filter(|s| !s.is_empty()),
+        department: f.departament.clone().filter(|s| !s.is_empty()),
+    };
     let t = today.clone();
-    let (cases, forms, departments) = app
-        .db
-        .read(move |c| {
-            let mut s = c.prepare_cached(
-                "SELECT number, form_title, department, status, registered_at, COALESCE(extended_due_on, due_on) AS due
-                 FROM submission
-                 WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR form_id = ?2) AND (?3 IS NULL OR department = ?3)
-                 ORDER BY (status NOT IN ('answered', 'filed') AND due < ?4) DESC,
-                          (status IN ('answered', 'filed')), due IS NULL, due, id
-                 LIMIT 500",
-            )?;
-            let cases = s
-                .query_map(params![status, form, department, t], |r| {
-                    let due: Option<String> = r.get(5)?;
-                    let status: String = r.get(3)?;
-                    let open = !matches!(status.as_str(), "answered" | "filed");
-                    let overdue = open && due.as_ref().is_some_and(|d| *d < t);
-                    Ok(json!({"number": r.get::<_, String>(0)?, "form": r.get::<_, String>(1)?,
-                              "department": r.get::<_, String>(2)?, "status": status,
-                              "registered_at": r.get::<_, String>(4)?, "overdue": overdue, "due_on": due}))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            let distinct = |sql: &str| -> rusqlite::Result<Vec<Value>> {
-                c.prepare_cached(sql)?
-                    .query_map([], |r| Ok(json!([r.get::<_, String>(0)?, r.get::<_, String>(1)?])))?
-                    .collect()
-            };
-            Ok::<_, ApiError>((
-                cases,
-                distinct("SELECT DISTINCT form_id, form_title FROM submission ORDER BY form_title")?,
-                distinct("SELECT DISTINCT department, department FROM submission ORDER BY department")?,
-            ))
-        })
-        .await?;
+    let (cases, (forms, departments)) =
+        app.db.read(move |c| Ok::<_, ApiError>((store::cases(c, &filter, &t)?, store::case_filters(c)?))).await?;
     let ctx = json!({
         "user": user, "cases": cases, "forms": forms, "departments": departments, "today": today,
         "filters": {"stare": f.stare, "formular": f.formular, "departament": f.departament},
@@ -109,7 +78,7 @@ async fn list(State(app): State<App>, Staff(user): Staff, Query(f): Query<Filter
 
 async fn find(app: &App, number: String) -> ApiResult<Case> {
     app.db
-        .read(move |c| load_case(c, &number))
+        .read(move |c| store::case_by_number(c, &number).map_err(ApiError::from))
         .await?
         .ok_or_else(|| ApiError::not_found("Nu există o cerere cu acest număr de înregistrare."))
 }
@@ -185,23 +154,24 @@ async fn set_status(
     Path(number): Path<String>,
     Input(form): Input<StatusForm>,
 ) -> ApiResult<Response> {
-    if !MANUAL_STATUSES.contains(&form.status.as_str()) {
+    let Some(status) = form.status.parse().ok().filter(|s| MANUAL_STATUSES.contains(s)) else {
         return Err(refuse(
             &number,
             "status",
             "Stare",
             "alegeți una dintre stările din listă; răspunsul se dă cu formularul de răspuns",
         ));
-    }
+    };
     let case = find(&app, number.clone()).await?;
-    if case.status == "answered" {
+    if case.status == CaseStatus::Answered {
         return Err(refuse(&number, "status", "Stare", "cererea are deja răspuns"));
     }
     let id = case.id;
+    let now = app.clock.now();
     app.db
         .write(move |c| {
-            c.execute("UPDATE submission SET status = ?2 WHERE id = ?1", params![id, form.status])?;
-            audit(c, id, &user.email, "status", &form.status)?;
+            store::set_status(c, id, status)?;
+            store::audit(c, id, &user.email, "status", status.as_str(), now)?;
             Ok::<_, ApiError>(())
         })
         .await?;
@@ -254,25 +224,23 @@ async fn forward(
     }
     let late = forward_by(&case).is_some_and(|d| app.clock.today() > d);
     let a = app.clone();
+    let now = app.clock.now();
     app.db
         .write(move |c| {
-            c.execute(
-                "UPDATE submission SET status = 'forwarded', forwarded_to = ?2 WHERE id = ?1",
-                params![case.id, to],
-            )?;
+            store::forward(c, case.id, &to)?;
             let detail = format!(
                 "{to}{}{}",
                 if late { " (după termenul de 5 zile)" } else { "" },
                 if form.note.is_empty() { String::new() } else { format!(": {}", form.note) }
             );
-            audit(c, case.id, &user.email, "forwarded", &detail)?;
+            store::audit(c, case.id, &user.email, "forwarded", &detail, now)?;
             let m = mail::compose(
                 &a.published(),
                 "forwarded",
                 &case.email,
                 json!({"number": case.number, "form": case.form_title, "to": to}),
             )?;
-            mail::enqueue(c, &m, &Timestamp::now().to_string())?;
+            mail::enqueue(c, &m, &now.to_string())?;
             Ok::<_, ApiError>(())
         })
         .await?;
@@ -345,20 +313,22 @@ async fn extend(
         (None, None) => return Err(no_extension()),
     };
     let a = app.clone();
+    let now = app.clock.now();
     app.db
         .write(move |c| {
-            let n = c.execute(
-                "UPDATE submission SET extended_due_on = ?2, extension_reason = ?3 WHERE id = ?1 AND extended_due_on IS NULL",
-                params![case.id, new_due.due.to_string(), reason],
-            )?;
-            if n == 0 {
+            if !store::extend(c, case.id, &new_due.due.to_string(), &reason)? {
                 return Err(refuse(&case.number, "reason", "Motivul", "termenul a fost deja prelungit o dată"));
             }
-            audit(c, case.id, &user.email, "extended", &format!("{}: {reason}", new_due.due))?;
-            let m = mail::compose(&a.published(), "extended", &case.email, json!({
+            store::audit(c, case.id, &user.email, "extended", &format!("{}: {reason}", new_due.due), now)?;
+            let m = mail::compose(
+                &a.published(),
+                "extended",
+                &case.email,
+                json!({
                 "number": case.number, "form": case.form_title, "due_on": new_due.due.to_string(),
-                "deadline": new_due.explain_ro(), "reason": reason}))?;
-            mail::enqueue(c, &m, &Timestamp::now().to_string())?;
+                "deadline": new_due.explain_ro(), "reason": reason}),
+            )?;
+            mail::enqueue(c, &m, &now.to_string())?;
             Ok(())
         })
         .await?;
@@ -400,19 +370,16 @@ async fn answer(
         return Err(refuse(&number, "text", "Răspunsul", "scrieți răspunsul (10–50.000 de caractere)"));
     }
     let case = find(&app, number.clone()).await?;
-    if case.status == "answered" {
+    if case.status == CaseStatus::Answered {
         return Err(refuse(&number, "text", "Răspunsul", "cererea are deja răspuns"));
     }
     let a = app.clone();
     let status_url = format!("{}/api/dosar/{}", app.config.public_url, case.number);
+    let now = app.clock.now();
     app.db
         .write(move |c| {
-            let now = Timestamp::now().to_string();
-            c.execute(
-                "UPDATE submission SET status = 'answered', answer = ?2, answered_at = ?3 WHERE id = ?1",
-                params![case.id, text, now],
-            )?;
-            audit(c, case.id, &user.email, "answered", "")?;
+            store::answer(c, case.id, &text, now)?;
+            store::audit(c, case.id, &user.email, "answered", "", now)?;
             let m = mail::compose(
                 &a.published(),
                 "answer",
@@ -421,7 +388,7 @@ async fn answer(
                 "number": case.number, "form": case.form_title, "answer": text, "department": case.department,
                 "status_url": status_url}),
             )?;
-            mail::enqueue(c, &m, &now)?;
+            mail::enqueue(c, &m, &now.to_string())?;
             Ok::<_, ApiError>(())
         })
         .await?;
@@ -455,17 +422,9 @@ async fn download(
 ) -> ApiResult<Response> {
     let file = app
         .db
-        .read(move |c| {
-            let (year, seq) = year_and_seq(&number).unwrap_or_default();
-            c.query_row(
-                "SELECT a.file_name, a.media_type, a.content FROM attachment a JOIN submission s ON s.id = a.submission_id
-                 WHERE s.year = ?1 AND s.seq = ?2 AND s.number = ?3 AND a.id = ?4",
-                params![year, seq, number, id],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?)),
-            )
-            .map_err(|_| ApiError::not_found("Fișierul nu există."))
-        })
-        .await?;
+        .read(move |c| store::attachment(c, &number, id).map_err(ApiError::from))
+        .await?
+        .ok_or_else(|| ApiError::not_found("Fișierul nu există."))?;
     let safe_name: String =
         file.0.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
     Ok((

@@ -12,11 +12,17 @@ pub struct Clock {
 
 impl Clock {
     pub fn now(&self) -> Timestamp {
-        Timestamp::now()
+        system_time()
     }
 
     /// Today in Romanian civil time (or the pinned day).
     pub fn today(&self) -> Date {
-        self.pinned_today.unwrap_or_else(|| Timestamp::now().to_zoned_datetime(civic_workdays::bucharest()).date())
+        self.pinned_today.unwrap_or_else(|| self.now().to_zoned_datetime(civic_workdays::bucharest()).date())
     }
+}
+
+/// The system's time, for identifiers that sort by when they were made (Message-IDs, signature
+/// tokens): they must stay unique and increasing, so they never follow a pinned clock.
+pub fn system_time() -> Timestamp {
+    Timestamp::now()
 }

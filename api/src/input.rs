@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult, FieldError};
 
@@ -88,9 +89,8 @@ pub fn form_pairs(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
     Ok(pairs)
 }
 
-/// The fields of an urlencoded body, each checked, for forms whose fields may repeat (a list of
-/// checkboxes).
-pub fn form_values(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
+/// The fields of an urlencoded body, each checked, repeated ones as they come.
+fn form_values(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
     form_urlencoded::parse(body)
         .map(|(k, v)| {
             check_text(&k, &v)?;
@@ -103,6 +103,23 @@ pub fn form_values(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
 pub fn form<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
     form_pairs(body)?;
     serde_urlencoded::from_bytes(body)
+        .map_err(|e| ApiError::bad_request(format!("Formularul nu a putut fi citit: {e}")))
+}
+
+/// An urlencoded body whose fields may repeat (a list of checkboxes: `topic=a&topic=b`) as
+/// `T`, each value checked; a repeated field is read as a list.
+pub fn form_with_lists<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    let mut map = serde_json::Map::new();
+    for (k, v) in form_values(body)? {
+        match map.get_mut(&k) {
+            None => {
+                map.insert(k, Value::String(v));
+            }
+            Some(Value::Array(a)) => a.push(Value::String(v)),
+            Some(old) => *old = Value::Array(vec![old.take(), Value::String(v)]),
+        }
+    }
+    serde_json::from_value(Value::Object(map))
         .map_err(|e| ApiError::bad_request(format!("Formularul nu a putut fi citit: {e}")))
 }
 

@@ -9,6 +9,7 @@ pub mod alerts;
 mod app;
 mod cases;
 mod clock;
+mod closed_set;
 pub mod config;
 pub mod db;
 pub mod email;

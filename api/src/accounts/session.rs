@@ -6,10 +6,11 @@ use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use jiff::{SignedDuration, Timestamp};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use super::tokens;
+use super::role::Role;
+use super::{store, tokens};
 use crate::app::App;
 use crate::error::ApiError;
 use crate::published::Assurance;
@@ -28,7 +29,7 @@ pub struct User {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     /// How sure this session is of who they are.
     pub assurance: Assurance,
     pub email_verified: bool,
@@ -36,24 +37,20 @@ pub struct User {
 
 impl User {
     pub fn is_staff(&self) -> bool {
-        self.role == "staff" || self.role == "admin"
+        self.role.is_staff()
     }
 }
 
 /// Starts a session for `account` in the caller's write; returns the cookie to set.
-pub fn start(conn: &Connection, account: i64, assurance: Assurance, https: bool) -> rusqlite::Result<Cookie<'static>> {
+pub fn start(
+    c: &Connection,
+    account: i64,
+    assurance: Assurance,
+    https: bool,
+    now: Timestamp,
+) -> rusqlite::Result<Cookie<'static>> {
     let (token, hash) = tokens::new_token();
-    let now = Timestamp::now();
-    conn.prepare_cached(
-        "INSERT INTO session (token_sha256, account_id, assurance, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        hash,
-        account,
-        assurance.as_str(),
-        now.to_string(),
-        (now + SignedDuration::from_hours(24 * SESSION_DAYS)).to_string()
-    ])?;
+    store::insert_session(c, &hash, account, assurance, now, SignedDuration::from_hours(24 * SESSION_DAYS))?;
     Ok(cookie(token, https))
 }
 
@@ -83,25 +80,6 @@ pub fn token(jar: &CookieJar, https: bool) -> Option<String> {
     jar.get(cookie_name(https)).map(|c| c.value().to_owned())
 }
 
-fn lookup(conn: &Connection, hash: &[u8]) -> rusqlite::Result<Option<User>> {
-    conn.prepare_cached(
-        "SELECT a.id, COALESCE(a.email, ''), a.name, a.role, s.assurance, a.email_verified_at IS NOT NULL
-         FROM session s JOIN account a ON a.id = s.account_id
-         WHERE s.token_sha256 = ?1 AND s.expires_at > ?2",
-    )?
-    .query_row(params![hash, Timestamp::now().to_string()], |r| {
-        Ok(User {
-            id: r.get(0)?,
-            email: r.get(1)?,
-            name: r.get(2)?,
-            role: r.get(3)?,
-            assurance: Assurance::parse(&r.get::<_, String>(4)?),
-            email_verified: r.get(5)?,
-        })
-    })
-    .optional()
-}
-
 /// The logged-in user, if the request has a live session.
 pub struct Viewer(pub Option<User>);
 
@@ -112,7 +90,8 @@ impl FromRequestParts<App> for Viewer {
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = token(&jar, app.config.https()) else { return Ok(Viewer(None)) };
         let hash = tokens::hash(&token);
-        Ok(Viewer(app.db.read(move |c| lookup(c, &hash).map_err(ApiError::from)).await?))
+        let now = app.clock.now();
+        Ok(Viewer(app.db.read(move |c| store::session_user(c, &hash, now).map_err(ApiError::from)).await?))
     }
 }
 

@@ -27,7 +27,7 @@ pub fn hash(token: &str) -> Vec<u8> {
 /// the log per signature). The time it reveals is stored next to it anyway.
 pub fn new_ordered_token() -> (String, Vec<u8>) {
     let mut bytes = [0u8; 40];
-    bytes[..8].copy_from_slice(&jiff::Timestamp::now().as_microsecond().to_be_bytes());
+    bytes[..8].copy_from_slice(&crate::clock::system_time().as_microsecond().to_be_bytes());
     rand::rng().fill_bytes(&mut bytes[8..]);
     let token = URL_SAFE_NO_PAD.encode(bytes);
     let key = ordered_key(&token);

@@ -13,19 +13,17 @@
 use std::collections::HashMap;
 use std::path::Path as FsPath;
 
-use axum::extract::{Path, State};
-use axum::response::Response;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::geometry::{Area, from_geojson, polygons};
 use super::matcher::Matcher;
-use super::{atom, link_key, xml};
+use super::{link_key, store};
 use crate::app::App;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::mail;
 
 /// What one dispatch did.
@@ -38,9 +36,6 @@ pub struct Report {
 
 /// A snapshot row: (type, item, hash, status).
 type Seen = (String, String, String, String);
-
-/// A feed entry: (key, kind, title, url, detail, created_at).
-type Entry = (String, String, String, String, String, String);
 
 /// A derived change.
 struct Event {
@@ -94,12 +89,7 @@ fn date_of(v: &Value) -> Option<Date> {
 
 /// Compares the published items with what was seen; returns the events and the new snapshot.
 fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Vec<Event>, Vec<Seen>)> {
-    let mut seen: HashMap<(String, String), (String, String)> = HashMap::new();
-    let mut s = conn.prepare("SELECT topic, item, hash, status FROM alert_seen")?;
-    for r in s.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))))? {
-        let (k, v) = r?;
-        seen.insert(k, v);
-    }
+    let seen = store::seen(conn)?;
     let mut events = vec![];
     let mut snapshot = vec![];
     let sources: [(&str, &str, &[&'static str]); 5] = [
@@ -193,23 +183,9 @@ struct Sub {
 }
 
 fn load_subscriptions(conn: &Connection) -> rusqlite::Result<(Vec<Sub>, Vec<Option<Area>>)> {
-    let mut s = conn.prepare(
-        "SELECT id, email, area, topics, frequency, token_sha256 FROM alert_subscription WHERE confirmed_at IS NOT NULL ORDER BY id",
-    )?;
     let mut subs = vec![];
     let mut areas = vec![];
-    let rows = s.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Vec<u8>>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, email, area, topics, frequency, token_sha256) = row?;
+    for store::Subscription { id, email, area, topics, frequency, token_sha256, .. } in store::confirmed(conn)? {
         let area: Value = serde_json::from_str(&area).unwrap_or(Value::Null);
         let districts: Vec<String> =
             area["districts"].as_array().into_iter().flatten().filter_map(|d| d.as_str().map(str::to_owned)).collect();
@@ -253,27 +229,24 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
             let created = stamp(now);
             let mut report = Report::default();
             let mut new_events = vec![];
-            {
-                let mut insert = c.prepare_cached(
-                    "INSERT INTO alert_event (key, topics, item, kind, title, url, detail, districts, geometry, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
-                )?;
-                for e in &events {
-                    let n = insert.execute(params![
-                        e.key, e.topics.join(","), e.item, e.kind, e.title, e.url, e.detail, e.districts.join(","),
-                        e.geometry.as_ref().map(|g| g.to_string()), created
-                    ])?;
-                    if n == 1 {
-                        new_events.push((c.last_insert_rowid(), e));
-                    }
+            for e in &events {
+                let stored = store::NewEvent {
+                    key: &e.key,
+                    topics: &e.topics.join(","),
+                    item: &e.item,
+                    kind: e.kind,
+                    title: &e.title,
+                    url: &e.url,
+                    detail: &e.detail,
+                    districts: &e.districts.join(","),
+                    geometry: e.geometry.as_ref().map(|g| g.to_string()),
+                };
+                if let Some(id) = store::add_event(c, &stored, &created)? {
+                    new_events.push((id, e));
                 }
-                let mut seen = c.prepare_cached(
-                    "INSERT INTO alert_seen (topic, item, hash, status) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (topic, item) DO UPDATE SET hash = excluded.hash, status = excluded.status",
-                )?;
-                for (t, i, h, s) in &snapshot {
-                    seen.execute(params![t, i, h, s])?;
-                }
+            }
+            for (t, i, h, s) in &snapshot {
+                store::see(c, t, i, h, s)?;
             }
             report.events = new_events.len();
             let district_shapes: HashMap<String, Vec<geo::Polygon<f64>>> = read(&site, "district.json")
@@ -283,9 +256,6 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
             let (subs, areas) = load_subscriptions(c)?;
             let chosen: Vec<Vec<String>> = subs.iter().map(|s| s.districts.clone()).collect();
             let matcher = Matcher::new(areas, &chosen, &district_shapes);
-            let mut matched = c.prepare_cached(
-                "INSERT INTO alert_match (subscription_id, event_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-            )?;
             // An event with a place concerns the areas it touches (a work's own district list,
             // the generator's, counts as well as its geometry); one without, every subscription.
             let places: Vec<Option<Option<geo::Geometry<f64>>>> =
@@ -307,9 +277,15 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                     if !e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)) {
                         continue;
                     }
-                    if matched.execute(params![s.id, event_id])? == 1 && s.frequency == "imediat" {
+                    if store::add_match(c, s.id, *event_id)? && s.frequency == "imediat" {
                         let items = vec![item_ctx(e.kind, &e.title, &e.url, &e.detail, &base)];
-                        let m = alert_mail(&published, s, &base, "alert_event", json!({"items": items, "event": items[0]}))?;
+                        let m = alert_mail(
+                            &published,
+                            s,
+                            &base,
+                            "alert_event",
+                            json!({"items": items, "event": items[0]}),
+                        )?;
                         enqueue(c, &m, s, &base, &created)?;
                         report.immediate += 1;
                     }
@@ -322,42 +298,45 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                 let (from, to, period) = if s.frequency == "zilnic" {
                     (day_start.saturating_sub(1.day()), day_start, format!("zi:{}", day_start.saturating_sub(1.day())))
                 } else {
-                    (week_start.saturating_sub(7.days()), week_start, format!("saptamana:{}", week_start.saturating_sub(7.days())))
+                    (
+                        week_start.saturating_sub(7.days()),
+                        week_start,
+                        format!("saptamana:{}", week_start.saturating_sub(7.days())),
+                    )
                 };
                 let bound = |d: Date| -> Result<String, ApiError> {
                     Ok(stamp(d.to_zoned_datetime(civic_workdays::bucharest()).map_err(ApiError::internal)?.timestamp()))
                 };
-                let done: bool = c.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM alert_digest WHERE subscription_id = ?1 AND period = ?2)",
-                    params![s.id, period],
-                    |r| r.get(0),
-                )?;
-                if done {
+                if store::digest_sent(c, s.id, &period)? {
                     continue;
                 }
-                let mut q = c.prepare_cached(
-                    "SELECT e.kind, e.title, e.url, e.detail, e.item FROM alert_match m JOIN alert_event e ON e.id = m.event_id
-                     WHERE m.subscription_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3 ORDER BY e.created_at DESC, e.id DESC",
-                )?;
-                let rows: Vec<(String, String, String, String, String)> = q
-                    .query_map(params![s.id, bound(from)?, bound(to)?], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                    .collect::<Result<_, _>>()?;
+                let rows = store::matched_between(c, s.id, &bound(from)?, &bound(to)?)?;
                 if rows.is_empty() {
                     continue; // never an empty digest
                 }
                 // Grouped by item, newest first: an item's changes under its latest title.
                 let mut groups: Vec<(String, Value)> = vec![];
-                for (kind, title, url, detail, item) in rows {
+                for store::ShownEvent { kind, title, url, detail, item, .. } in rows {
                     let ev = item_ctx(&kind, &title, &url, &detail, &base);
                     match groups.iter_mut().find(|(i, _)| *i == item) {
                         Some((_, g)) => g["changes"].as_array_mut().expect("changes").push(ev),
                         None => groups.push((item, json!({"title": title, "url": ev["url"], "changes": [ev]}))),
                     }
                 }
-                let window = if s.frequency == "zilnic" { format!("{from}") } else { format!("{from} – {}", to.saturating_sub(1.day())) };
+                let window = if s.frequency == "zilnic" {
+                    format!("{from}")
+                } else {
+                    format!("{from} – {}", to.saturating_sub(1.day()))
+                };
                 let groups: Vec<Value> = groups.into_iter().map(|(_, g)| g).collect();
-                let m = alert_mail(&published, s, &base, "alert_digest", json!({"groups": groups, "window": window, "weekly": s.frequency == "saptamanal"}))?;
-                c.execute("INSERT INTO alert_digest (subscription_id, period) VALUES (?1, ?2)", params![s.id, period])?;
+                let m = alert_mail(
+                    &published,
+                    s,
+                    &base,
+                    "alert_digest",
+                    json!({"groups": groups, "window": window, "weekly": s.frequency == "saptamanal"}),
+                )?;
+                store::record_digest(c, s.id, &period)?;
                 enqueue(c, &m, s, &base, &created)?;
                 report.digests += 1;
             }
@@ -371,7 +350,7 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-fn kind_label(kind: &str) -> &'static str {
+pub(super) fn kind_label(kind: &str) -> &'static str {
     match kind {
         "nou" => "Nou",
         "modificat" => "Modificat",
@@ -405,84 +384,4 @@ fn enqueue(c: &Connection, m: &mail::Mail, s: &Sub, base: &str, now: &str) -> ru
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     });
     mail::enqueue_with_headers(c, m, now, &headers)
-}
-
-/// `/api/alerte/{key}/feed.xml`: a district's events (by its id), or a saved area's (by the
-/// feed key from its manage page), newest first, as Atom.
-#[utoipa::path(
-    get, path = "/api/alerte/{key}/feed.xml", tag = "alerts", operation_id = "alert_feed",
-    params(
-        (
-            "key" = String, Path, example = "cetate",
-            description = "a district's id, or the feed key from the alert's page"
-        )
-    ),
-    responses(
-        (
-            status = 200,
-            description = "the feed (the last 50 entries)",
-            body = String,
-            content_type = "application/atom+xml"
-        ),
-        (status = 404, description = "no such district or alert")
-    )
-)]
-pub async fn feed(State(app): State<App>, Path(key): Path<String>) -> ApiResult<Response> {
-    let published = app.published();
-    let district = published.districts.iter().find(|d| d.id == key).cloned();
-    let base = app.config.public_url.clone();
-    let title = match &district {
-        Some(d) => format!("Alerte: {}", d.title),
-        None => "Alerte pentru zona salvată".to_owned(),
-    };
-    let k = key.clone();
-    let rows = app
-        .db
-        .read(move |c| -> Result<Vec<Entry>, ApiError> {
-            let map = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
-            if district.is_some() {
-                let mut s = c.prepare_cached(
-                    "SELECT key, kind, title, url, detail, created_at FROM alert_event
-                     WHERE ',' || districts || ',' LIKE '%,' || ?1 || ',%' ORDER BY created_at DESC, id DESC LIMIT 50",
-                )?;
-                return Ok(s.query_map([&k], map)?.collect::<Result<_, _>>()?);
-            }
-            let hash = crate::accounts::tokens::hash(&k);
-            let sub: Option<i64> = rusqlite::OptionalExtension::optional(
-                c.query_row("SELECT id FROM alert_subscription WHERE feed_sha256 = ?1", [hash], |r| r.get(0)),
-            )?;
-            let Some(sub) = sub else {
-                return Err(ApiError::not_found("Nu există un flux cu această adresă (cartier necunoscut sau alertă ștearsă)."));
-            };
-            let mut s = c.prepare_cached(
-                "SELECT e.key, e.kind, e.title, e.url, e.detail, e.created_at FROM alert_match m JOIN alert_event e ON e.id = m.event_id
-                 WHERE m.subscription_id = ?1 ORDER BY e.created_at DESC, e.id DESC LIMIT 50",
-            )?;
-            Ok(s.query_map([sub], map)?.collect::<Result<_, _>>()?)
-        })
-        .await?;
-    let self_url = format!("{base}/api/alerte/{key}/feed.xml");
-    let updated = rows.first().map(|r| r.5.clone()).unwrap_or_else(|| "2000-01-01T00:00:00Z".into());
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ro\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n",
-        xml(&title),
-        xml(&self_url),
-        xml(&self_url),
-        xml(&updated),
-        xml(published.frame.city_name()),
-    );
-    for (k, kind, title, url, detail, created) in rows {
-        let url = if url.starts_with('/') { format!("{base}{url}") } else { url };
-        out.push_str(&format!(
-            "<entry>\n<title>{}: {}</title>\n<id>urn:civic:alert:{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n</entry>\n",
-            kind_label(&kind),
-            xml(&title),
-            xml(&k),
-            xml(&url),
-            xml(&created),
-            xml(&detail)
-        ));
-    }
-    out.push_str("</feed>\n");
-    Ok(atom(out))
 }

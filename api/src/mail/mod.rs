@@ -66,7 +66,7 @@ fn message_id() -> String {
 /// The unique, time-ordered start of a Message-ID (`<{stem}@civic>`), for a statement that
 /// queues many messages at once and ends each one's ID with something unique to it.
 pub fn message_id_stem() -> String {
-    let nanos = jiff::Timestamp::now().as_nanosecond();
+    let nanos = crate::clock::system_time().as_nanosecond();
     format!("{nanos:x}.{:016x}", rand::rng().next_u64())
 }
 

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
@@ -102,7 +102,7 @@ fn backoff(base: Duration, attempts: i64) -> SignedDuration {
 
 /// Claims the messages that are due (one write), sends them, records the outcome (one write).
 async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<usize, DbError> {
-    let now = Timestamp::now();
+    let now = app.clock.now();
     let base = app.config.mail_retry;
     // Claim: every due message gets its next attempt pushed back by its backoff, in the same
     // statement that reads it, so no other delivery can pick it up meanwhile. Oldest due first,
@@ -150,9 +150,9 @@ async fn deliver_due(app: &App, transport: &Transport, limit: usize) -> Result<u
         outcomes.push((mail.id, rendered, error));
     }
     let delivered = outcomes.iter().filter(|(_, _, e)| e.is_none()).count();
+    let sent_at = app.clock.now().to_string();
     app.db
         .write(move |c| {
-            let sent_at = Timestamp::now().to_string();
             let mut sent = c.prepare_cached("UPDATE outbox SET sent_at = ?2, last_error = NULL WHERE id = ?1")?;
             let mut sent_rendered = c.prepare_cached(
                 "UPDATE outbox SET sent_at = ?2, last_error = NULL, subject = ?3, body = ?4 WHERE id = ?1",

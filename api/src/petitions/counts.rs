@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use jiff::Timestamp;
-use rusqlite::params;
+use super::store;
 use serde_json::{Value, json};
 
 use crate::app::App;
@@ -65,16 +64,8 @@ impl Counts {
 /// for an empty tally). Confirmations become visible to readers in number order (one writer,
 /// committing in order), so none numbered below the last one counted can appear later.
 fn count(c: &rusqlite::Connection, petition: i64, mut tally: Tally) -> rusqlite::Result<Tally> {
-    let mut s = c.prepare_cached(
-        "SELECT COALESCE(district, ''), assurance IN ('eid_substantial', 'eid_high'), count(*), MAX(confirmed_seq)
-         FROM signature WHERE petition_id = ?1 AND confirmed_seq > ?2 AND invalidated_by IS NULL GROUP BY 1, 2",
-    )?;
-    let rows = s.query_map(params![petition, tally.seq], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
-    })?;
     let mut last = tally.seq;
-    for row in rows {
-        let (district, eid, n, seq) = row?;
+    for (district, eid, n, seq) in store::confirmations_after(c, petition, tally.seq)? {
         tally.confirmed += n;
         if eid {
             tally.verified += n;
@@ -110,24 +101,11 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
     let today = app.clock.today().to_string();
     if sweep {
         let t = today.clone();
-        app.db
-            .write(move |c| {
-                c.execute("UPDATE petition SET status = 'closed' WHERE status = 'open' AND closes_on < ?1", [t])?;
-                Ok::<_, DbError>(())
-            })
-            .await?;
+        app.db.write(move |c| store::close_ended(c, &t).map_err(DbError::from)).await?;
     }
     let mut ids: Vec<i64> = app.petitions.dirty.lock().expect("dirty set").drain().collect();
     if sweep {
-        let all = app
-            .db
-            .read(|c| {
-                c.prepare_cached("SELECT id FROM petition WHERE status IN ('open', 'closed')")?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<Result<Vec<i64>, _>>()
-                    .map_err(DbError::from)
-            })
-            .await?;
+        let all = app.db.read(|c| store::published_ids(c).map_err(DbError::from)).await?;
         ids.extend(all);
         ids.sort_unstable();
         ids.dedup();
@@ -138,15 +116,11 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
         let before = if fresh { None } else { app.petitions.tallies.lock().expect("tallies").get(&id).cloned() };
         let (tally, title) = app
             .db
-            .read(move |c| {
-                let title: String =
-                    c.prepare_cached("SELECT title FROM petition WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
-                Ok::<_, DbError>((count(c, id, before.unwrap_or_default())?, title))
-            })
+            .read(move |c| Ok::<_, DbError>((count(c, id, before.unwrap_or_default())?, store::title(c, id)?)))
             .await?;
         app.petitions.tallies.lock().expect("tallies").insert(id, tally.clone());
         let Tally { confirmed, verified, by_district, .. } = tally;
-        let now = Timestamp::now();
+        let now = app.clock.now();
         let hour = format!("{}:00:00Z", &now.to_string()[..13]);
         let doc = json!({"petition": id, "confirmed": confirmed, "verified": verified,
                          "by_district": by_district, "updated_at": now.to_string()});
@@ -179,27 +153,11 @@ pub async fn tick(app: &App, sweep: bool) -> Result<(), DbError> {
         app.db
             .write(move |c| {
                 let stamp = now.to_string();
-                c.prepare_cached(
-                    "INSERT INTO petition_count (petition_id, confirmed, verified, by_district, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (petition_id) DO UPDATE SET confirmed = ?2, verified = ?3, by_district = ?4, updated_at = ?5",
-                )?
-                .execute(params![id, confirmed, verified, by, stamp])?;
-                c.prepare_cached(
-                    "INSERT INTO petition_hourly (petition_id, hour, confirmed) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (petition_id, hour) DO UPDATE SET confirmed = ?3",
-                )?
-                .execute(params![id, hour, confirmed])?;
+                store::record_counts(c, id, confirmed, verified, &by, &hour, &stamp)?;
                 for ((n, action, due), (_, m)) in calendar_due.iter().zip(&mails) {
-                    let new = c
-                        .prepare_cached(
-                            "INSERT INTO petition_threshold (petition_id, signatures, action, reached_at, due_on)
-                             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-                        )?
-                        .execute(params![id, n, action, stamp, due])?;
-                    if new == 1 {
+                    if store::reach_threshold(c, id, *n, action, due, &stamp)? {
                         // Everyone who asked for news, in one statement.
-                        super::enqueue_for_followers(c, id, m, &stamp)?;
+                        store::enqueue_for_followers(c, id, m, &stamp)?;
                     }
                 }
                 Ok::<_, DbError>(())

@@ -7,12 +7,14 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use jiff::{Timestamp, ToSpan};
-use rusqlite::params;
+use jiff::ToSpan;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{COLUMNS, from_row, load};
+use super::Petition;
+use super::creation::text;
+use super::pages::details;
+use super::store::{self, CityText, Invalidation};
 use crate::accounts::session::Staff;
 use crate::app::{App, Input, see_other};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -39,17 +41,7 @@ pub fn routes() -> Router<App> {
     )
 )]
 async fn queue(State(app): State<App>, Staff(user): Staff) -> ApiResult<Response> {
-    let petitions: Vec<Value> = app
-        .db
-        .read(|c| {
-            c.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM petition ORDER BY status = 'moderation' DESC, status = 'collecting' DESC, id DESC LIMIT 500"
-            ))?
-            .query_map([], |r| from_row(r).map(|p| serde_json::to_value(p).expect("JSON")))?
-            .collect::<Result<_, _>>()
-            .map_err(ApiError::from)
-        })
-        .await?;
+    let petitions = app.db.read(|c| store::moderation_queue(c).map_err(ApiError::from)).await?;
     let ctx = json!({"user": user, "petitions": petitions});
     Ok(app.page("api/petitions_admin.html", "Moderarea petițiilor", "/api/admin/petitii", ctx)?.into_response())
 }
@@ -111,32 +103,19 @@ fn select(
     range: Option<ipnet::IpNet>,
 ) -> rusqlite::Result<(Vec<i64>, Vec<Value>)> {
     let domain = sel.domeniu.trim().to_lowercase();
-    let mut s = c.prepare_cached(
-        "SELECT id, name, email, ip, created_at, confirmed_at IS NOT NULL FROM signature
-         WHERE petition_id = ?1 AND invalidated_by IS NULL AND (?2 = '' OR email_domain = ?2)",
-    )?;
     let mut ids = Vec::new();
     let mut sample = Vec::new();
-    let rows = s.query_map(params![petition, domain], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, bool>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, name, email, ip, at, confirmed) = row?;
+    for s in store::valid_signatures(c, petition, &domain)? {
         if let Some(net) = range
-            && !ip.parse::<std::net::IpAddr>().is_ok_and(|a| net.contains(&a))
+            && !s.ip.parse::<std::net::IpAddr>().is_ok_and(|a| net.contains(&a))
         {
             continue;
         }
-        ids.push(id);
+        ids.push(s.id);
         if sample.len() < 50 {
-            sample.push(json!({"name": name, "email": email, "ip": ip, "at": at, "confirmed": confirmed}));
+            sample.push(
+                json!({"name": s.name, "email": s.email, "ip": s.ip, "at": s.created_at, "confirmed": s.confirmed}),
+            );
         }
     }
     Ok((ids, sample))
@@ -166,12 +145,12 @@ async fn show(
     let (petition, found) = app
         .db
         .read(move |c| {
-            let p = load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            let p = store::load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
             let found = if s.is_empty() { None } else { Some(select(c, id, &s, range)?) };
             Ok::<_, ApiError>((p, found))
         })
         .await?;
-    let mut ctx = super::details(&app, &petition).await?;
+    let mut ctx = details(&app, &petition).await?;
     ctx["petition"] = serde_json::to_value(&petition).expect("JSON");
     ctx["user"] = serde_json::to_value(&user).expect("JSON");
     ctx["counts"] = app.petitions.get(id).map_or(json!({"confirmed": 0, "verified": 0}), |c| (*c).clone());
@@ -186,7 +165,7 @@ async fn show(
 /// A required text field of a staff action, trimmed, or the refusal naming it.
 fn checked_text(id: i64, field: &str, label: &str, value: &str, min: usize, max: usize) -> ApiResult<String> {
     let mut problems = Vec::new();
-    let text = super::text(&mut problems, field, label, value, min, max);
+    let text = text(&mut problems, field, label, value, min, max);
     match problems.pop() {
         Some(p) => Err(refuse(id, &p.field, &p.label, &p.message)),
         None => Ok(text),
@@ -206,15 +185,10 @@ fn refuse(id: i64, field: &str, label: &str, message: &str) -> ApiError {
 }
 
 /// Mails the petition's author, in the caller's write.
-fn tell_author(c: &rusqlite::Connection, app: &App, creator: Option<i64>, template: &str, ctx: Value) -> ApiResult<()> {
-    let author: Option<String> = c
-        .query_row("SELECT email FROM account WHERE id = ?1", [creator], |r| r.get::<_, Option<String>>(0))
-        .ok()
-        .flatten()
-        .filter(|e| !e.is_empty());
-    if let Some(to) = author {
+fn tell_author(c: &rusqlite::Connection, app: &App, p: &Petition, template: &str, ctx: Value) -> ApiResult<()> {
+    if let Some(to) = p.author_email(c).ok().flatten() {
         let m = mail::compose(&app.published(), template, &to, ctx)?;
-        mail::enqueue(c, &m, &Timestamp::now().to_string())?;
+        mail::enqueue(c, &m, &app.clock.now().to_string())?;
     }
     Ok(())
 }
@@ -239,18 +213,15 @@ async fn publish(State(app): State<App>, Staff(_staff): Staff, Path(id): Path<i6
     let a = app.clone();
     app.db
         .write(move |c| {
-            let p = load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
-            if p.status != "moderation" && p.status != "collecting" {
+            let p = store::load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            if !p.status.awaits_moderation() {
                 return Err(refuse(id, "status", "Stare", "doar o petiție în moderare poate fi publicată"));
             }
-            c.execute(
-                "UPDATE petition SET status = 'open', published_at = ?2, closes_on = ?3 WHERE id = ?1",
-                params![id, Timestamp::now().to_string(), closes.to_string()],
-            )?;
+            store::publish(c, id, a.clock.now(), closes)?;
             tell_author(
                 c,
                 &a,
-                p.creator_id,
+                &p,
                 "petition_published",
                 json!({"title": p.title, "closes_on": closes.to_string(),
                 "url": format!("{}/api/petitii/{id}", a.config.public_url)}),
@@ -308,20 +279,29 @@ async fn reject(
     let a = app.clone();
     app.db
         .write(move |c| {
-            let p = load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
-            if p.status != "moderation" && p.status != "collecting" {
+            let p = store::load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            if !p.status.awaits_moderation() {
                 return Err(refuse(id, "reason", "Motivul", "doar o petiție în moderare poate fi respinsă"));
             }
             if let Some(d) = duplicate
-                && (d == id || load(c, d)?.is_none_or(|o| o.status != "open" && o.status != "closed")) {
-                    return Err(refuse(id, "duplicate_of", "Duplicat al petiției", "nu există o petiție publicată cu acest număr"));
-                }
-            c.execute(
-                "UPDATE petition SET status = 'rejected', rejection_reason = ?2, text_hidden = ?3, duplicate_of = ?4 WHERE id = ?1",
-                params![id, reason, form.hide_text.is_some(), duplicate],
-            )?;
-            tell_author(c, &a, p.creator_id, "petition_rejected", json!({"title": p.title, "reason": reason,
-                "url": format!("{}/api/petitii/{id}", a.config.public_url)}))
+                && (d == id || store::load(c, d)?.is_none_or(|o| !o.status.was_published()))
+            {
+                return Err(refuse(
+                    id,
+                    "duplicate_of",
+                    "Duplicat al petiției",
+                    "nu există o petiție publicată cu acest număr",
+                ));
+            }
+            store::reject(c, id, &reason, form.hide_text.is_some(), duplicate)?;
+            tell_author(
+                c,
+                &a,
+                &p,
+                "petition_rejected",
+                json!({"title": p.title, "reason": reason,
+                "url": format!("{}/api/petitii/{id}", a.config.public_url)}),
+            )
         })
         .await?;
     app.mail_queued.notify_one();
@@ -337,14 +317,14 @@ struct TextForm {
 }
 
 /// Publishes the official answer (or the debate's outcome) and tells everyone who asked.
-async fn publish_text(app: App, id: i64, text: String, column: &'static str, template: &'static str) -> ApiResult<()> {
+async fn publish_text(app: App, id: i64, text: String, which: CityText, template: &'static str) -> ApiResult<()> {
     let published = app.published();
     let p = app
         .db
-        .read(move |c| load(c, id).map_err(ApiError::from))
+        .read(move |c| store::load(c, id).map_err(ApiError::from))
         .await?
         .ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
-    if p.status != "open" && p.status != "closed" {
+    if !p.status.was_published() {
         return Err(refuse(id, "text", "Textul", "doar o petiție publicată primește răspuns"));
     }
     let m = mail::compose(
@@ -354,14 +334,11 @@ async fn publish_text(app: App, id: i64, text: String, column: &'static str, tem
         json!({"title": p.title, "text": text,
         "url": format!("{}/api/petitii/{id}", app.config.public_url)}),
     )?;
+    let now = app.clock.now();
     app.db
         .write(move |c| {
-            let now = Timestamp::now().to_string();
-            c.execute(
-                &format!("UPDATE petition SET {column} = ?2, {column}_at = ?3 WHERE id = ?1"),
-                params![id, text, now],
-            )?;
-            super::enqueue_for_followers(c, id, &m, &now)?;
+            store::set_city_text(c, id, which, &text, now)?;
+            store::enqueue_for_followers(c, id, &m, &now.to_string())?;
             Ok::<_, ApiError>(())
         })
         .await?;
@@ -390,7 +367,7 @@ async fn respond(
     Input(form): Input<TextForm>,
 ) -> ApiResult<Response> {
     let text = checked_text(id, "text", "Răspunsul", &form.text, 20, 50_000)?;
-    publish_text(app, id, text, "response", "petition_response").await?;
+    publish_text(app, id, text, CityText::Response, "petition_response").await?;
     Ok(back(id))
 }
 
@@ -415,7 +392,7 @@ async fn debate(
     Input(form): Input<TextForm>,
 ) -> ApiResult<Response> {
     let text = checked_text(id, "text", "Dezbaterea", &form.text, 20, 50_000)?;
-    publish_text(app, id, text, "debate", "petition_debate").await?;
+    publish_text(app, id, text, CityText::Debate, "petition_debate").await?;
     Ok(back(id))
 }
 
@@ -459,19 +436,13 @@ async fn invalidate(
     let reason = checked_text(id, "reason", "Motivul (public)", &form.reason, 10, 500)?;
     let range = form.selection.range()?;
     let criteria = form.selection.describe();
+    let now = app.clock.now();
     app.db
         .write(move |c| {
-            load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
+            store::load(c, id)?.ok_or_else(|| ApiError::not_found("Petiția nu există."))?;
             let (ids, _) = select(c, id, &form.selection, range)?;
-            c.execute(
-                "INSERT INTO invalidation (petition_id, criteria, reason, removed, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, criteria, reason, ids.len() as i64, user.email, Timestamp::now().to_string()],
-            )?;
-            let inv = c.last_insert_rowid();
-            let mut mark = c.prepare_cached("UPDATE signature SET invalidated_by = ?2 WHERE id = ?1")?;
-            for s in ids {
-                mark.execute(params![s, inv])?;
-            }
+            let invalidation = Invalidation { criteria: &criteria, reason: &reason, actor: &user.email };
+            store::invalidate(c, id, &invalidation, &ids, now)?;
             Ok::<_, ApiError>(())
         })
         .await?;

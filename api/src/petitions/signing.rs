@@ -1,13 +1,13 @@
 //! Signing: name, e-mail, district, opt-in; one signature per normalised address; confirmed by a
 //! link that opens a page with a button (mail scanners open links: a GET never confirms).
 
+use super::status::PetitionStatus;
+use super::store;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -77,7 +77,7 @@ async fn sign(
     let back = format!("/api/petitii/{id}");
     let published = app.published();
     let mut problems = Vec::new();
-    let name = super::text(&mut problems, "name", "Numele", &form.name, 2, 100);
+    let name = super::creation::text(&mut problems, "name", "Numele", &form.name, 2, 100);
     let address = email::parse(&form.email).map_err(|e| problems.push(e)).ok();
     let district = form.district.trim().to_owned();
     if !published.districts.is_empty() && !published.districts.iter().any(|d| d.id == district) {
@@ -140,27 +140,32 @@ async fn sign(
     let today = app.clock.today().to_string();
     let district = (!district.is_empty()).then_some(district);
     let notify = form.notify.is_some();
+    let now = app.clock.now().to_string();
     app.db
         .write(move |c| {
             // Whether the petition takes signatures is decided here, in the same transaction as
             // the signature (a petition closing meanwhile cannot take one more).
-            if !takes_signatures(c, id, &today)? {
+            if !store::takes_signatures(c, id, &today)? {
                 return Err(closed(id));
             }
-            let now = Timestamp::now().to_string();
-            let inserted = c
-                .prepare_cached(
-                    "INSERT INTO signature (petition_id, name, email, email_norm, email_domain, district, notify, ip, assurance,
-                        token_sha256, created_at, confirmed_at, confirmed_seq)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                        CASE WHEN ?12 IS NULL THEN NULL ELSE (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) END)
-                     ON CONFLICT (petition_id, email_norm) DO NOTHING",
-                )?
-                .execute(params![id, name, address, norm, domain, district, notify, ip.to_string(), assurance.as_str(),
-                    hash, now, proven.then_some(&now)])?;
-            if inserted == 0 {
-                return Err(ApiError::conflict("Această adresă de e-mail a semnat deja petiția (o singură semnătură de persoană).")
-                    .with_back(format!("/api/petitii/{id}")));
+            let signature = store::NewSignature {
+                petition: id,
+                name: &name,
+                email: &address,
+                email_norm: &norm,
+                email_domain: &domain,
+                district: district.as_deref(),
+                notify,
+                ip: &ip.to_string(),
+                assurance: assurance.as_str(),
+                token_sha256: &hash,
+                confirmed: proven,
+            };
+            if !store::sign(c, &signature, &now)? {
+                return Err(ApiError::conflict(
+                    "Această adresă de e-mail a semnat deja petiția (o singură semnătură de persoană).",
+                )
+                .with_back(format!("/api/petitii/{id}")));
             }
             if let Some(m) = &confirm_mail {
                 mail::enqueue(c, m, &now)?;
@@ -184,16 +189,8 @@ async fn sign(
 /// that is what a signer needs to know first. (A valid signature is checked inside its write.)
 async fn closed_first(app: &App, id: i64) -> ApiResult<()> {
     let today = app.clock.today().to_string();
-    let open = app.db.read(move |c| takes_signatures(c, id, &today).map_err(ApiError::from)).await?;
+    let open = app.db.read(move |c| store::takes_signatures(c, id, &today).map_err(ApiError::from)).await?;
     if open { Ok(()) } else { Err(closed(id)) }
-}
-
-/// Whether petition `id` exists, is open and its period has not ended by `today`.
-fn takes_signatures(c: &rusqlite::Connection, id: i64, today: &str) -> rusqlite::Result<bool> {
-    Ok(c.prepare_cached("SELECT status = 'open' AND COALESCE(closes_on, '') >= ?2 FROM petition WHERE id = ?1")?
-        .query_row(params![id, today], |r| r.get::<_, bool>(0))
-        .optional()?
-        == Some(true))
 }
 
 fn closed(id: i64) -> ApiError {
@@ -263,34 +260,25 @@ struct TokenForm {
 async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<TokenForm>) -> ApiResult<Response> {
     let hash = tokens::ordered_key(&form.token);
     let today = app.clock.today().to_string();
+    let now = app.clock.now();
     let id = app
         .db
         .write(move |c| {
-            let row: Option<(i64, i64, Option<String>, String, String)> = c
-                .prepare_cached(
-                    "SELECT s.id, s.petition_id, s.confirmed_at, p.status, COALESCE(p.closes_on, '') FROM signature s
-                     JOIN petition p ON p.id = s.petition_id WHERE s.token_sha256 = ?1",
-                )?
-                .query_row([&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-                .optional()?;
-            let Some((signature, petition, confirmed, status, closes)) = row else {
+            let Some(pending) = store::signature_by_token(c, &hash)? else {
                 return Err(ApiError::bad_request("Linkul de confirmare nu este valid. Semnați din nou petiția."));
             };
-            if confirmed.is_some() {
+            let petition = pending.petition;
+            if pending.confirmed_at.is_some() {
                 return Err(ApiError::conflict("Semnătura a fost deja confirmată. Mulțumim!")
                     .with_back(format!("/api/petitii/{petition}")));
             }
-            if status != "open" || today.as_str() > closes.as_str() {
+            if pending.petition_status != PetitionStatus::Open || today.as_str() > pending.closes_on.as_str() {
                 return Err(ApiError::conflict(
                     "Petiția s-a închis înainte de confirmare; semnătura nu mai poate fi numărată.",
                 )
                 .with_back(format!("/api/petitii/{petition}")));
             }
-            c.prepare_cached(
-                "UPDATE signature SET confirmed_at = ?2,
-                    confirmed_seq = (SELECT COALESCE(MAX(confirmed_seq), 0) + 1 FROM signature) WHERE id = ?1",
-            )?
-            .execute(params![signature, Timestamp::now().to_string()])?;
+            store::confirm_signature(c, pending.id, now)?;
             Ok(petition)
         })
         .await?;
@@ -314,5 +302,5 @@ async fn confirm(State(app): State<App>, headers: HeaderMap, Input(form): Input<
 async fn count(State(app): State<App>, Path(id): Path<i64>) -> ApiResult<Response> {
     let doc =
         app.petitions.get(id).ok_or_else(|| ApiError::not_found("Nu există numărători pentru această petiție."))?;
-    Ok(super::cacheable(axum::Json((*doc).clone()), "application/json"))
+    Ok(super::open_data::cacheable(axum::Json((*doc).clone()), "application/json"))
 }

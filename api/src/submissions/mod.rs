@@ -4,6 +4,8 @@
 
 mod intake;
 pub mod registry;
+pub mod status;
+pub mod store;
 
 use axum::Router;
 use axum::extract::{Path, Query, Request, State};
@@ -253,7 +255,7 @@ pub async fn status_page(
     let viewer = user.clone();
     let case = app
         .db
-        .read(move |c| registry::load_case(c, &number))
+        .read(move |c| store::case_by_number(c, &number).map_err(ApiError::from))
         .await?
         .ok_or_else(|| ApiError::not_found("Nu există o cerere cu acest număr de înregistrare."))?;
     let allowed = key.as_deref() == Some(case.token_hash.as_slice())

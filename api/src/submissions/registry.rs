@@ -1,12 +1,12 @@
 //! The registry itself: numbers, the stored case and its history.
 
-use jiff::Timestamp;
 use jiff::civil::Date;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::Receipt;
 use super::intake::Upload;
+use super::status::CaseStatus;
+use super::store;
 use crate::app::App;
 use crate::error::{ApiError, ApiResult};
 use crate::mail;
@@ -45,7 +45,7 @@ pub fn year_and_seq(number: &str) -> Option<(i64, i64)> {
 /// Registers the submission in one write: the next number of the year (gapless: the number and
 /// the submission commit together or not at all), the deadline, the files and the
 /// acknowledgement e-mail. The submission row is the record of the registration: it is the
-/// first entry of the case's history (`load_case`), and `audit` has only later changes.
+/// first entry of the case's history (`store::case_by_number`), and `store::audit` has only later changes.
 /// `published` is the snapshot of the site the form was read from.
 pub async fn register(app: &App, published: &Published, r: Registration<'_>) -> ApiResult<Receipt> {
     let today = app.clock.today();
@@ -66,48 +66,31 @@ pub async fn register(app: &App, published: &Published, r: Registration<'_>) -> 
     // What the write stores of the form (not the whole form with its fields' descriptions).
     let (form_id, form_title, department) = (r.form.id.clone(), r.form.title.clone(), r.form.department.name.clone());
     let Registration { account, email, files, token, token_hash, .. } = r;
+    let clock = app.clock;
     app.db
         .write(move |c| {
-            let now = Timestamp::now().to_string();
+            let now = clock.now().to_string();
             let year = today.year();
-            let seq: i64 = c
-                .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM submission WHERE year = ?1")?
-                .query_row([year], |row| row.get(0))?;
+            let seq = store::next_seq(c, year)?;
             let number = number(&prefix, year, seq);
-            c.prepare_cached(
-                "INSERT INTO submission (year, seq, number, form_id, form_title, account_id, email, fields, department,
-                    status, registered_at, due_on, deadline_rule, status_token_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'registered', ?10, ?11, ?12, ?13)",
-            )?
-            .execute(params![
+            let submission = store::NewSubmission {
                 year,
                 seq,
-                number,
-                form_id,
-                form_title,
+                number: &number,
+                form_id: &form_id,
+                form_title: &form_title,
                 account,
-                email,
-                fields,
-                department,
-                now,
-                deadline.as_ref().map(|d| &d.due_on),
-                deadline.as_ref().map(|d| &d.rule),
-                token_hash,
-            ])?;
-            let id = c.last_insert_rowid();
+                email: &email,
+                fields: &fields,
+                department: &department,
+                registered_at: &now,
+                due_on: deadline.as_ref().map(|d| d.due_on.as_str()),
+                deadline_rule: deadline.as_ref().map(|d| d.rule.as_str()),
+                status_token_sha256: &token_hash,
+            };
+            let id = store::register(c, &submission)?;
             for f in &files {
-                c.prepare_cached(
-                    "INSERT INTO attachment (submission_id, file_name, media_type, size, sha256, content)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![
-                    id,
-                    f.file_name,
-                    f.media_type,
-                    f.bytes.len() as i64,
-                    f.sha256,
-                    f.bytes
-                ])?;
+                store::attach(c, id, &f.file_name, &f.media_type, &f.sha256, &f.bytes)?;
             }
             mail::enqueue_template(c, &email, "receipt", &ack.replace(NUMBER_SLOT, &number), &now)?;
             Ok::<_, ApiError>(Receipt {
@@ -120,13 +103,6 @@ pub async fn register(app: &App, published: &Published, r: Registration<'_>) -> 
         .await
 }
 
-/// Adds an entry to a case's history.
-pub fn audit(c: &Connection, submission: i64, actor: &str, action: &str, detail: &str) -> rusqlite::Result<()> {
-    c.prepare_cached("INSERT INTO audit (submission_id, at, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![submission, Timestamp::now().to_string(), actor, action, detail])?;
-    Ok(())
-}
-
 /// A stored submission with its files (without their bytes) and history.
 pub struct Case {
     pub id: i64,
@@ -137,7 +113,7 @@ pub struct Case {
     pub email: String,
     pub fields: Value,
     pub department: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub registered_at: String,
     pub due_on: Option<String>,
     pub rule: Option<DeadlineRule>,
@@ -151,64 +127,6 @@ pub struct Case {
     pub history: Vec<Value>,
 }
 
-pub fn load_case(c: &Connection, number: &str) -> ApiResult<Option<Case>> {
-    let Some((year, seq)) = year_and_seq(number) else { return Ok(None) };
-    let case = c
-        .prepare_cached(
-            "SELECT id, number, form_id, form_title, account_id, email, fields, department, status, registered_at,
-                    due_on, deadline_rule, extended_due_on, extension_reason, forwarded_to, answer, answered_at,
-                    status_token_sha256
-             FROM submission WHERE year = ?1 AND seq = ?2 AND number = ?3",
-        )?
-        .query_row(params![year, seq, number], |r| {
-            Ok(Case {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                form_id: r.get(2)?,
-                form_title: r.get(3)?,
-                account: r.get(4)?,
-                email: r.get(5)?,
-                fields: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or(Value::Null),
-                department: r.get(7)?,
-                status: r.get(8)?,
-                registered_at: r.get(9)?,
-                due_on: r.get(10)?,
-                rule: r.get::<_, Option<String>>(11)?.and_then(|s| serde_json::from_str(&s).ok()),
-                extended_due_on: r.get(12)?,
-                extension_reason: r.get(13)?,
-                forwarded_to: r.get(14)?,
-                answer: r.get(15)?,
-                answered_at: r.get(16)?,
-                token_hash: r.get(17)?,
-                attachments: vec![],
-                history: vec![],
-            })
-        })
-        .optional()?;
-    let Some(mut case) = case else { return Ok(None) };
-    case.attachments = c
-        .prepare_cached(
-            "SELECT id, file_name, media_type, size, sha256 FROM attachment WHERE submission_id = ?1 ORDER BY id",
-        )?
-        .query_map([case.id], |r| {
-            Ok(json!({"id": r.get::<_, i64>(0)?, "name": r.get::<_, String>(1)?, "media_type": r.get::<_, String>(2)?,
-                      "size": r.get::<_, i64>(3)?, "sha256": r.get::<_, String>(4)?}))
-        })?
-        .collect::<Result<_, _>>()?;
-    let registered = json!({"at": case.registered_at, "actor": "cetățean", "action": "registered",
-                            "detail": format!("{} fișiere atașate", case.attachments.len())});
-    case.history = std::iter::once(Ok(registered))
-        .chain(
-            c.prepare_cached("SELECT at, actor, action, detail FROM audit WHERE submission_id = ?1 ORDER BY id")?
-                .query_map([case.id], |r| {
-                    Ok(json!({"at": r.get::<_, String>(0)?, "actor": r.get::<_, String>(1)?,
-                              "action": r.get::<_, String>(2)?, "detail": r.get::<_, String>(3)?}))
-                })?,
-        )
-        .collect::<Result<_, _>>()?;
-    Ok(Some(case))
-}
-
 impl Case {
     /// The deadline in force (extended or not), if the law sets one.
     pub fn due(&self) -> Option<&str> {
@@ -216,7 +134,7 @@ impl Case {
     }
 
     pub fn is_open(&self) -> bool {
-        !matches!(self.status.as_str(), "answered" | "filed")
+        self.status.is_open()
     }
 
     /// The submitted fields as (label, value), in the form's order, then any the form no longer has.
@@ -280,8 +198,9 @@ impl Case {
 mod tests {
     use rusqlite::Connection;
 
-    use super::{load_case, number, year_and_seq};
+    use super::{number, year_and_seq};
     use crate::db::{MIGRATIONS, migrate, migrate_to};
+    use crate::submissions::store::case_by_number as load_case;
 
     #[test]
     fn a_number_gives_back_its_year_and_sequence_and_nothing_else_does() {
