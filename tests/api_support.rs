@@ -194,8 +194,11 @@ pub struct TestApi {
 pub struct TestApiBuilder<'a> {
     mail: bool,
     site: Site<'a>,
-    adjust: Vec<Box<dyn FnOnce(&mut ApiConfig) + 'a>>,
+    adjust: Vec<ConfigChange<'a>>,
 }
+
+/// One change a test makes to the API's configuration before it starts.
+type ConfigChange<'a> = Box<dyn FnOnce(&mut ApiConfig) + 'a>;
 
 /// The site a [`TestApi`] serves.
 enum Site<'a> {
