@@ -163,7 +163,7 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
     let api = TestApi::builder().with_mail().with_site_copy(|_| {}).start().await;
     let sink = api.mail();
     let form = [("area", "districts"), ("district", "cetate"), ("topic", "utilitati"), ("frequency", "imediat")];
-    subscribe(&api, &sink, "vecin@example.ro", &form).await;
+    subscribe(&api, sink, "vecin@example.ro", &form).await;
     // Someone in a radius far from Cetate gets nothing.
     let far = [
         ("area", "point"),
@@ -173,7 +173,7 @@ async fn subscribe_confirm_dispatch_mail_and_one_click_unsubscribe() {
         ("topic", "utilitati"),
         ("frequency", "imediat"),
     ];
-    subscribe(&api, &sink, "departe@example.ro", &far).await;
+    subscribe(&api, sink, "departe@example.ro", &far).await;
 
     // The first dispatch only records what is published.
     assert_eq!(dispatch(&api, "2026-11-26T08:00:00Z").await.events, 0);
@@ -247,7 +247,7 @@ async fn digests_cover_closed_windows_and_are_never_empty() {
     let polygon = "[[21.22, 45.75], [21.23, 45.75], [21.23, 45.76], [21.22, 45.76]]";
     let form =
         [("area", "polygon"), ("polygon", polygon), ("topic", "lucrari"), ("topic", "trafic"), ("frequency", "zilnic")];
-    subscribe(&api, &sink, "zilnic@example.ro", &form).await;
+    subscribe(&api, sink, "zilnic@example.ro", &form).await;
     dispatch(&api, "2026-11-25T07:00:00Z").await;
     publish(api.site(), "avarie-test-3", "planificat", json!([21.225, 45.755]));
     publish(api.site(), "avarie-test-4", "planificat", json!([21.226, 45.756]));
@@ -266,7 +266,7 @@ async fn digests_cover_closed_windows_and_are_never_empty() {
     assert_eq!(outbox(&api), before + 1);
 
     // From an account with that very (verified) address: confirmed at once, no mail to confirm.
-    let account = verified_user(&api, &sink, "cont@example.ro").await;
+    let account = verified_user(&api, sink, "cont@example.ro").await;
     let r = account
         .post(api.url("/api/alerte"))
         .form(&[

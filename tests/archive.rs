@@ -332,8 +332,7 @@ fn a_restricted_unit_publishes_its_description_only() {
 #[test]
 fn ocr_text_is_searchable_and_the_hit_points_at_its_page() {
     let records = site::archive_search_records(&loaded());
-    let hits: Vec<&site::SearchRecord> =
-        records.iter().filter(|r| r.content.contains("hidrantul")).collect();
+    let hits: Vec<&site::SearchRecord> = records.iter().filter(|r| r.content.contains("hidrantul")).collect();
     assert_eq!(hits.len(), 1, "the word is on one page only");
     assert_eq!(hits[0].url, format!("/arhiva/{OPEN}/#pagina-2"));
     assert!(hits[0].meta["title"].ends_with("f. 2"));

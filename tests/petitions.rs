@@ -96,12 +96,12 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
     let sink = api.mail();
     let app = api.api.app().clone();
     let staff = staff(&api).await;
-    let author = verified_user(&api, &sink, "autor@example.ro").await;
-    let id = published_petition(&api, &sink, &author, &staff, "Pistă de biciclete pe Take Ionescu").await;
+    let author = verified_user(&api, sink, "autor@example.ro").await;
+    let id = published_petition(&api, sink, &author, &staff, "Pistă de biciclete pe Take Ionescu").await;
     sink.find("autor@example.ro", "este publicată");
 
     // Signing: the e-mail link opens a page; only its button confirms.
-    let t1 = sign(&api, &sink, id, "Mara Ionescu", "mara.ionescu+petitii@gmail.com", true).await;
+    let t1 = sign(&api, sink, id, "Mara Ionescu", "mara.ionescu+petitii@gmail.com", true).await;
     let page = browser()
         .get(api.url(&format!("/api/petitii/semnatura?token={t1}")))
         .send()
@@ -155,8 +155,8 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
 
     // A second confirmed signature crosses the "answer" threshold: its clock starts, and those
     // who asked for news are told (only once they confirmed their signature).
-    sign(&api, &sink, id, "Ioana Lungu", "ioana.lungu@example.ro", true).await;
-    let t2 = sign(&api, &sink, id, "Andrei Pop", "andrei@example.ro", false).await;
+    sign(&api, sink, id, "Ioana Lungu", "ioana.lungu@example.ro", true).await;
+    let t2 = sign(&api, sink, id, "Andrei Pop", "andrei@example.ro", false).await;
     browser().post(api.url("/api/petitii/semnatura")).form(&[("token", t2.as_str())]).send().await.unwrap();
     counts::tick(&app, false).await.unwrap();
     let count: Value =
@@ -221,7 +221,7 @@ async fn a_rejected_petition_stays_visible_with_its_reason_and_markup_is_escaped
     let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
     let sink = api.mail();
     let staff = staff(&api).await;
-    let author = verified_user(&api, &sink, "autor@example.ro").await;
+    let author = verified_user(&api, sink, "autor@example.ro").await;
     let r = author
         .post(api.url("/api/petitii"))
         .form(&[
@@ -275,8 +275,8 @@ async fn one_mailbox_signs_once_however_its_address_is_spelled_and_undeliverable
     let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
     let sink = api.mail();
     let staff = staff(&api).await;
-    let author = verified_user(&api, &sink, "autor@example.ro").await;
-    let id = published_petition(&api, &sink, &author, &staff, "Semafor la Piața Iosefin").await;
+    let author = verified_user(&api, sink, "autor@example.ro").await;
+    let id = published_petition(&api, sink, &author, &staff, "Semafor la Piața Iosefin").await;
     let district = a_district(&api);
     let post = |email: &'static str| {
         let form = [("name", "Semnatar Unu".to_owned()), ("email", email.to_owned()), ("district", district.clone())];
@@ -313,8 +313,8 @@ async fn counts_equal_the_confirmed_rows_after_a_concurrent_burst_and_invalidati
     let sink = api.mail();
     let app = api.api.app().clone();
     let staff = staff(&api).await;
-    let author = verified_user(&api, &sink, "autor@example.ro").await;
-    let id = published_petition(&api, &sink, &author, &staff, "Mai mulți copaci în Piața Victoriei").await;
+    let author = verified_user(&api, sink, "autor@example.ro").await;
+    let id = published_petition(&api, sink, &author, &staff, "Mai mulți copaci în Piața Victoriei").await;
 
     // 300 signers at once (JSON clients), two thirds from one domain; then confirm all but every fifth.
     let district = a_district(&api);

@@ -265,6 +265,18 @@ fn plural_days(n: i64) -> String {
     }
 }
 
+/// Every template file of `theme` (under `templates/`), sorted: what the environment loads and
+/// what a change to the theme is watched by.
+pub fn template_files(theme: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(theme.join("templates"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,16 +301,4 @@ mod tests {
         assert_eq!(date_ro("2025-03-27").unwrap(), "27 martie 2025");
         assert_eq!(datetime_ro("2025-03-27T10:00:00+02:00").unwrap(), "27 martie 2025, ora 10:00");
     }
-}
-
-/// Every template file of `theme` (under `templates/`), sorted: what the environment loads and
-/// what a change to the theme is watched by.
-pub fn template_files(theme: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(theme.join("templates"))
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .collect()
 }

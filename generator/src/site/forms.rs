@@ -197,7 +197,10 @@ fn definition(item: &Item, form: &Form, config: &SiteConfig, open: &[&Item]) -> 
                 options: if form.kind == FormKind::DraftComment && f.name == "draft" {
                     draft_options(open)
                 } else {
-                    f.options.iter().map(|o| contract::Choice { value: o.value.clone(), label: o.label.clone() }).collect()
+                    f.options
+                        .iter()
+                        .map(|o| contract::Choice { value: o.value.clone(), label: o.label.clone() })
+                        .collect()
                 },
                 hint: f.hint.clone(),
                 autocomplete: f.autocomplete.clone(),

@@ -11,12 +11,12 @@ use super::emit::{self, Emitter};
 use super::error::IoFailure;
 use super::places::{self, Places};
 use super::theme::{self, Theme};
-use civic_contract::{FooterLink, NavLink, SiteFrame};
 use super::{Options, Site, archive, data, has_page, ical, jsonld, leaflet, lists, search};
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{Data, Kind, urls};
 use crate::progress::Progress;
+use civic_contract::{FooterLink, NavLink, SiteFrame};
 
 /// What every output of a build is made with.
 pub struct Render<'a> {
@@ -250,10 +250,9 @@ fn site_frame(site: &Site, assets: serde_json::Map<String, Value>) -> SiteFrame 
         .items
         .iter()
         .filter_map(|i| match &*i.data {
-            Data::Page(p) => p
-                .footer_order
-                .as_ref()
-                .map(|o| (o, FooterLink { title: p.envelope.title.clone(), url: i.url() })),
+            Data::Page(p) => {
+                p.footer_order.as_ref().map(|o| (o, FooterLink { title: p.envelope.title.clone(), url: i.url() }))
+            }
             _ => None,
         })
         .collect();

@@ -10,10 +10,10 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::places::{PublicWork, WorkKind};
 use crate::model::urls;
-use civic_contract::{Street, StreetZone, StreetsFile};
 use crate::site::context::{local_date, reference};
 use crate::site::emit::fingerprint;
 use crate::site::render::Render;
+use civic_contract::{Street, StreetZone, StreetsFile};
 
 fn feature(id: &str, geometry: &Value, properties: Value) -> Value {
     json!({"type": "Feature", "id": id, "geometry": geometry, "properties": properties})
