@@ -48,7 +48,7 @@ fn every_incremental_rebuild_equals_a_clean_build() {
     let served = tmp.path().join("served");
     let mut cache = BuildCache::for_rebuilds();
     let quiet = Progress::quiet();
-    site::build_with(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
+    site::build_cached(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
 
     let decisions = content.join("council_decisions");
     // (what changes, at most which share of the files may be rewritten (1 = all), the change).
@@ -141,7 +141,7 @@ fn every_incremental_rebuild_equals_a_clean_build() {
     ];
     for (what, share, step) in steps {
         step();
-        let report = site::build_with(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
+        let report = site::build_cached(&options(&content, &theme, served.clone()), &quiet, &mut cache).unwrap();
         let clean = tmp.path().join("clean");
         site::build(&options(&content, &theme, clean.clone()), &quiet).unwrap();
         let (a, b) = (files(&served), files(&clean));

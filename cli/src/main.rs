@@ -405,40 +405,15 @@ fn api_command(a: ApiArgs) -> ExitCode {
             }
         },
         Some(ApiCommand::User(UserCommand::Add { email, role, name, password_stdin })) => {
-            let hash = if password_stdin {
-                let mut line = String::new();
-                if std::io::stdin().read_line(&mut line).is_err()
-                    || line.trim_end().chars().count() < civic_api::accounts::password::MIN_LENGTH
-                {
-                    eprintln!(
-                        "civic api user add: the password (one line on standard input) needs at least {} characters",
-                        civic_api::accounts::password::MIN_LENGTH
-                    );
-                    return ExitCode::from(2);
-                }
-                match civic_api::users::hash_password(line.trim_end()) {
-                    Ok(h) => Some(h),
-                    Err(e) => {
-                        eprintln!("civic api user add: {e}");
-                        return ExitCode::from(2);
-                    }
-                }
-            } else {
-                None
-            };
-            let email = match civic_api::email::normalise(&email) {
-                Ok(address) => address,
-                Err(e) => {
-                    eprintln!("civic api user add: --email {email}: {}", e.message);
-                    return ExitCode::from(2);
-                }
-            };
-            let result = runtime.block_on(async {
-                let db = civic_api::db::Db::open(&config.db)?;
-                civic_api::users::add(&db, &email, &name, &role, hash).await
-            });
-            match result {
-                Ok(id) => {
+            let mut line = String::new();
+            if password_stdin && std::io::stdin().read_line(&mut line).is_err() {
+                line.clear();
+            }
+            let password = password_stdin.then(|| line.trim_end());
+            let added =
+                runtime.block_on(civic_api::users::add_from_command_line(&config.db, &email, &name, &role, password));
+            match added {
+                Ok((id, email)) => {
                     eprintln!("civic api: account {id} <{email}> has the role {role} ({})", config.db.display());
                     ExitCode::SUCCESS
                 }

@@ -221,7 +221,8 @@ async fn inject_reload(request: Request<Body>, next: Next) -> Response {
 fn rebuild(opts: &Options, shared: &Shared, why: &str) {
     let start = Instant::now();
     let mut cache = shared.cache.lock().expect("build cache lock");
-    match site::build_with(opts, &Progress::quiet(), &mut cache) {
+    // A preview shows every failure, content or I/O, as a diagnostic over the page.
+    match site::build_cached(opts, &Progress::quiet(), &mut cache).map_err(|e| e.diagnostics()) {
         Ok(report) => {
             eprintln!("civic: {why}: {} files written in {:.0?}", report.files, start.elapsed());
             *shared.errors.write().expect("errors lock") = Vec::new();

@@ -106,7 +106,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
             };
             let mut cache = site::BuildCache::for_rebuilds();
             let t = Instant::now();
-            let report = site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+            let report = site::build_cached(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{e}"));
             let secs = t.elapsed().as_secs_f64();
             println!(
                 "{step:9}: {} items, {} pages, {} files (with the search index) in {secs:.2} s; peak memory {} MB",
@@ -122,7 +122,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 std::fs::write(&unit, text.replacen("extent: \"", "extent: \"(rescanat) ", 1)).unwrap();
                 let t = Instant::now();
                 let report =
-                    site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+                    site::build_cached(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{e}"));
                 println!(
                     "{:9}: one unit changed, {} files rewritten in {:.2} s",
                     "edit",

@@ -109,7 +109,7 @@ fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
     let opts = options(content, theme, out, false);
     let mut cache = BuildCache::for_rebuilds();
     let start = Instant::now();
-    site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+    site::build_cached(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{e}"));
     println!("serve: first build {:.3} s", start.elapsed().as_secs_f64());
     let file = content.join("council_decisions/hcl-2000-1.md");
     let mut times = Vec::new();
@@ -119,7 +119,7 @@ fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
         let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
         std::fs::write(&file, text.replacen(title, &format!("title: privind revizia {n} a documentației"), 1)).unwrap();
         let start = Instant::now();
-        let report = site::build_with(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{}", e[0]));
+        let report = site::build_cached(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{e}"));
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
         println!("serve: edit {n} of one decision's title → rebuilt in {ms:.1} ms, {} files rewritten", report.files);

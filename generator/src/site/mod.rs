@@ -143,11 +143,6 @@ pub fn build(opts: &Options, progress: &Progress) -> Result<Report, BuildError> 
     build_cached(opts, progress, &mut BuildCache::default())
 }
 
-/// [`build_cached`] for `civic serve`, which shows every failure as a diagnostic.
-pub fn build_with(opts: &Options, progress: &Progress, cache: &mut BuildCache) -> Result<Report, Vec<Diagnostic>> {
-    build_cached(opts, progress, cache).map_err(|e| e.diagnostics())
-}
-
 /// A build that reuses what `cache` kept from the previous one. With an empty cache this is a
 /// full build into a staging folder; with a warm one, only changed outputs are rendered, kept in
 /// memory, and written into place once everything succeeded.
