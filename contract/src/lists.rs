@@ -26,6 +26,13 @@ pub struct Listed {
     pub rest: Map<String, Value>,
 }
 
+impl Listed {
+    /// A field of the record (`null` when it has none).
+    pub fn field(&self, name: &str) -> &Value {
+        self.rest.get(name).unwrap_or(&Value::Null)
+    }
+}
+
 /// A draft decision of `/data/draft_decision.json`: the fields comments on drafts need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DraftDecision {

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::Listed;
+
 /// `/data/street.json`: every street the site has a page for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreetsFile {
@@ -51,15 +53,12 @@ pub struct District {
 /// its last change, which the generator works out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicWork {
-    pub id: String,
-    pub title: String,
-    pub url: String,
+    /// The work as listed (kind, period, status, geometry, restriction, streets, …).
+    #[serde(flatten)]
+    pub item: Listed,
+    /// When it last changed (RFC 3339).
+    pub updated_at: String,
     /// The districts (ids) the work touches, by its geometry or its streets.
     #[serde(default)]
     pub districts: Vec<String>,
-    /// When it last changed (RFC 3339).
-    pub updated_at: String,
-    /// The rest of the record (kind, period, status, geometry, restriction, streets, …).
-    #[serde(flatten)]
-    pub rest: Map<String, Value>,
 }

@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 use std::path::Path as FsPath;
 
+use civic_contract::{List, Listed, PublicWork, files};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use rusqlite::Connection;
@@ -54,25 +55,30 @@ fn stamp(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn read(site: &FsPath, file: &str) -> Vec<Value> {
-    std::fs::read_to_string(site.join("data").join(file))
-        .ok()
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .and_then(|v| v["items"].as_array().cloned())
-        .unwrap_or_default()
+/// The published items of `kind`, each with the districts it touches (works only); none when
+/// the site does not publish the list.
+fn read(site: &FsPath, kind: &str) -> Vec<(Listed, Vec<String>)> {
+    let text = std::fs::read_to_string(site.join(files::list(kind))).unwrap_or_default();
+    if kind == "public_work" {
+        let works: Option<List<PublicWork>> = serde_json::from_str(&text).ok();
+        works.map(|l| l.items.into_iter().map(|w| (w.item, w.districts)).collect()).unwrap_or_default()
+    } else {
+        let items: Option<List<Listed>> = serde_json::from_str(&text).ok();
+        items.map(|l| l.items.into_iter().map(|i| (i, vec![])).collect()).unwrap_or_default()
+    }
 }
 
 fn hash(v: &Value) -> String {
     hex::encode(&Sha256::digest(v.to_string().as_bytes())[..16])
 }
 
-fn work_topics(w: &Value) -> Vec<&'static str> {
+fn work_topics(w: &Listed) -> Vec<&'static str> {
     let mut t = vec!["lucrari"];
-    let kind = w["kind"].as_str().unwrap_or("");
-    if kind == "restrictie_trafic" || w["restriction"].as_str().is_some_and(|r| r != "fara_restrictie") {
+    let kind = w.field("kind").as_str().unwrap_or("");
+    if kind == "restrictie_trafic" || w.field("restriction").as_str().is_some_and(|r| r != "fara_restrictie") {
         t.push("trafic");
     }
-    let title = w["title"].as_str().unwrap_or("").to_lowercase();
+    let title = w.title.to_lowercase();
     if kind == "avarie" || ["apă", "apa ", "termic", "căldur", "termoficare"].iter().any(|k| title.contains(k)) {
         t.push("utilitati");
     }
@@ -80,11 +86,7 @@ fn work_topics(w: &Value) -> Vec<&'static str> {
 }
 
 fn date_of(v: &Value) -> Option<Date> {
-    let s = v.as_str()?;
-    s.parse::<Timestamp>()
-        .map(|t| t.to_zoned_datetime(civic_workdays::bucharest()).date())
-        .ok()
-        .or_else(|| s.get(..10)?.parse().ok())
+    civic_contract::day_of(v.as_str()?)
 }
 
 /// Compares the published items with what was seen; returns the events and the new snapshot.
@@ -92,34 +94,36 @@ fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Ve
     let seen = store::seen(conn)?;
     let mut events = vec![];
     let mut snapshot = vec![];
-    let sources: [(&str, &str, &[&'static str]); 5] = [
-        ("public_work", "public_work.json", &[]),
-        ("recurring_service", "recurring_service.json", &["deseuri"]),
-        ("council_decision", "council_decision.json", &["hotarari"]),
-        ("tender", "tender.json", &["licitatii"]),
-        ("job_contest", "job_contest.json", &["concursuri"]),
+    let sources: [(&str, &[&'static str]); 5] = [
+        ("public_work", &[]),
+        ("recurring_service", &["deseuri"]),
+        ("council_decision", &["hotarari"]),
+        ("tender", &["licitatii"]),
+        ("job_contest", &["concursuri"]),
     ];
-    for (kind, file, fixed) in sources {
-        let items = read(site, file);
+    for (kind, fixed) in sources {
+        let items = read(site, kind);
         // The first dispatch for a type only records a baseline: everything would be "new".
         let baseline = !seen.keys().any(|(t, _)| t == kind);
-        for it in &items {
-            let Some(id) = it["id"].as_str() else { continue };
+        for (it, districts) in &items {
+            let id = it.id.as_str();
             let work = kind == "public_work";
+            let f = |name| it.field(name);
+            // The hash of what alerts care about (stored: its form must not change).
             let relevant = if work {
-                json!([it["title"], it["period"], it["status"], it["geometry"], it["restriction"], it["streets"]])
+                json!([it.title, f("period"), f("status"), f("geometry"), f("restriction"), f("streets")])
             } else if kind == "recurring_service" {
-                json!([it["title"], it["zones"], it["schedules"], it["updated_at"]])
+                json!([it.title, f("zones"), f("schedules"), f("updated_at")])
             } else {
-                json!([it["title"]])
+                json!([it.title])
             };
             let h = hash(&relevant);
-            let status = it["status"].as_str().unwrap_or("").to_owned();
+            let status = f("status").as_str().unwrap_or("").to_owned();
             let topics = if work { work_topics(it) } else { fixed.to_vec() };
             let geometry = if work {
-                Some(it["geometry"].clone())
+                Some(f("geometry").clone())
             } else if kind == "recurring_service" {
-                let zones: Vec<Value> = it["zones"]
+                let zones: Vec<Value> = f("zones")
                     .as_array()
                     .into_iter()
                     .flatten()
@@ -135,22 +139,18 @@ fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Ve
                 topics: topics.clone(),
                 item: id.to_owned(),
                 kind,
-                title: it["title"].as_str().unwrap_or(id).to_owned(),
-                url: it["url"].as_str().unwrap_or("").to_owned(),
+                title: it.title.clone(),
+                url: it.url.clone().unwrap_or_default(),
                 detail,
-                districts: it["districts"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| d.as_str().map(str::to_owned))
-                    .collect(),
+                districts: districts.clone(),
                 geometry: geometry.clone(),
             };
-            let period = |it: &Value| match (date_of(&it["period"]["start"]), date_of(&it["period"]["end"])) {
-                (Some(a), Some(b)) => format!("{a} – {b}"),
-                (Some(a), None) => format!("din {a}"),
-                _ => String::new(),
-            };
+            let period =
+                |it: &Listed| match (date_of(&it.field("period")["start"]), date_of(&it.field("period")["end"])) {
+                    (Some(a), Some(b)) => format!("{a} – {b}"),
+                    (Some(a), None) => format!("din {a}"),
+                    _ => String::new(),
+                };
             match seen.get(&(kind.to_owned(), id.to_owned())) {
                 None if !baseline => events.push(event(format!("nou:{kind}:{id}"), "nou", period(it))),
                 Some((old, old_status)) if *old != h => {
@@ -162,8 +162,7 @@ fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Ve
                 }
                 _ => {}
             }
-            if work && status == "planificat" && date_of(&it["period"]["start"]) == Some(today.saturating_add(1.day()))
-            {
+            if work && status == "planificat" && date_of(&f("period")["start"]) == Some(today.saturating_add(1.day())) {
                 events.push(event(format!("incepe_maine:{kind}:{id}:{today}"), "incepe_maine", period(it)));
             }
             snapshot.push((kind.to_owned(), id.to_owned(), h, status));
@@ -249,9 +248,12 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                 store::see(c, t, i, h, s)?;
             }
             report.events = new_events.len();
-            let district_shapes: HashMap<String, Vec<geo::Polygon<f64>>> = read(&site, "district.json")
-                .iter()
-                .filter_map(|d| Some((d["id"].as_str()?.to_owned(), polygons(&d["geometry"]))))
+            let district_shapes: HashMap<String, Vec<geo::Polygon<f64>>> = read(&site, "district")
+                .into_iter()
+                .map(|(d, _)| {
+                    let shape = polygons(d.field("geometry"));
+                    (d.id, shape)
+                })
                 .collect();
             let (subs, areas) = load_subscriptions(c)?;
             let chosen: Vec<Vec<String>> = subs.iter().map(|s| s.districts.clone()).collect();
