@@ -432,7 +432,7 @@ fn alerts(command: AlertsCommand) -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
     let result = runtime.block_on(async {
         let api = civic_api::Api::open(config)?;
-        civic_api::alerts::dispatch(api.app(), jiff::Timestamp::now()).await
+        civic_api::alerts::dispatch(api.app(), api.app().clock.now()).await
     });
     match result {
         Ok(r) => {
