@@ -4,7 +4,7 @@
 //! ingests again, then builds the site with the archive, printing for each step the wall time,
 //! pages per second and the step's peak memory (each step runs in a process of its own).
 //!
-//!     cargo run --release --bin civic-bench-archive -- --units 500 --pages 20 --dir target/archive-bench
+//!     cargo run --release -p civic-generator --bin civic-bench-archive -- --units 500 --pages 20 --dir target/archive-bench
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,8 +4,8 @@
 //! Each decision has ~3 KB of Markdown with a list, a table and a link; 12 categories,
 //! 50 tags, lists paginated by 50 — the same shape as the Hugo and Zola figures in the issue.
 //!
-//!     cargo run --release --bin civic-bench -- 10000 --dir /dev/shm/civic-bench
-//!     cargo run --release --bin civic-bench -- 10000 --dir target/bench   # on disk
+//!     cargo run --release -p civic-generator --bin civic-bench -- 10000 --dir /dev/shm/civic-bench
+//!     cargo run --release -p civic-generator --bin civic-bench -- 10000 --dir target/bench   # on disk
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
