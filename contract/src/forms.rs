@@ -42,7 +42,8 @@ pub struct Form {
     pub schema: String,
 }
 
-/// What a submission is in law; decides how the case is handled.
+// What a submission is in law; decides how the case is handled. (Plain comments on the enums
+// the content contract shares: a doc comment would enter its published JSON Schema.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -59,7 +60,8 @@ pub enum FormKind {
     Other,
 }
 
-/// The level of assurance of the sender's identity, in increasing order.
+/// The level of assurance of the sender's identity.
+// In increasing order: forms compare a person's level with the one they require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -180,7 +182,7 @@ pub struct Field {
     pub autocomplete: Option<String>,
 }
 
-/// The type of a form field.
+// The type of a form field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
