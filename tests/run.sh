@@ -62,6 +62,10 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 fi
 
 # The code as written: formatted, and clippy-clean with warnings as errors (lints: Cargo.toml).
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    log "installing rustfmt and clippy (rustup component add)"
+    rustup component add rustfmt clippy >&2
+fi
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -16,17 +16,12 @@ pub fn root() -> PathBuf {
 /// Every file below `dir`, at any depth, as a path relative to `dir`, sorted. The one tree walk of
 /// the tests: copying, comparing and listing trees all go through it.
 pub fn walk_files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display())).flatten() {
-            if entry.path().is_dir() {
-                folders.push(entry.path());
-            } else {
-                out.push(entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned());
-            }
-        }
-    }
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap_or_else(|e| panic!("{}: {e}", dir.display())))
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect();
     out.sort();
     out
 }

@@ -1,9 +1,7 @@
 //! `civic archive ingest` and `civic archive verify` as an operator runs them: exit codes,
 //! progress lines on a non-terminal, and the files named in the problems.
 
-mod common;
-
-use common::copy_dir;
+use civic_tests::copy_dir;
 
 use std::path::Path;
 use std::process::Command;

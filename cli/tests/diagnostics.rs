@@ -1,9 +1,7 @@
 //! One test per kind of content error: the editor must be told the file, the line, the field
 //! and a fix, for every problem at once, and the previous site must survive.
 
-mod common;
-
-use common::copy_dir;
+use civic_tests::copy_dir;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

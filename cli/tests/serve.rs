@@ -1,10 +1,7 @@
 //! `civic serve` as an editor uses it: edits reload the browser, errors show over the last good
 //! site, and the served folder always equals a clean build of the same content.
 
-mod common;
-
-use common::copy_dir;
-use common::files;
+use civic_tests::{copy_dir, files};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -85,7 +85,8 @@ pub fn render_site(
     match &leaflet {
         Some(l) if has_map => leaflet::publish(l, out).map_err(one)?,
         None if has_map => eprintln!(
-            "civic: warning: Leaflet is not installed, so /harta/ has no interactive map (its lists are there); run `npm ci` in the repository root"
+            "civic: warning: no Leaflet in {}, so /harta/ has no interactive map (its lists are there); run `npm ci` in the repository root, or pass its folder with --leaflet",
+            opts.leaflet.display()
         ),
         _ => {}
     }
