@@ -350,3 +350,23 @@ async fn bad_requests_get_clear_answers() {
     let page = client.get(api.url("/api/alerte")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("name=\"district\" value=\"cetate\"") && page.contains("Rezumat săptămânal"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_page_link_opens_the_alert_form_with_its_districts_ticked() {
+    let api = TestApi::start().await;
+    // As a street in two districts links it; an id that is no district is ignored.
+    let r = browser()
+        .get(api.url("/api/alerte?district=aradului&district=cetate&district=nu-exista"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    let ticked = |id: &str| page.contains(&format!(r#"id="district-{id}" name="district" value="{id}" checked>"#));
+    assert!(ticked("aradului") && ticked("cetate"), "the query's districts are ticked");
+    assert!(!ticked("fabric"), "no other district is ticked");
+    assert!(!page.contains("nu-exista"), "an unknown id is not echoed");
+    // Without a query nothing is ticked.
+    let page = browser().get(api.url("/api/alerte")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains(r#"name="district" value="aradului" checked"#));
+}

@@ -379,7 +379,8 @@ async fn sign_up_verify_by_a_button_log_in_out_export_and_delete() {
     let verified: Option<String> =
         api.db().query_row("SELECT email_verified_at FROM account", [], |r| r.get(0)).unwrap();
     assert!(verified.is_none(), "a GET never confirms");
-    assert_eq!(client.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let r = client.get(api.url("/api/cont")).send().await.unwrap();
+    assert_eq!((r.status(), location(&r).as_str()), (StatusCode::SEE_OTHER, "/api/cont/autentificare?next=/api/cont"));
 
     // Pressing the button verifies the address and logs in.
     let r = client.post(api.url("/api/auth/link")).form(&[("token", token.as_str())]).send().await.unwrap();
@@ -443,7 +444,8 @@ async fn sign_up_verify_by_a_button_log_in_out_export_and_delete() {
         db.query_row("SELECT count(*), max(account_id) FROM submission", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!(accounts, 0);
     assert_eq!(kept, (1, None));
-    assert_eq!(client.get(api.url("/api/cont")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let r = client.get(api.url("/api/cont")).send().await.unwrap();
+    assert_eq!((r.status(), location(&r).as_str()), (StatusCode::SEE_OTHER, "/api/cont/autentificare?next=/api/cont"));
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -982,4 +984,34 @@ async fn a_malformed_address_gets_a_400_in_romanian() {
             assert!(text.contains(says) && !text.contains("Cannot parse") && !text.contains("deserialize"), "{text}");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_links_the_portal_and_knows_who_is_signed_in() {
+    let api = TestApi::builder().with_mail().start().await;
+    let sink = api.mail();
+    let status = |client: reqwest::Client| {
+        let url = api.url("/api/cont/stare");
+        async move {
+            let r = client.get(url).header("accept", "application/json").send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["cache-control"], "no-store", "never cached");
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    assert_eq!(status(browser()).await, serde_json::json!({"signed_in": false}));
+    let client = civic_tests::api::verified_user(&api, &sink, "ana.popescu@example.ro").await;
+    assert_eq!(status(client.clone()).await, serde_json::json!({"signed_in": true, "name": "ana.popescu@example.ro"}));
+    // Every API page's header has the portal's three links and the (hidden) logout button.
+    for path in ["/api/petitii", "/api/alerte", "/api/cont", "/api/petitii/noua"] {
+        let page = client.get(api.url(path)).send().await.unwrap().text().await.unwrap();
+        for link in [r#"href="/api/petitii""#, r#"href="/api/alerte""#, r#"href="/api/cont" id="cont-meu""#] {
+            assert!(page.contains(link), "{path} lacks {link}");
+        }
+        assert!(page.contains(r#"<li id="iesire" hidden><form method="post" action="/api/auth/logout">"#), "{path}");
+    }
+    // Logged out, the status says so at once.
+    let r = client.post(api.url("/api/auth/logout")).send().await.unwrap();
+    assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
+    assert_eq!(status(client).await, serde_json::json!({"signed_in": false}));
 }

@@ -118,13 +118,44 @@ fn every_page_has_one_title_a_language_and_a_skip_link() {
 }
 
 #[test]
+fn every_page_links_the_portal_and_place_pages_offer_alerts_for_their_place() {
+    let site = sample();
+    for f in site.files().into_iter().filter(|f| f.ends_with(".html")) {
+        let page = site.read(&f);
+        for link in [r#"href="/api/petitii""#, r#"href="/api/alerte""#, r#"href="/api/cont" id="cont-meu""#] {
+            assert!(page.contains(link), "{f} lacks {link} in its header");
+        }
+        assert!(page.contains(r#"<details class="site-menu">"#), "{f}: the menu folds on phones");
+    }
+    let home = site.read("index.html");
+    assert!(home.contains("Primiți alerte pentru cartierul dumneavoastră"));
+    assert!(home.contains(r#"<form class="civic-form inline-form" method="get" action="/api/alerte">"#));
+    assert!(home.contains(r#"<option value="cetate">Cetate</option>"#), "the home page lists the districts");
+    assert!(home.contains(r#"href="/api/petitii/noua""#));
+    let district = site.read("cartiere/cetate/index.html");
+    assert!(district.contains(r#"<a href="/api/alerte?district=cetate">Primiți alerte pentru Cetate</a>"#));
+    // A street in one district, and a work's area: the alert form with their districts ticked.
+    let street = site.read("strazi/aleea-albastrelelor/index.html");
+    assert!(
+        street.contains(r#"<a href="/api/alerte?district=freidorf">Primiți alerte pentru Aleea Albăstrelelor</a>"#)
+    );
+    let works: serde_json::Value = serde_json::from_str(&site.read("data/public_work.json")).unwrap();
+    let work =
+        works["items"].as_array().unwrap().iter().find(|w| w["districts"].as_array().unwrap().len() > 1).unwrap();
+    let ids: Vec<&str> = work["districts"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    let page = site.read(&format!("{}index.html", &work["url"].as_str().unwrap()[1..]));
+    assert!(page.contains(&format!(r#"href="/api/alerte?district={}""#, ids.join("&amp;district="))), "{ids:?}");
+}
+
+#[test]
 fn every_internal_link_leads_to_a_page() {
     let site = sample();
     let mut broken = Vec::new();
     for f in site.files().into_iter().filter(|f| f.ends_with(".html")) {
         let page = site.read(&f);
         for href in page.split("href=\"").skip(1).filter_map(|s| s.split('"').next()) {
-            if !href.starts_with('/') || href.starts_with("//") {
+            // Links under /api/ lead to the API's pages (the API's own tests open them).
+            if !href.starts_with('/') || href.starts_with("//") || href.starts_with("/api/") {
                 continue;
             }
             let path = href.split(['#', '?']).next().unwrap_or(href);

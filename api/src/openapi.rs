@@ -48,6 +48,7 @@ use crate::published::Form;
         crate::accounts::links::use_link,
         crate::accounts::login::logout,
         crate::accounts::my_account::account_page,
+        crate::accounts::status::account_status,
         crate::accounts::my_account::export,
         crate::accounts::my_account::delete_account,
         crate::oidc::start::start,

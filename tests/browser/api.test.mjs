@@ -66,6 +66,53 @@ describe('the API in a browser (civic serve)', () => {
         await context.close();
     });
 
+    it('one portal: from the home page to alerts for a district, the phone menu, and the header knowing who is signed in', async () => {
+        const context = await served.browser.newContext({ locale: 'ro-RO' });
+        const page = await context.newPage();
+        await page.goto(`${served.base}/`);
+        // Wide screen: the menu is open and its "Meniu" toggle hidden.
+        assert.equal(await page.locator('.site-menu > summary').isVisible(), false);
+        assert.ok(await page.getByRole('navigation', { name: 'Meniu principal' }).getByRole('link').first().isVisible());
+        // The home page's block: choose a district, land on the alert form with it ticked.
+        await page.selectOption('#alerta-cartier', 'cetate');
+        await Promise.all([page.waitForURL(/\/api\/alerte\?district=cetate$/), page.click('#h-alerte ~ form button[type="submit"]')]);
+        assert.equal(await page.isChecked('#district-cetate'), true);
+        assert.equal(await page.isChecked('#district-fabric'), false);
+        await axe(page, 'alerts form for a district');
+        // The header's links, by clicking.
+        await Promise.all([page.waitForURL(/\/api\/petitii$/), page.getByRole('link', { name: 'Petiții', exact: true }).click()]);
+        await axe(page, 'petitions from the header');
+        // "Contul meu" answers with the login page when nobody is signed in.
+        await Promise.all([page.waitForURL(/\/api\/cont\/autentificare\?next=/), page.click('#cont-meu')]);
+        await page.fill('#link-email', 'portal@example.ro');
+        await Promise.all([page.waitForURL(/verificati-emailul/), page.click('text=Trimite linkul')]);
+        const url = await linkFromMail(served.work, 'portal@example.ro', /http:\/\/\S+\/api\/auth\/link\?token=[\w-]+/);
+        await page.goto(url);
+        await Promise.all([page.waitForURL(/\/api\/cont$/), page.click('main button[type="submit"]')]);
+        // Static pages, too, show the signed-in person and "Ieșire" once the status arrives.
+        await page.goto(`${served.base}/hotarari/`);
+        await eventually(async () => assert.equal((await page.textContent('#cont-meu')).trim(), 'portal@example.ro'));
+        assert.ok(await page.locator('#iesire button').isVisible());
+        await axe(page, 'a list page, signed in');
+        await Promise.all([page.waitForURL(`${served.base}/`), page.click('#iesire button')]);
+        await eventually(async () => assert.equal((await page.textContent('#cont-meu')).trim(), 'Contul meu'));
+        assert.equal(await page.locator('#iesire').isVisible(), false);
+        await context.close();
+
+        // A phone: the two navigation bars fold into "Meniu", which opens without JavaScript.
+        const phone = await served.browser.newContext({ locale: 'ro-RO', viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+        const small = await phone.newPage();
+        await small.goto(`${served.base}/`);
+        const header = await small.locator('header.site-header').boundingBox();
+        assert.ok(header.height < 200, `the header takes ${header.height}px of a phone's 844`);
+        const firstNav = small.getByRole('navigation', { name: 'Meniu principal' }).getByRole('link').first();
+        assert.equal(await firstNav.isVisible(), false);
+        assert.ok(await small.getByRole('link', { name: 'Contul meu' }).isVisible());
+        await small.click('.site-menu > summary');
+        await eventually(async () => assert.ok(await firstNav.isVisible()));
+        await phone.close();
+    });
+
     it('an alert for a polygon drawn on the map, and the form without JavaScript', async () => {
         const context = await served.browser.newContext({ locale: 'ro-RO' });
         const page = await context.newPage();

@@ -10,6 +10,7 @@ pub(crate) mod pages;
 pub mod password;
 pub mod role;
 pub mod session;
+pub(crate) mod status;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
@@ -24,6 +25,7 @@ use login::{login, logout};
 use my_account::{account_page, delete_account, export};
 use pages::{check_mail_page, link_page, login_page, signup_page};
 use serde_json::json;
+use status::account_status;
 
 use crate::app::{App, local_next, see_other, wants_json};
 
@@ -38,6 +40,7 @@ pub fn routes() -> Router<App> {
         .route("/api/auth/link", get(link_page).post(use_link))
         .route("/api/auth/logout", post(logout))
         .route("/api/cont", get(account_page))
+        .route("/api/cont/stare", get(account_status))
         .route("/api/cont/export", get(export))
         .route("/api/cont/sterge", post(delete_account))
 }

@@ -8,22 +8,26 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::session::{self, SignedIn};
+use super::session::{self, SignedIn, Viewer};
 use super::store;
-use crate::app::{App, Input, wants_json};
+use crate::app::{App, Input, see_other, wants_json};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::published::Assurance;
 use crate::submissions;
 
-/// My account: submissions, identities, export and deletion.
+/// My account: submissions, identities, export and deletion; for someone not logged in, the
+/// login page (every page's header links here as "Contul meu"), which comes back here.
 #[utoipa::path(
     get, path = "/api/cont", tag = "accounts", operation_id = "account_page",
     responses(
         (status = 200, description = "the page", body = String, content_type = "text/html"),
-        (status = 401, description = "not logged in")
+        (status = 303, description = "not logged in: to the login page, which returns here")
     )
 )]
-pub async fn account_page(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
+pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiResult<Response> {
+    let Some(user) = user else {
+        return Ok(see_other("/api/cont/autentificare?next=/api/cont"));
+    };
     let id = user.id;
     let (submissions, identities) = app
         .db

@@ -1,7 +1,7 @@
 //! Subscribing to alerts: the form, and the new subscription with its confirmation e-mail
 //! (none for someone logged in with that very, verified address).
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -15,15 +15,34 @@ use crate::email;
 use crate::error::{ApiError, ApiResult};
 use crate::mail;
 
-/// The form: an address, an area, topics and how often.
+/// The district ids of the query that are districts of the site.
+fn chosen_districts(query: Option<&str>, districts: &[crate::published::District]) -> Vec<String> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "district")
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| districts.iter().any(|d| d.id == *v))
+        .collect()
+}
+
+/// The form: an address, an area, topics and how often; the districts of the query ticked.
 #[utoipa::path(
     get, path = "/api/alerte", tag = "alerts", operation_id = "alerts_page",
+    params(
+        ("district" = Option<Vec<String>>, Query, explode,
+         description = "a district to tick, repeated for several (`?district=cetate&district=fabric`), as the \
+                        links of district, street and work pages give them; ids that are not districts are ignored")
+    ),
     responses(
         (status = 200, description = "the page", body = String, content_type = "text/html")
     )
 )]
-pub async fn subscribe_page(State(app): State<App>, Viewer(user): Viewer) -> ApiResult<Response> {
+pub async fn subscribe_page(
+    State(app): State<App>,
+    Viewer(user): Viewer,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
     let published = app.published();
+    let chosen = chosen_districts(query.as_deref(), &published.districts);
     Ok(app
         .page(
             "api/alerts.html",
@@ -31,6 +50,7 @@ pub async fn subscribe_page(State(app): State<App>, Viewer(user): Viewer) -> Api
             "/api/alerte",
             json!({
                 "districts": published.districts,
+                "chosen": chosen,
                 "topics": topic_list(),
                 "frequencies": frequency_list(),
                 "email": user.map(|u| u.email).unwrap_or_default(),

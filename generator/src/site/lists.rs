@@ -390,11 +390,14 @@ fn home<'a>(site: &'a Site, summaries: &Rows) -> PageJob<'a> {
     let decisions: Vec<&Item> = of(Kind::CouncilDecision).into_iter().take(5).collect();
     let tenders: Vec<&Item> = tenders.into_iter().take(5).collect();
     let next_session: Vec<&Item> = sessions.into_iter().take(1).collect();
+    // For the "alerts for your district" block: every district, by name.
+    let mut districts = of(Kind::District);
+    districts.sort_by(|a, b| a.data.envelope().title.cmp(&b.data.envelope().title));
     PageJob {
         url: "/".into(),
         template: "home.html",
         fingerprint: fingerprint(
-            &[&consultations, &next_session, &decisions, &contests, &tenders, &news].map(|v| hashes(v)),
+            &[&consultations, &next_session, &decisions, &contests, &tenders, &news, &districts].map(|v| hashes(v)),
         ),
         context: Context::Ready(minijinja::context! {
             page => Serde(json!({"url": "/", "title": site.config.city.institution})),
@@ -404,6 +407,7 @@ fn home<'a>(site: &'a Site, summaries: &Rows) -> PageJob<'a> {
             contests => s(contests),
             tenders => s(tenders),
             news => s(news),
+            districts => Serde(districts.into_iter().map(context::reference).collect::<Vec<_>>()),
         }),
     }
 }
