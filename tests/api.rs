@@ -1000,7 +1000,7 @@ async fn the_header_links_the_portal_and_knows_who_is_signed_in() {
         }
     };
     assert_eq!(status(browser()).await, serde_json::json!({"signed_in": false}));
-    let client = civic_tests::api::verified_user(&api, &sink, "ana.popescu@example.ro").await;
+    let client = civic_tests::api::verified_user(&api, sink, "ana.popescu@example.ro").await;
     assert_eq!(status(client.clone()).await, serde_json::json!({"signed_in": true, "name": "ana.popescu@example.ro"}));
     // Every API page's header has the portal's three links and the (hidden) logout button.
     for path in ["/api/petitii", "/api/alerte", "/api/cont", "/api/petitii/noua"] {
