@@ -24,7 +24,7 @@ async fn published_petition(
     author: &reqwest::Client,
     staff: &reqwest::Client,
     title: &str,
-) -> i64 {
+) -> (i64, Vec<reqwest::Client>) {
     let r = author
         .post(api.url("/api/petitii"))
         .form(&[("title", title), ("action", "Să amenajeze o pistă de biciclete pe Bulevardul Take Ionescu."),
@@ -39,6 +39,7 @@ async fn published_petition(
     let start = link.find("/api/petitii/").unwrap();
     let path: String = link[start..].chars().take_while(|c| !c.is_whitespace()).collect();
     let key = path.split("cheie=").nth(1).unwrap().to_owned();
+    let mut supporters = vec![];
     for who in ["s1@example.ro", "s2@example.ro"] {
         let supporter = verified_user(api, sink, who).await;
         let page = supporter.get(api.url(&path)).send().await.unwrap().text().await.unwrap();
@@ -50,6 +51,7 @@ async fn published_petition(
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        supporters.push(supporter);
     }
     let status: String = api.db().query_row("SELECT status FROM petition WHERE id = ?1", [id], |r| r.get(0)).unwrap();
     assert_eq!(status, "moderation");
@@ -60,7 +62,7 @@ async fn published_petition(
     );
     let r = staff.post(api.url(&format!("/api/admin/petitii/{id}/publica"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    id
+    (id, supporters)
 }
 
 async fn staff(api: &TestApi) -> reqwest::Client {
@@ -97,7 +99,7 @@ async fn a_petition_lives_from_supporters_to_the_citys_answer_and_closes() {
     let app = api.api.app().clone();
     let staff = staff(&api).await;
     let author = verified_user(&api, sink, "autor@example.ro").await;
-    let id = published_petition(&api, sink, &author, &staff, "Pistă de biciclete pe Take Ionescu").await;
+    let (id, _) = published_petition(&api, sink, &author, &staff, "Pistă de biciclete pe Take Ionescu").await;
     sink.find("autor@example.ro", "este publicată");
 
     // Signing: the e-mail link opens a page; only its button confirms.
@@ -276,7 +278,7 @@ async fn one_mailbox_signs_once_however_its_address_is_spelled_and_undeliverable
     let sink = api.mail();
     let staff = staff(&api).await;
     let author = verified_user(&api, sink, "autor@example.ro").await;
-    let id = published_petition(&api, sink, &author, &staff, "Semafor la Piața Iosefin").await;
+    let (id, _) = published_petition(&api, sink, &author, &staff, "Semafor la Piața Iosefin").await;
     let district = a_district(&api);
     let post = |email: &'static str| {
         let form = [("name", "Semnatar Unu".to_owned()), ("email", email.to_owned()), ("district", district.clone())];
@@ -314,7 +316,7 @@ async fn counts_equal_the_confirmed_rows_after_a_concurrent_burst_and_invalidati
     let app = api.api.app().clone();
     let staff = staff(&api).await;
     let author = verified_user(&api, sink, "autor@example.ro").await;
-    let id = published_petition(&api, sink, &author, &staff, "Mai mulți copaci în Piața Victoriei").await;
+    let (id, _) = published_petition(&api, sink, &author, &staff, "Mai mulți copaci în Piața Victoriei").await;
 
     // 300 signers at once (JSON clients), two thirds from one domain; then confirm all but every fifth.
     let district = a_district(&api);
@@ -436,4 +438,68 @@ async fn invalidating_signatures_of_a_petition_that_does_not_exist_is_a_404() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(r.text().await.unwrap().contains("Petiția nu există"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_account_lists_the_petitions_i_started_supported_and_signed_and_my_alerts() {
+    let api = TestApi::builder().with_mail().with_site_copy(small_thresholds).start().await;
+    let sink = api.mail();
+    let staff = staff(&api).await;
+    let author = verified_user(&api, sink, "autor@example.ro").await;
+    let (id, supporters) = published_petition(&api, sink, &author, &staff, "Bănci noi în Parcul Rozelor").await;
+    let s1 = &supporters[0];
+    // s1 also signs, with the account's address; a stranger signs too.
+    for (name, email) in [("Sorin Unu", "s1@example.ro"), ("Ion Străin", "ion@example.ro")] {
+        let token = sign(&api, sink, id, name, email, false).await;
+        let r =
+            browser().post(api.url("/api/petitii/semnatura")).form(&[("token", token.as_str())]).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    counts::tick(&api.api.app().clone(), true).await.unwrap();
+    // s1 sets an alert while logged in with that verified address: confirmed at once.
+    let r = s1
+        .post(api.url("/api/alerte"))
+        .form(&[
+            ("email", "s1@example.ro"),
+            ("area", "districts"),
+            ("district", "cetate"),
+            ("topic", "lucrari"),
+            ("frequency", "zilnic"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let manage = location(&r);
+    assert!(manage.starts_with("/api/alerte/gestionare?token="), "{manage}");
+
+    let page = |client: &reqwest::Client| {
+        let url = api.url("/api/cont");
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let mine = page(s1).await;
+    let section = |page: &str, caption: &str| -> String {
+        let start = page.find(caption).unwrap_or_else(|| panic!("no {caption:?} in the account page"));
+        page[start..].split("</table>").next().unwrap().to_owned()
+    };
+    let supported = section(&mine, "Petițiile pe care le-ați susținut");
+    assert!(supported.contains(&format!(r#"<a href="/api/petitii/{id}">Bănci noi în Parcul Rozelor</a>"#)));
+    let signed = section(&mine, "Petițiile semnate cu adresa contului");
+    assert!(signed.contains("semnată cu s1@example.ro") && signed.contains("<td>2</td>"), "{signed}");
+    assert!(!mine.contains("Petițiile pornite de dvs."), "s1 started none");
+    assert!(mine.contains(&format!(r#"<a href="{}">Modificați sau opriți alerta</a>"#, manage.replace('&', "&amp;"))));
+    assert!(mine.contains("<strong>Cetate</strong>: Lucrări publice — Rezumat zilnic."), "the alert in words");
+    let authors = page(&author).await;
+    let started = section(&authors, "Petițiile pornite de dvs.");
+    assert!(started.contains("Bănci noi în Parcul Rozelor") && started.contains("deschisă"), "{started}");
+    assert!(!authors.contains("Petițiile semnate cu adresa contului"), "the author signed none");
+    assert!(authors.contains("Nu aveți alerte"));
+
+    // The export holds the same.
+    let export: Value = s1.get(api.url("/api/cont/export")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(export["petitions"]["supported"][0]["id"], id);
+    assert_eq!(export["petitions"]["signed"][0]["email"], "s1@example.ro");
+    assert_eq!(export["alerts"][0]["manage_url"], manage);
+    assert_eq!(export["alerts"][0]["district_titles"], serde_json::json!(["Cetate"]));
 }

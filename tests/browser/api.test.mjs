@@ -89,6 +89,8 @@ describe('the API in a browser (civic serve)', () => {
         const url = await linkFromMail(served.work, 'portal@example.ro', /http:\/\/\S+\/api\/auth\/link\?token=[\w-]+/);
         await page.goto(url);
         await Promise.all([page.waitForURL(/\/api\/cont$/), page.click('main button[type="submit"]')]);
+        assert.match(await page.textContent('main'), /Nu aveți alerte/);
+        await axe(page, 'my account with its petitions and alerts sections');
         // Static pages, too, show the signed-in person and "Ieșire" once the status arrives.
         await page.goto(`${served.base}/hotarari/`);
         await eventually(async () => assert.equal((await page.textContent('#cont-meu')).trim(), 'portal@example.ro'));

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::session::{self, SignedIn, Viewer};
 use super::store;
 use crate::app::{App, Input, see_other, wants_json};
+use crate::email;
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::published::Assurance;
 use crate::submissions;
@@ -29,12 +30,20 @@ pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiRe
         return Ok(see_other("/api/cont/autentificare?next=/api/cont"));
     };
     let id = user.id;
-    let (submissions, identities) = app
+    let held = held_address(&user);
+    let (submissions, identities, petitions, alerts) = app
         .db
         .read(move |c| {
-            Ok::<_, ApiError>((submissions::store::of_account(c, id)?, store::identities(c, id, "received")?))
+            let (petitions, alerts) = of_person(c, id, held.as_ref())?;
+            Ok::<_, ApiError>((
+                submissions::store::of_account(c, id)?,
+                store::identities(c, id, "received")?,
+                petitions,
+                alerts,
+            ))
         })
         .await?;
+    let alerts = crate::alerts::of_person(alerts, &app.published());
     let identities: Vec<Value> = identities
         .into_iter()
         .map(|mut i| {
@@ -44,8 +53,31 @@ pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiRe
         })
         .collect();
     let providers = crate::oidc::choices(&app, Assurance::None);
-    let ctx = json!({"user": user, "submissions": submissions, "identities": identities, "providers": providers});
+    let ctx = json!({"user": user, "submissions": submissions, "identities": identities, "providers": providers,
+                     "petitions": petitions, "alerts": alerts});
     Ok(app.page("api/account.html", "Contul meu", "/api/cont", ctx)?.into_response())
+}
+
+/// The account's address when it is verified: (the address, the mailbox it reaches). Signatures
+/// and alerts are the holder's only by an address they proved.
+fn held_address(user: &session::User) -> Option<(String, String)> {
+    let address = email::parse(&user.email).ok().filter(|_| user.email_verified)?;
+    Some((address.address, address.mailbox))
+}
+
+/// A person's petitions (started, supported, signed with the held mailbox) and the alerts to
+/// their held address.
+fn of_person(
+    c: &rusqlite::Connection,
+    account: i64,
+    held: Option<&(String, String)>,
+) -> rusqlite::Result<(Value, Vec<crate::alerts::store::Subscription>)> {
+    let petitions = crate::petitions::store::of_person(c, account, held.map(|(_, mailbox)| mailbox.as_str()))?;
+    let alerts = match held {
+        Some((address, _)) => crate::alerts::store::of_email(c, address)?,
+        None => vec![],
+    };
+    Ok((petitions, alerts))
 }
 
 /// Everything stored about me, as JSON (GDPR art. 15 and 20).
@@ -62,15 +94,20 @@ pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiRe
 )]
 pub async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResult<Response> {
     let id = user.id;
+    let held = held_address(&user);
+    let published = app.published();
     let data = app
         .db
         .read(move |c| {
             let (account, sessions) = store::account_export(c, id)?;
+            let (petitions, alerts) = of_person(c, id, held.as_ref())?;
             Ok::<_, ApiError>(json!({
                 "account": account,
                 "identities": store::identities(c, id, "claims_received")?,
                 "active_sessions": sessions,
                 "submissions": submissions::store::of_account(c, id)?,
+                "petitions": petitions,
+                "alerts": crate::alerts::of_person(alerts, &published),
             }))
         })
         .await?;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::form::{one_or_many, parse_frequency, parse_topics};
-use super::{feed_key, frequency_list, link_key, store, topic_list};
+use super::{district_titles, feed_key, frequency_list, link_key, store, topic_list};
 use crate::accounts::tokens;
 use crate::app::{App, Input, RepeatableInput, see_other, wants_json};
 use crate::error::{ApiError, ApiResult};
@@ -125,9 +125,7 @@ pub async fn manage_page(State(app): State<App>, Query(q): Query<ManageQuery>) -
                 "token": key,
                 "email": s.email,
                 "area": area,
-                "district_titles": area["districts"].as_array().into_iter().flatten()
-                    .filter_map(|d| published.districts.iter().find(|x| Some(x.id.as_str()) == d.as_str()).map(|x| x.title.clone()))
-                    .collect::<Vec<_>>(),
+                "district_titles": district_titles(&area, &published),
                 "topics": topic_list(),
                 "chosen": s.topics.split(',').collect::<Vec<_>>(),
                 "frequencies": frequency_list(),

@@ -68,6 +68,38 @@ fn derive(purpose: &str, hash: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(h.finalize())
 }
 
+/// The names of an area's districts (none for a point or a drawn polygon).
+fn district_titles(area: &Value, published: &crate::published::Published) -> Vec<String> {
+    area["districts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| published.districts.iter().find(|x| Some(x.id.as_str()) == d.as_str()).map(|x| x.title.clone()))
+        .collect()
+}
+
+/// The alerts mailed to a verified address, as "Contul meu" and the data export show them: the
+/// area, topics and frequency in words, whether confirmed, and the page to change or stop each.
+pub(crate) fn of_person(
+    subscriptions: Vec<store::Subscription>,
+    published: &crate::published::Published,
+) -> Vec<Value> {
+    subscriptions
+        .into_iter()
+        .map(|s| {
+            let area: Value = serde_json::from_str(&s.area).unwrap_or(Value::Null);
+            json!({
+                "district_titles": district_titles(&area, published),
+                "area": area,
+                "topics": topics_labels(&s.topics),
+                "frequency": FREQUENCIES.iter().find(|(id, _)| *id == s.frequency).map(|(_, l)| *l),
+                "confirmed": s.confirmed,
+                "manage_url": format!("/api/alerte/gestionare?token={}", link_key(&s.token_sha256)),
+            })
+        })
+        .collect()
+}
+
 fn topic_list() -> Vec<Value> {
     TOPICS.iter().map(|(id, label)| json!({"id": id, "label": label})).collect()
 }

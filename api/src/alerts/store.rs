@@ -88,6 +88,12 @@ pub fn confirmed(c: &Connection) -> rusqlite::Result<Vec<Subscription>> {
         .collect()
 }
 
+/// The subscriptions mailed to `email` (confirmed or not), newest first: "Contul meu" lists
+/// them for the account holding that verified address.
+pub fn of_email(c: &Connection, email: &str) -> rusqlite::Result<Vec<Subscription>> {
+    c.prepare(&format!("{SUBSCRIPTION} WHERE email = ?1 ORDER BY id DESC"))?.query_map([email], subscription)?.collect()
+}
+
 pub fn change(c: &Connection, id: i64, topics: &str, frequency: &str) -> rusqlite::Result<()> {
     c.prepare_cached("UPDATE alert_subscription SET topics = ?2, frequency = ?3 WHERE id = ?1")?
         .execute(params![id, topics, frequency])?;

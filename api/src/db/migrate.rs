@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("006_confirmation_order", include_str!("../../migrations/006_confirmation_order.sql")),
     ("007_deferred_mail", include_str!("../../migrations/007_deferred_mail.sql")),
     ("008_leaner_registration", include_str!("../../migrations/008_leaner_registration.sql")),
+    ("009_my_account", include_str!("../../migrations/009_my_account.sql")),
 ];
 
 /// Brings the schema to the latest version.

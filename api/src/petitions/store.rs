@@ -410,3 +410,51 @@ pub fn reach_threshold(
         .execute(params![id, signatures, action, now, due_on])?;
     Ok(new == 1)
 }
+
+/// A person's petitions for "Contul meu" and the data export: those the account started (with
+/// their stage and confirmed signatures), supported, and signed with the mailbox it holds
+/// (`mailbox`, only for a verified address; each with the address the signature gave).
+pub fn of_person(c: &Connection, account: i64, mailbox: Option<&str>) -> rusqlite::Result<Value> {
+    let listed = |sql: &str, key: &dyn rusqlite::ToSql| -> rusqlite::Result<Vec<Value>> {
+        c.prepare(sql)?
+            .query_map([key], |r| {
+                Ok(json!({
+                    "id": r.get::<_, i64>(0)?,
+                    "title": r.get::<_, String>(1)?,
+                    "status": r.get::<_, String>(2)?,
+                    "signatures": r.get::<_, i64>(3)?,
+                    "closes_on": r.get::<_, Option<String>>(4)?,
+                    "at": r.get::<_, String>(5)?,
+                    "email": r.get::<_, Option<String>>(6)?,
+                }))
+            })?
+            .collect()
+    };
+    const PETITION: &str = "p.id, p.title, p.status, COALESCE(n.confirmed, 0), p.closes_on";
+    const COUNTS: &str = "LEFT JOIN petition_count n ON n.petition_id = p.id";
+    let started = listed(
+        &format!(
+            "SELECT {PETITION}, p.created_at, NULL FROM petition p {COUNTS} WHERE p.creator_id = ?1 ORDER BY p.id DESC"
+        ),
+        &account,
+    )?;
+    let supported = listed(
+        &format!(
+            "SELECT {PETITION}, s.created_at, NULL FROM petition_sponsor s JOIN petition p ON p.id = s.petition_id {COUNTS}
+             WHERE s.account_id = ?1 ORDER BY s.created_at DESC"
+        ),
+        &account,
+    )?;
+    let signed = match mailbox {
+        Some(mailbox) => listed(
+            &format!(
+                "SELECT {PETITION}, g.confirmed_at, g.email FROM signature g JOIN petition p ON p.id = g.petition_id {COUNTS}
+                 WHERE g.email_norm = ?1 AND g.confirmed_at IS NOT NULL AND g.invalidated_by IS NULL
+                 ORDER BY g.confirmed_at DESC"
+            ),
+            &mailbox,
+        )?,
+        None => vec![],
+    };
+    Ok(json!({"started": started, "supported": supported, "signed": signed}))
+}
