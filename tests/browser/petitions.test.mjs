@@ -131,6 +131,11 @@ describe('petitions in a browser (civic serve)', () => {
         await page.goto(`${served.base}/api/petitii`);
         assert.match(await page.textContent('main'), new RegExp(`${TITLE}[\\s\\S]*3 semnături confirmate`));
         await axe(page, 'list of petitions');
+        // The home page's "Petiții" block lists it, from the API's open data.
+        await page.goto(`${served.base}/`);
+        await eventually(async () => assert.match(await page.textContent('#petitii-deschise'), new RegExp(`${TITLE} — 3 semnături`)));
+        assert.equal(await page.getAttribute(`#petitii-deschise a:has-text("${TITLE}")`, 'href'), `/api/petitii/${id}`);
+        await axe(page, 'home page with the open petitions');
         await context.close();
 
         // Without JavaScript: no map, the same figures in the table.
