@@ -636,6 +636,11 @@ async fn staff_handle_a_case_overdue_first_with_an_audit_log_and_mail_to_the_cit
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "no key, no access");
+    // "Contul meu" of the address that filed it shows the answer too.
+    let vlad = civic_tests::api::verified_user(&api, sink, "vlad@example.ro").await;
+    let account = vlad.get(api.url("/api/cont")).send().await.unwrap().text().await.unwrap();
+    assert!(account.contains("Linia 33 va deservi cartierul Freidorf"), "{account}");
+    assert!(account.contains("<summary>Răspunsul din "), "{account}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

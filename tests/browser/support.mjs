@@ -81,7 +81,7 @@ function fileAt(p) {
 /**
  * Serves `root` on 127.0.0.1 at a random free port, as a static host would: `/dir/` serves
  * `dir/index.html`, `/dir` redirects to `/dir/`, a missing path gets `404.html` with status 404.
- * Every request whose answer was 404 is kept in `server.notFound`.
+ * Every request whose answer was 404 is kept in `server.notFound`, except under `/api/`.
  * Returns { origin, url(path), notFound, close() }.
  */
 export async function startServer(root = siteDir()) {
@@ -90,7 +90,9 @@ export async function startServer(root = siteDir()) {
 
     const server = createServer((req, res) => {
         const send404 = async () => {
-            notFound.push(req.url);
+            // `/api/` is the API, another service that is absent here: pages must work without it
+            // (the header's account status and the home page's petitions then stay as they are).
+            if (!new URL(req.url, 'http://x').pathname.startsWith('/api/')) notFound.push(req.url);
             const page = path.join(root, '404.html');
             const body = fileAt(page) ? await readFile(page) : Buffer.from('404 Not Found\n');
             res.writeHead(404, {

@@ -152,10 +152,10 @@ pub fn case_by_number(c: &Connection, number: &str) -> rusqlite::Result<Option<C
     Ok(Some(case))
 }
 
-/// An account's submissions, newest first.
+/// An account's submissions, newest first, with the city's answer once there is one.
 pub fn of_account(c: &Connection, account: i64) -> rusqlite::Result<Vec<Value>> {
     let mut s = c.prepare_cached(
-        "SELECT number, form_title, registered_at, COALESCE(extended_due_on, due_on), status, fields
+        "SELECT number, form_title, registered_at, COALESCE(extended_due_on, due_on), status, fields, answer, answered_at
          FROM submission WHERE account_id = ?1 ORDER BY id DESC",
     )?;
     s.query_map([account], |r| {
@@ -166,6 +166,8 @@ pub fn of_account(c: &Connection, account: i64) -> rusqlite::Result<Vec<Value>> 
             "due_on": r.get::<_, Option<String>>(3)?,
             "status": r.get::<_, String>(4)?,
             "fields": serde_json::from_str::<Value>(&r.get::<_, String>(5)?).unwrap_or(Value::Null),
+            "answer": r.get::<_, Option<String>>(6)?,
+            "answered_at": r.get::<_, Option<String>>(7)?,
         }))
     })?
     .collect()
