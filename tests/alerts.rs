@@ -119,9 +119,14 @@ fn publish(site: &std::path::Path, id: &str, status: &str, coordinates: Value) {
 
 /// Changes a published work in the copy's `public_work.json`.
 fn edit(site: &std::path::Path, id: &str, change: impl FnOnce(&mut Value)) {
-    let path = site.join("data/public_work.json");
+    edit_listed(site, "public_work", id, change);
+}
+
+/// Changes a published item of `kind` in the copy's `data/<kind>.json` (a new publication).
+fn edit_listed(site: &std::path::Path, kind: &str, id: &str, change: impl FnOnce(&mut Value)) {
+    let path = site.join(format!("data/{kind}.json"));
     let mut data: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    change(data["items"].as_array_mut().unwrap().iter_mut().find(|w| w["id"] == id).expect("the work"));
+    change(data["items"].as_array_mut().unwrap().iter_mut().find(|w| w["id"] == id).expect("the item"));
     std::fs::write(&path, serde_json::to_string(&data).unwrap()).unwrap();
 }
 
@@ -369,4 +374,48 @@ async fn a_place_page_link_opens_the_alert_form_with_its_districts_ticked() {
     // Without a query nothing is ticked.
     let page = browser().get(api.url("/api/alerte")).send().await.unwrap().text().await.unwrap();
     assert!(!page.contains(r#"name="district" value="aradului" checked"#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_suspended_or_a_tender_awarded_is_one_mail_saying_before_and_after() {
+    let api = TestApi::builder().with_mail().with_site_copy(|_| {}).start().await;
+    let sink = api.mail();
+    let form = [
+        ("area", "districts"),
+        ("district", "cetate"),
+        ("topic", "hotarari"),
+        ("topic", "licitatii"),
+        ("frequency", "imediat"),
+    ];
+    subscribe(&api, sink, "cetatean@example.ro", &form).await;
+    assert_eq!(dispatch(&api, "2026-11-26T08:00:00Z").await.events, 0, "the first dispatch records a baseline");
+    let first = |kind: &str, status: &str| -> (String, String, String) {
+        let data: Value =
+            serde_json::from_str(&std::fs::read_to_string(api.site().join(format!("data/{kind}.json"))).unwrap())
+                .unwrap();
+        let item = data["items"].as_array().unwrap().iter().find(|i| i["status"] == status).expect("an item").clone();
+        (
+            item["id"].as_str().unwrap().into(),
+            item["title"].as_str().unwrap().into(),
+            item["url"].as_str().unwrap().into(),
+        )
+    };
+    let (decision, title, url) = first("council_decision", "in_vigoare");
+    edit_listed(api.site(), "council_decision", &decision, |d| d["status"] = json!("suspendata"));
+    let before = outbox(&api);
+    let report = dispatch(&api, "2026-11-26T08:05:00Z").await;
+    assert_eq!((report.events, report.immediate), (1, 1), "{report:?}");
+    let mail = sink.find("cetatean@example.ro", &format!("Modificat: {title}"));
+    assert!(mail.body.contains("În vigoare → Suspendată de drept"), "{}", mail.body);
+    assert!(mail.body.contains(&url), "the link opens the decision: {}", mail.body);
+    assert_eq!(mail.header("List-Unsubscribe-Post"), Some("List-Unsubscribe=One-Click"));
+    // Again: nothing new.
+    assert_eq!(dispatch(&api, "2026-11-26T08:10:00Z").await.immediate, 0);
+    assert_eq!(outbox(&api), before + 1, "exactly one mail");
+
+    let (tender, title, _) = first("tender", "active");
+    edit_listed(api.site(), "tender", &tender, |t| t["status"] = json!("complete"));
+    assert_eq!(dispatch(&api, "2026-11-26T08:20:00Z").await.immediate, 1);
+    let mail = sink.find("cetatean@example.ro", &format!("Modificat: {title}"));
+    assert!(mail.body.contains("În desfășurare → Finalizată"), "{}", mail.body);
 }

@@ -8,7 +8,9 @@
 //! `restrictie_trafic`, or any restriction other than `fara_restrictie`) is also `trafic`; a
 //! breakdown (`avarie`) or a work whose title speaks of water or heating is also `utilitati`.
 //! Recurring services (waste collection) are `deseuri`; council decisions, tenders and job
-//! contests are city-wide (`hotarari`, `licitatii`, `concursuri`), new items only.
+//! contests are city-wide (`hotarari`, `licitatii`, `concursuri`): new items, and a change of
+//! their status worded "before → after" (a decision suspended or repealed, a tender awarded or
+//! cancelled, a contest's results).
 
 use std::collections::HashMap;
 use std::path::Path as FsPath;
@@ -89,8 +91,30 @@ fn date_of(v: &Value) -> Option<Date> {
     civic_contract::day_of(v.as_str()?)
 }
 
+/// The label group (`labels.yaml`) of the `status` of a city-wide type whose status changes are
+/// events: a decision suspended or repealed, a tender awarded or cancelled, a contest's stages.
+fn status_labels(kind: &str) -> Option<&'static str> {
+    match kind {
+        "council_decision" => Some("status"),
+        "tender" => Some("tender_status"),
+        "job_contest" => Some("contest_status"),
+        _ => None,
+    }
+}
+
+/// "Before → after" in the theme's words (the raw values if the theme has none).
+fn status_change(env: &minijinja::Environment, group: &str, from: &str, to: &str) -> String {
+    env.render_str("{{ label(g, a) }} → {{ label(g, b) }}", minijinja::context! { g => group, a => from, b => to })
+        .unwrap_or_else(|_| format!("{from} → {to}"))
+}
+
 /// Compares the published items with what was seen; returns the events and the new snapshot.
-fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Vec<Event>, Vec<Seen>)> {
+fn derive(
+    site: &FsPath,
+    conn: &Connection,
+    today: Date,
+    env: &minijinja::Environment,
+) -> rusqlite::Result<(Vec<Event>, Vec<Seen>)> {
     let seen = store::seen(conn)?;
     let mut events = vec![];
     let mut snapshot = vec![];
@@ -160,6 +184,12 @@ fn derive(site: &FsPath, conn: &Connection, today: Date) -> rusqlite::Result<(Ve
                         events.push(event(format!("modificat:{kind}:{id}:{h}"), "modificat", period(it)));
                     }
                 }
+                Some((_, old_status)) if *old_status != status && !old_status.is_empty() => {
+                    if let Some(group) = status_labels(kind) {
+                        let detail = status_change(env, group, old_status, &status);
+                        events.push(event(format!("stare:{kind}:{id}:{status}"), "modificat", detail));
+                    }
+                }
                 _ => {}
             }
             if work && status == "planificat" && date_of(&f("period")["start"]) == Some(today.saturating_add(1.day())) {
@@ -224,7 +254,7 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
         .write(move |c| -> Result<Report, ApiError> {
             let local = now.to_zoned_datetime(civic_workdays::bucharest());
             let today = local.date();
-            let (events, snapshot) = derive(&site, c, today)?;
+            let (events, snapshot) = derive(&site, c, today, &published.env)?;
             let created = stamp(now);
             let mut report = Report::default();
             let mut new_events = vec![];
