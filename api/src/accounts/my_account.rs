@@ -31,10 +31,11 @@ pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiRe
     };
     let id = user.id;
     let held = held_address(&user);
+    let published = app.published();
     let (submissions, identities, petitions, alerts) = app
         .db
         .read(move |c| {
-            let (petitions, alerts) = of_person(c, id, held.as_ref())?;
+            let (petitions, alerts) = of_person(c, id, held.as_ref(), &published)?;
             Ok::<_, ApiError>((
                 submissions::store::of_account(c, id)?,
                 store::identities(c, id, "received")?,
@@ -43,7 +44,6 @@ pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiRe
             ))
         })
         .await?;
-    let alerts = crate::alerts::of_person(alerts, &app.published());
     let identities: Vec<Value> = identities
         .into_iter()
         .map(|mut i| {
@@ -66,15 +66,16 @@ fn held_address(user: &session::User) -> Option<(String, String)> {
 }
 
 /// A person's petitions (started, supported, signed with the held mailbox) and the alerts to
-/// their held address.
+/// their held address, as the page and the export show them.
 fn of_person(
     c: &rusqlite::Connection,
     account: i64,
     held: Option<&(String, String)>,
-) -> rusqlite::Result<(Value, Vec<crate::alerts::store::Subscription>)> {
+    published: &crate::published::Published,
+) -> rusqlite::Result<(Value, Vec<Value>)> {
     let petitions = crate::petitions::store::of_person(c, account, held.map(|(_, mailbox)| mailbox.as_str()))?;
     let alerts = match held {
-        Some((address, _)) => crate::alerts::store::of_email(c, address)?,
+        Some((address, _)) => crate::alerts::of_person(crate::alerts::store::of_email(c, address)?, published),
         None => vec![],
     };
     Ok((petitions, alerts))
@@ -100,14 +101,14 @@ pub async fn export(State(app): State<App>, SignedIn(user): SignedIn) -> ApiResu
         .db
         .read(move |c| {
             let (account, sessions) = store::account_export(c, id)?;
-            let (petitions, alerts) = of_person(c, id, held.as_ref())?;
+            let (petitions, alerts) = of_person(c, id, held.as_ref(), &published)?;
             Ok::<_, ApiError>(json!({
                 "account": account,
                 "identities": store::identities(c, id, "claims_received")?,
                 "active_sessions": sessions,
                 "submissions": submissions::store::of_account(c, id)?,
                 "petitions": petitions,
-                "alerts": crate::alerts::of_person(alerts, &published),
+                "alerts": alerts,
             }))
         })
         .await?;
