@@ -1018,5 +1018,11 @@ async fn the_header_links_the_portal_and_knows_who_is_signed_in() {
     // Logged out, the status says so at once.
     let r = client.post(api.url("/api/auth/logout")).send().await.unwrap();
     assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
-    assert_eq!(status(client).await, serde_json::json!({"signed_in": false}));
+    assert_eq!(status(client.clone()).await, serde_json::json!({"signed_in": false}));
+    // "Contul meu": a browser is sent to the login page, a JSON client gets a 401 that says why.
+    let r = client.get(api.url("/api/cont")).send().await.unwrap();
+    assert_eq!((r.status(), location(&r).as_str()), (StatusCode::SEE_OTHER, "/api/cont/autentificare?next=/api/cont"));
+    let r = client.get(api.url("/api/cont")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.text().await.unwrap().contains("trebuie să vă autentificați"));
 }

@@ -22,11 +22,15 @@ use crate::submissions;
     get, path = "/api/cont", tag = "accounts", operation_id = "account_page",
     responses(
         (status = 200, description = "the page", body = String, content_type = "text/html"),
-        (status = 303, description = "not logged in: to the login page, which returns here")
+        (status = 303, description = "not logged in: to the login page, which returns here"),
+        (status = 401, description = "not logged in (JSON clients)")
     )
 )]
-pub async fn account_page(State(app): State<App>, Viewer(user): Viewer) -> ApiResult<Response> {
+pub async fn account_page(State(app): State<App>, headers: HeaderMap, Viewer(user): Viewer) -> ApiResult<Response> {
     let Some(user) = user else {
+        if wants_json(&headers) {
+            return Err(ApiError::unauthorized("Pentru această pagină trebuie să vă autentificați."));
+        }
         return Ok(see_other("/api/cont/autentificare?next=/api/cont"));
     };
     let id = user.id;
