@@ -40,6 +40,7 @@ fn every_file_the_api_reads_round_trips_through_the_contract() {
     let drafts: List<DraftDecision> = round_trips(&site, &files::list("draft_decision"));
     assert!(drafts.items.iter().all(|d| d.consultation.closes_on().is_some()), "every consultation has its last day");
     round_trips::<List<civic_contract::District>>(&site, &files::list("district"));
+    round_trips::<civic_contract::ListPagesFile>(&site, files::LIST_PAGES);
     for kind in ["council_decision", "tender", "job_contest", "recurring_service"] {
         let list: List<Listed> = round_trips(&site, &files::list(kind));
         assert_eq!(list.count, list.items.len(), "{kind}");

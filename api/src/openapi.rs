@@ -92,6 +92,8 @@ use crate::published::Form;
         crate::alerts::manage::unsubscribe_page,
         crate::alerts::manage::unsubscribe,
         crate::alerts::feed::feed,
+        crate::alerts::follow::follow_page,
+        crate::alerts::follow::follow,
     ),
     components(schemas(ApiError)),
     modifiers(&Layers)

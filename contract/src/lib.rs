@@ -19,7 +19,7 @@ pub use forms::{
     Assurance, AttachmentRules, Choice, DayUnit, DeadlineRule, Department, Field, FieldType, Form, FormKind, FormsFile,
     LegalBasis,
 };
-pub use lists::{Consultation, DraftDecision, List, Listed, day_of};
+pub use lists::{Consultation, DraftDecision, List, ListFilter, ListPage, ListPagesFile, Listed, day_of};
 pub use petitions::{PetitionRules, Threshold, ThresholdAction};
 pub use places::{District, PublicWork, Street, StreetZone, StreetsFile};
 pub use site::{FooterLink, NavLink, SiteFrame};
@@ -32,6 +32,8 @@ pub mod files {
     pub const PETITION_RULES: &str = "data/petition_rules.json";
     pub const STREETS: &str = "data/street.json";
     pub const PUBLIC_WORKS: &str = "data/public_work.json";
+    /// Every list page one can follow by e-mail, with its items ([`crate::ListPagesFile`]).
+    pub const LIST_PAGES: &str = "data/lists.json";
 
     /// The list of every published item of a type, e.g. `data/district.json`.
     pub fn list(kind: &str) -> String {

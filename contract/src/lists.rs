@@ -75,3 +75,39 @@ pub fn day_of(s: &str) -> Option<Date> {
         .ok()
         .or_else(|| s.get(..10)?.parse().ok())
 }
+
+/// `/data/lists.json`: every list page of the site a person can follow by e-mail ("a saved
+/// filter"): a type's whole list, or one value of one of its filters, with the ids on it. The
+/// alerts match a change to a followed list by these ids, so the API needs no knowledge of how
+/// the generator files items into lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListPagesFile {
+    pub lists: Vec<ListPage>,
+}
+
+/// One list page: its address (its first page), its type, the filter it shows and the ids of
+/// the items on it (absent for a type's whole list: every item of the type).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListPage {
+    pub url: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<ListFilter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+}
+
+/// A filter of a list page: its label group (`labels.yaml`) and value, e.g. `status`/`in_vigoare`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListFilter {
+    pub group: String,
+    pub value: String,
+}
+
+impl ListPage {
+    /// Whether the item `id` of type `kind` is on this list.
+    pub fn holds(&self, kind: &str, id: &str) -> bool {
+        self.kind == kind && self.items.as_ref().is_none_or(|ids| ids.iter().any(|i| i == id))
+    }
+}

@@ -10,18 +10,25 @@
 //! Recurring services (waste collection) are `deseuri`; council decisions, tenders and job
 //! contests are city-wide (`hotarari`, `licitatii`, `concursuri`): new items, and a change of
 //! their status worded "before → after" (a decision suspended or repealed, a tender awarded or
-//! cancelled, a contest's results).
+//! cancelled, a contest's results). Drafts, sessions, direct purchases and archive units have no
+//! topic: only those following them, or a list they are on, hear of them.
+//!
+//! Each type's watched fields ([`changes`]) are kept in the snapshot too, so a followed item's
+//! changes are mailed in words: the draft adopted as a decision, the decision amended by another,
+//! a tender's award, a contest's results. One item's changes in one dispatch are one event, and
+//! one person (one address) gets an event once however many of their subscriptions it concerns.
 
 use std::collections::HashMap;
 use std::path::Path as FsPath;
 
-use civic_contract::{List, Listed, PublicWork, files};
+use civic_contract::{List, ListPage, ListPagesFile, Listed, PublicWork, files};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::changes::{self, Links};
 use super::geometry::{Area, from_geojson, polygons};
 use super::matcher::Matcher;
 use super::{link_key, store};
@@ -37,12 +44,31 @@ pub struct Report {
     pub digests: usize,
 }
 
-/// A snapshot row: (type, item, hash, status).
-type Seen = (String, String, String, String);
+/// A snapshot row: (type, item, what was seen).
+type Seen = (&'static str, String, store::Seen);
+
+/// The published items of a type, each with the districts it touches (works only).
+type Published = Vec<(Listed, Vec<String>)>;
+
+/// The published types dispatch watches, with the topics of the area alerts they concern (a
+/// work's depend on the work; none: only those who follow the item or a list of it).
+const SOURCES: [(&str, &[&str]); 9] = [
+    ("public_work", &[]),
+    ("recurring_service", &["deseuri"]),
+    ("council_decision", &["hotarari"]),
+    ("tender", &["licitatii"]),
+    ("job_contest", &["concursuri"]),
+    ("draft_decision", &[]),
+    ("council_session", &[]),
+    ("direct_purchase", &[]),
+    ("archive_unit", &[]),
+];
 
 /// A derived change.
 struct Event {
     key: String,
+    /// The published type of the item.
+    source: &'static str,
     topics: Vec<&'static str>,
     item: String,
     kind: &'static str,
@@ -59,7 +85,7 @@ fn stamp(t: Timestamp) -> String {
 
 /// The published items of `kind`, each with the districts it touches (works only); none when
 /// the site does not publish the list.
-fn read(site: &FsPath, kind: &str) -> Vec<(Listed, Vec<String>)> {
+fn read(site: &FsPath, kind: &str) -> Published {
     let text = std::fs::read_to_string(site.join(files::list(kind))).unwrap_or_default();
     if kind == "public_work" {
         let works: Option<List<PublicWork>> = serde_json::from_str(&text).ok();
@@ -98,6 +124,8 @@ fn status_labels(kind: &str) -> Option<&'static str> {
         "council_decision" => Some("status"),
         "tender" => Some("tender_status"),
         "job_contest" => Some("contest_status"),
+        "draft_decision" => Some("draft_status"),
+        "council_session" => Some("session_status"),
         _ => None,
     }
 }
@@ -118,22 +146,23 @@ fn derive(
     let seen = store::seen(conn)?;
     let mut events = vec![];
     let mut snapshot = vec![];
-    let sources: [(&str, &[&'static str]); 5] = [
-        ("public_work", &[]),
-        ("recurring_service", &["deseuri"]),
-        ("council_decision", &["hotarari"]),
-        ("tender", &["licitatii"]),
-        ("job_contest", &["concursuri"]),
-    ];
-    for (kind, fixed) in sources {
-        let items = read(site, kind);
+    let published: Vec<(&'static str, &[&'static str], Published)> =
+        SOURCES.into_iter().map(|(kind, fixed)| (kind, fixed, read(site, kind))).collect();
+    let decisions: Vec<Listed> = published
+        .iter()
+        .filter(|(k, ..)| *k == "council_decision")
+        .flat_map(|(.., items)| items.iter().map(|(i, _)| i.clone()))
+        .collect();
+    let links = Links::new(&decisions);
+    for (kind, fixed, items) in &published {
+        let kind: &'static str = kind;
         // The first dispatch for a type only records a baseline: everything would be "new".
         let baseline = !seen.keys().any(|(t, _)| t == kind);
-        for (it, districts) in &items {
+        for (it, districts) in items {
             let id = it.id.as_str();
             let work = kind == "public_work";
             let f = |name| it.field(name);
-            // The hash of what alerts care about (stored: its form must not change).
+            // The hash of what area alerts care about (stored: its form must not change).
             let relevant = if work {
                 json!([it.title, f("period"), f("status"), f("geometry"), f("restriction"), f("streets")])
             } else if kind == "recurring_service" {
@@ -143,6 +172,7 @@ fn derive(
             };
             let h = hash(&relevant);
             let status = f("status").as_str().unwrap_or("").to_owned();
+            let fields = changes::watched(kind, it, &links);
             let topics = if work { work_topics(it) } else { fixed.to_vec() };
             let geometry = if work {
                 Some(f("geometry").clone())
@@ -158,13 +188,14 @@ fn derive(
             } else {
                 None
             };
-            let event = |key: String, kind: &'static str, detail: String| Event {
+            let event = |key: String, what: &'static str, detail: String, url: Option<String>| Event {
                 key,
+                source: kind,
                 topics: topics.clone(),
                 item: id.to_owned(),
-                kind,
+                kind: what,
                 title: it.title.clone(),
-                url: it.url.clone().unwrap_or_default(),
+                url: url.or_else(|| it.url.clone()).unwrap_or_default(),
                 detail,
                 districts: districts.clone(),
                 geometry: geometry.clone(),
@@ -176,29 +207,69 @@ fn derive(
                     _ => String::new(),
                 };
             match seen.get(&(kind.to_owned(), id.to_owned())) {
-                None if !baseline => events.push(event(format!("nou:{kind}:{id}"), "nou", period(it))),
-                Some((old, old_status)) if *old != h => {
-                    if status == "anulat" && old_status != "anulat" {
-                        events.push(event(format!("anulat:{kind}:{id}"), "anulat", String::new()));
-                    } else {
-                        events.push(event(format!("modificat:{kind}:{id}:{h}"), "modificat", period(it)));
+                None if !baseline => events.push(event(format!("nou:{kind}:{id}"), "nou", period(it), None)),
+                Some(old) => {
+                    // (key, sentence, page) of each change of this item; one event says them all.
+                    let mut said: Vec<(String, String, Option<String>)> = vec![];
+                    let mut cancelled = false;
+                    if old.hash != h {
+                        if status == "anulat" && old.status != "anulat" {
+                            cancelled = true;
+                            said.push((format!("anulat:{kind}:{id}"), String::new(), None));
+                        } else {
+                            said.push((format!("modificat:{kind}:{id}:{h}"), period(it), None));
+                        }
+                    } else if old.status != status
+                        && !old.status.is_empty()
+                        && let Some(group) = status_labels(kind)
+                    {
+                        let detail = status_change(env, group, &old.status, &status);
+                        said.push((format!("stare:{kind}:{id}:{status}"), detail, None));
                     }
-                }
-                Some((_, old_status)) if *old_status != status && !old_status.is_empty() => {
-                    if let Some(group) = status_labels(kind) {
-                        let detail = status_change(env, group, old_status, &status);
-                        events.push(event(format!("stare:{kind}:{id}:{status}"), "modificat", detail));
+                    let before: Value = serde_json::from_str(&old.fields).unwrap_or_else(|_| json!({}));
+                    for c in changes::between(&before, &fields, env) {
+                        said.push((format!("schimbare:{kind}:{id}:{}", c.key), c.detail, c.url));
+                    }
+                    if let Some(e) = one_event(&format!("{kind}:{id}"), said, cancelled, &event) {
+                        events.push(e);
                     }
                 }
                 _ => {}
             }
             if work && status == "planificat" && date_of(&f("period")["start"]) == Some(today.saturating_add(1.day())) {
-                events.push(event(format!("incepe_maine:{kind}:{id}:{today}"), "incepe_maine", period(it)));
+                events.push(event(format!("incepe_maine:{kind}:{id}:{today}"), "incepe_maine", period(it), None));
             }
-            snapshot.push((kind.to_owned(), id.to_owned(), h, status));
+            let fields = fields.to_string();
+            snapshot.push((kind, id.to_owned(), store::Seen { hash: h, status, fields }));
         }
     }
     Ok((events, snapshot))
+}
+
+/// One event for all the changes of an item (`type:id`) seen by one dispatch: its key the
+/// change's (or, for several, derived from all of theirs), its sentences joined, its page the first change's
+/// own (the adopting decision) or the item's.
+fn one_event(
+    item: &str,
+    said: Vec<(String, String, Option<String>)>,
+    cancelled: bool,
+    event: &dyn Fn(String, &'static str, String, Option<String>) -> Event,
+) -> Option<Event> {
+    let kind = if cancelled { "anulat" } else { "modificat" };
+    match said.len() {
+        0 => None,
+        1 => {
+            let (key, detail, url) = said.into_iter().next()?;
+            Some(event(key, kind, detail, url))
+        }
+        _ => {
+            let keys: Vec<&str> = said.iter().map(|(k, ..)| k.as_str()).collect();
+            let key = format!("schimbari:{item}:{}", hash(&json!(keys)));
+            let detail: Vec<&str> = said.iter().map(|(_, d, _)| d.as_str()).filter(|d| !d.is_empty()).collect();
+            let url = said.iter().find_map(|(.., u)| u.clone());
+            Some(event(key, kind, detail.join("; "), url))
+        }
+    }
 }
 
 /// A confirmed subscription, as dispatch needs it.
@@ -209,6 +280,48 @@ struct Sub {
     frequency: String,
     districts: Vec<String>,
     token_sha256: Vec<u8>,
+    /// What a follow follows (none for an area alert).
+    follows: Option<Follows>,
+}
+
+/// What a follow follows: one item, or one list page.
+enum Follows {
+    Item { kind: String, id: String, title: String },
+    List { url: String, title: String },
+}
+
+impl Follows {
+    fn of(area: &Value) -> Option<Follows> {
+        let title = area["title"].as_str().unwrap_or_default().to_owned();
+        if let (Some(kind), Some(id)) = (area["follow"]["type"].as_str(), area["follow"]["id"].as_str()) {
+            return Some(Follows::Item { kind: kind.into(), id: id.into(), title });
+        }
+        area["list"].as_str().map(|url| Follows::List { url: url.into(), title })
+    }
+
+    fn title(&self) -> &str {
+        match self {
+            Follows::Item { title, .. } | Follows::List { title, .. } => title,
+        }
+    }
+
+    /// Whether an event of the item `id` of type `kind` concerns this follow.
+    fn concerns(&self, kind: &str, id: &str, lists: &HashMap<String, ListPage>) -> bool {
+        match self {
+            Follows::Item { kind: k, id: i, .. } => k == kind && i == id,
+            Follows::List { url, .. } => lists.get(url).is_some_and(|l| l.holds(kind, id)),
+        }
+    }
+}
+
+/// How soon a frequency mails: an event concerning several subscriptions of one address goes
+/// to the soonest.
+fn soonest(frequency: &str) -> u8 {
+    match frequency {
+        "imediat" => 0,
+        "zilnic" => 1,
+        _ => 2,
+    }
 }
 
 fn load_subscriptions(conn: &Connection) -> rusqlite::Result<(Vec<Sub>, Vec<Option<Area>>)> {
@@ -216,6 +329,7 @@ fn load_subscriptions(conn: &Connection) -> rusqlite::Result<(Vec<Sub>, Vec<Opti
     let mut areas = vec![];
     for store::Subscription { id, email, area, topics, frequency, token_sha256, .. } in store::confirmed(conn)? {
         let area: Value = serde_json::from_str(&area).unwrap_or(Value::Null);
+        let follows = Follows::of(&area);
         let districts: Vec<String> =
             area["districts"].as_array().into_iter().flatten().filter_map(|d| d.as_str().map(str::to_owned)).collect();
         // Districts are matched by id (see `Matcher`); only a radius or a drawn polygon is a shape.
@@ -237,6 +351,7 @@ fn load_subscriptions(conn: &Connection) -> rusqlite::Result<(Vec<Sub>, Vec<Opti
             frequency,
             districts,
             token_sha256,
+            follows,
         });
         areas.push(shape);
     }
@@ -274,8 +389,8 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                     new_events.push((id, e));
                 }
             }
-            for (t, i, h, s) in &snapshot {
-                store::see(c, t, i, h, s)?;
+            for (t, i, seen) in &snapshot {
+                store::see(c, t, i, seen)?;
             }
             report.events = new_events.len();
             let district_shapes: HashMap<String, Vec<geo::Polygon<f64>>> = read(&site, "district")
@@ -299,16 +414,38 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                 .collect();
             let mut concerned = matcher.match_all(&placed).into_iter();
             let everyone: Vec<u32> = (0..subs.len() as u32).collect();
+            let followers: Vec<u32> =
+                everyone.iter().copied().filter(|i| subs[*i as usize].follows.is_some()).collect();
+            let lists: HashMap<String, ListPage> = if followers.is_empty() {
+                HashMap::new()
+            } else {
+                let file: Option<ListPagesFile> =
+                    std::fs::read(site.join(files::LIST_PAGES)).ok().and_then(|b| serde_json::from_slice(&b).ok());
+                file.unwrap_or_default().lists.into_iter().map(|l| (l.url.clone(), l)).collect()
+            };
             for ((event_id, e), place) in new_events.iter().zip(&places) {
-                let who = match place {
+                let near = match place {
                     None => everyone.clone(),
                     Some(_) => concerned.next().unwrap_or_default(),
                 };
-                for i in who {
-                    let s = &subs[i as usize];
-                    if !e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)) {
-                        continue;
-                    }
+                // Area alerts with one of the event's topics, and the follows of the item or
+                // of a list it is on; then one subscription per address, the soonest.
+                let mut who: Vec<&Sub> = near
+                    .into_iter()
+                    .map(|i| &subs[i as usize])
+                    .filter(|s| s.follows.is_none() && e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)))
+                    .chain(
+                        followers
+                            .iter()
+                            .map(|i| &subs[*i as usize])
+                            .filter(|s| s.follows.as_ref().is_some_and(|f| f.concerns(e.source, &e.item, &lists))),
+                    )
+                    .collect();
+                who.sort_by(|a, b| {
+                    (&a.email, soonest(&a.frequency), a.id).cmp(&(&b.email, soonest(&b.frequency), b.id))
+                });
+                who.dedup_by(|a, b| a.email == b.email);
+                for s in who {
                     if store::add_match(c, s.id, *event_id)? && s.frequency == "imediat" {
                         let items = vec![item_ctx(e.kind, &e.title, &e.url, &e.detail, &base)];
                         let m = alert_mail(
@@ -404,6 +541,7 @@ fn alert_mail(
     mut ctx: Value,
 ) -> Result<mail::Mail, ApiError> {
     let key = link_key(&s.token_sha256);
+    ctx["follows"] = s.follows.as_ref().map(Follows::title).into();
     ctx["manage_url"] = format!("{base}/api/alerte/gestionare?token={key}").into();
     ctx["unsubscribe_url"] = format!("{base}/api/alerte/dezabonare?token={key}").into();
     mail::compose(published, template, &s.email, ctx)

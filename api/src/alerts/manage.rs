@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::form::{one_or_many, parse_frequency, parse_topics};
-use super::{district_titles, feed_key, frequency_list, link_key, store, topic_list};
+use super::{district_titles, feed_key, follows, frequency_list, link_key, store, topic_list};
 use crate::accounts::tokens;
 use crate::app::{App, Input, RepeatableInput, see_other, wants_json};
 use crate::error::{ApiError, ApiResult};
@@ -124,6 +124,7 @@ pub async fn manage_page(State(app): State<App>, Query(q): Query<ManageQuery>) -
             json!({
                 "token": key,
                 "email": s.email,
+                "follows": follows(&area),
                 "area": area,
                 "district_titles": district_titles(&area, &published),
                 "topics": topic_list(),
@@ -175,7 +176,10 @@ pub async fn manage(
     let s = by_link(&app, form.token).await?;
     let back = format!("/api/alerte/gestionare?token={key}");
     let mut problems = vec![];
-    let topics = parse_topics(&form.topic).map_err(|e| problems.push(e)).ok();
+    // A follow has no topics: it is about its item or list.
+    let follow = follows(&serde_json::from_str(&s.area).unwrap_or(Value::Null)).is_object();
+    let topics =
+        if follow { Some(String::new()) } else { parse_topics(&form.topic).map_err(|e| problems.push(e)).ok() };
     let frequency = parse_frequency(&form.frequency).map_err(|e| problems.push(e)).ok();
     let (Some(topics), Some(frequency)) = (topics, frequency) else {
         return Err(ApiError::unprocessable("Alerta nu a fost schimbată: corectați câmpurile de mai jos.", problems)

@@ -2,10 +2,14 @@
 //! a polygon drawn on the map, or a point with a radius — for some topics, immediately or as a
 //! daily or weekly digest. Double opt-in by a POST button; every alert mail carries RFC 8058
 //! one-click unsubscribe headers. [`dispatch`] derives change events from the published open
-//! data and queues the mails idempotently. Atom feeds per district and per saved area.
+//! data and queues the mails idempotently. Atom feeds per district and per saved area. One can
+//! also follow a single item or a list page ([`follow`]): the same subscription, its area naming
+//! what is followed.
 
+mod changes;
 pub mod dispatch;
 pub(crate) mod feed;
+pub(crate) mod follow;
 mod form;
 pub mod geometry;
 pub(crate) mod manage;
@@ -47,6 +51,7 @@ pub fn routes() -> Router<App> {
         .route("/api/alerte/gestionare", get(manage::manage_page).post(manage::manage))
         .route("/api/alerte/dezabonare", get(manage::unsubscribe_page).post(manage::unsubscribe))
         .route("/api/alerte/{key}/feed.xml", get(feed::feed))
+        .route("/api/urmarire", get(follow::follow_page).post(follow::follow))
 }
 
 /// The key of a subscription's mail links (manage, one-click unsubscribe), derived from the
@@ -78,8 +83,8 @@ fn district_titles(area: &Value, published: &crate::published::Published) -> Vec
         .collect()
 }
 
-/// The alerts mailed to a verified address, as "Contul meu" and the data export show them: the
-/// area, topics and frequency in words, whether confirmed, and the page to change or stop each.
+/// The alerts and follows mailed to a verified address, as "Contul meu" and the data export show
+/// them: what is followed, or the area and topics, and the frequency in words, whether confirmed, and the page to change or stop each.
 pub(crate) fn of_person(
     subscriptions: Vec<store::Subscription>,
     published: &crate::published::Published,
@@ -89,6 +94,7 @@ pub(crate) fn of_person(
         .map(|s| {
             let area: Value = serde_json::from_str(&s.area).unwrap_or(Value::Null);
             json!({
+                "follows": follows(&area),
                 "district_titles": district_titles(&area, published),
                 "area": area,
                 "topics": topics_labels(&s.topics),
@@ -98,6 +104,15 @@ pub(crate) fn of_person(
             })
         })
         .collect()
+}
+
+/// What a follow follows (`{"title", "url"}`), or null for an alert for an area.
+fn follows(area: &Value) -> Value {
+    if area["follow"].is_object() || area["list"].is_string() {
+        json!({"title": area["title"], "url": area["url"], "list": area["list"].is_string()})
+    } else {
+        Value::Null
+    }
 }
 
 fn topic_list() -> Vec<Value> {

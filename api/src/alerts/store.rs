@@ -105,19 +105,28 @@ pub fn unsubscribe(c: &Connection, link_sha256: &[u8]) -> rusqlite::Result<bool>
     Ok(c.prepare_cached("DELETE FROM alert_subscription WHERE link_sha256 = ?1")?.execute([link_sha256])? > 0)
 }
 
-/// What dispatch last saw of each item: (type, item) → (hash, status).
-pub fn seen(c: &Connection) -> rusqlite::Result<HashMap<(String, String), (String, String)>> {
-    let mut s = c.prepare("SELECT topic, item, hash, status FROM alert_seen")?;
-    s.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?))))?.collect()
+/// What dispatch last saw of an item: the hash of what area alerts care about, its status and
+/// its watched fields (JSON, see `changes::watched`).
+pub struct Seen {
+    pub hash: String,
+    pub status: String,
+    pub fields: String,
+}
+
+/// What dispatch last saw of each item, by (type, item).
+pub fn seen(c: &Connection) -> rusqlite::Result<HashMap<(String, String), Seen>> {
+    let mut s = c.prepare("SELECT topic, item, hash, status, fields FROM alert_seen")?;
+    s.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), Seen { hash: r.get(2)?, status: r.get(3)?, fields: r.get(4)? })))?
+        .collect()
 }
 
 /// Records what dispatch saw of an item.
-pub fn see(c: &Connection, topic: &str, item: &str, hash: &str, status: &str) -> rusqlite::Result<()> {
+pub fn see(c: &Connection, topic: &str, item: &str, seen: &Seen) -> rusqlite::Result<()> {
     c.prepare_cached(
-        "INSERT INTO alert_seen (topic, item, hash, status) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (topic, item) DO UPDATE SET hash = excluded.hash, status = excluded.status",
+        "INSERT INTO alert_seen (topic, item, hash, status, fields) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (topic, item) DO UPDATE SET hash = excluded.hash, status = excluded.status, fields = excluded.fields",
     )?
-    .execute(params![topic, item, hash, status])?;
+    .execute(params![topic, item, seen.hash, seen.status, seen.fields])?;
     Ok(())
 }
 

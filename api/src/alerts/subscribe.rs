@@ -4,7 +4,7 @@
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::form::{SubscribeForm, parse_area, parse_frequency, parse_topics};
 use super::{feed_key, frequency_list, link_key, store, topic_list, topics_labels};
@@ -97,6 +97,32 @@ pub async fn subscribe(
     if !proven {
         app.limits.email(&email).map_err(|e| e.with_back("/api/alerte"))?;
     }
+    let key = create(&app, email, area, topics, frequency, proven).await?;
+    Ok(created(&headers, proven, &key))
+}
+
+/// The answer to a new subscription (`key`: its mail links' key): JSON clients get its state,
+/// browsers the subscription's page when it is confirmed, else the check-your-e-mail page.
+pub(super) fn created(headers: &HeaderMap, confirmed: bool, key: &str) -> Response {
+    if wants_json(headers) {
+        let status = if confirmed { "confirmed" } else { "check_your_email" };
+        return (StatusCode::ACCEPTED, axum::Json(json!({"status": status}))).into_response();
+    }
+    see_other(&if confirmed { format!("/api/alerte/gestionare?token={key}") } else { "/api/alerte/trimis".into() })
+}
+
+/// Stores a subscription (an area alert, or a follow: topics empty, the area naming what is
+/// followed) and queues its confirmation mail, none when `proven` (it is confirmed at once);
+/// returns the key of its mail links.
+pub(super) async fn create(
+    app: &App,
+    email: String,
+    area: Value,
+    topics: String,
+    frequency: String,
+    proven: bool,
+) -> ApiResult<String> {
+    let published = app.published();
     let (token, hash) = tokens::new_token();
     let link = tokens::hash(&link_key(&hash));
     let feed = tokens::hash(&feed_key(&hash));
@@ -107,12 +133,17 @@ pub async fn subscribe(
                 &published,
                 "alert_confirm",
                 &email,
-                json!({"url": format!("{base}/api/alerte/confirmare?token={token}"), "topics": topics_labels(&topics)}),
+                json!({
+                    "url": format!("{base}/api/alerte/confirmare?token={token}"),
+                    "topics": topics_labels(&topics),
+                    "follow": area["title"],
+                }),
             )
         })
         .transpose()?;
     let area_text = area.to_string();
     let now = app.clock.now();
+    let key = link_key(&hash);
     app.db
         .write(move |c| {
             let subscription = store::NewSubscription {
@@ -135,12 +166,7 @@ pub async fn subscribe(
     if !proven {
         app.mail_queued.notify_one();
     }
-    let key = link_key(&tokens::hash(&token));
-    if wants_json(&headers) {
-        let status = if proven { "confirmed" } else { "check_your_email" };
-        return Ok((StatusCode::ACCEPTED, axum::Json(json!({"status": status}))).into_response());
-    }
-    Ok(see_other(&if proven { format!("/api/alerte/gestionare?token={key}") } else { "/api/alerte/trimis".into() }))
+    Ok(key)
 }
 
 /// "Check your e-mail to confirm the alert".

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("007_deferred_mail", include_str!("../../migrations/007_deferred_mail.sql")),
     ("008_leaner_registration", include_str!("../../migrations/008_leaner_registration.sql")),
     ("009_my_account", include_str!("../../migrations/009_my_account.sql")),
+    ("010_watched_fields", include_str!("../../migrations/010_watched_fields.sql")),
 ];
 
 /// Brings the schema to the latest version.

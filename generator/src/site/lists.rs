@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use civic_contract::{ListFilter, ListPage, ListPagesFile};
 use minijinja::value::{Serde, Value as JValue};
 use rayon::prelude::*;
 use serde_json::json;
@@ -198,7 +199,7 @@ fn list_entry(item: &Item, now: jiff::civil::Date) -> serde_json::Value {
     s
 }
 
-/// Every list-like page of the site.
+/// Every list-like page of the site, and the lists one can follow by e-mail with their items.
 /// `rows` keeps each item's list row between rebuilds, keyed by the item's and the build's
 /// fingerprints, so an edit recomputes one row rather than all of them.
 pub fn pages<'a>(
@@ -206,7 +207,7 @@ pub fn pages<'a>(
     rows: &'a mut HashMap<String, (u64, JValue)>,
     global_fp: u64,
     places: &Places,
-) -> Vec<PageJob<'a>> {
+) -> (Vec<PageJob<'a>>, ListPagesFile) {
     let page_size = site.config.page_size;
     // Converted once to template values; list pages share them instead of copying.
     let fresh: Vec<(String, u64, JValue)> = site
@@ -225,6 +226,7 @@ pub fn pages<'a>(
     rows.extend(fresh.into_iter().map(|(id, fp, row)| (id, (fp, row))));
     let summaries: &'a Rows = rows;
     let mut jobs = Vec::new();
+    let mut followable = ListPagesFile::default();
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Page) {
         let mut items: Vec<&Item> = site.items.iter().filter(|i| i.kind == kind).collect();
         sort(kind, &mut items);
@@ -245,10 +247,17 @@ pub fn pages<'a>(
                 let url = urls::filter_url(kind, f.segment, &value);
                 let option = json!({"value": value, "url": url, "count": members.len()});
                 options.push(option.clone());
-                filtered.push((url, json!({"group": f.group, "value": value}), members));
+                followable.lists.push(ListPage {
+                    url: url.clone(),
+                    kind: kind.name().into(),
+                    filter: Some(ListFilter { group: f.group.into(), value: value.clone() }),
+                    items: Some(members.iter().map(|i| i.id().to_owned()).collect()),
+                });
+                filtered.push((url.clone(), json!({"group": f.group, "value": value, "url": url}), members));
             }
             filter_blocks.push(json!({"group": f.group, "segment": f.segment, "options": options}));
         }
+        followable.lists.push(ListPage { url: base.clone(), kind: kind.name().into(), filter: None, items: None });
         let section_json = json!({
             "kind": kind.name(),
             "url": base,
@@ -288,7 +297,7 @@ pub fn pages<'a>(
             minijinja::context! { page => Serde(json!({"url": "/404.html", "title": "Pagina nu a fost găsită"})) },
         ),
     });
-    jobs
+    (jobs, followable)
 }
 
 /// Each item's list row with the fingerprint it was made for, by id.

@@ -90,7 +90,10 @@ pub fn render_site(
         ),
         _ => {}
     }
-    let mut jobs = lists::pages(site, rows.lists, global_fp, &r.places);
+    let (mut jobs, followable) = lists::pages(site, rows.lists, global_fp, &r.places);
+    let followable = serde_json::to_vec(&followable).expect("JSON serialises");
+    let followable_fp = emit::fingerprint(&followable);
+    out.emit(civic_contract::files::LIST_PAGES, followable_fp, || Ok(followable)).map_err(one)?;
     jobs.extend(places::pages(site, &r.places, global_fp, leaflet.as_ref()));
     let item_pages: Vec<&Item> = site.items.iter().filter(|i| has_page(i)).collect();
     progress.phase("rendering pages");
