@@ -503,3 +503,78 @@ async fn my_account_lists_the_petitions_i_started_supported_and_signed_and_my_al
     assert_eq!(export["alerts"][0]["manage_url"], manage);
     assert_eq!(export["alerts"][0]["district_titles"], serde_json::json!(["Cetate"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sample_data_shows_every_state_and_loads_only_into_an_empty_database() {
+    let content = civic_tests::root().join("content");
+    // The sample site asks for it in its civic.yaml.
+    let config = civic_generator::load::config(&content).unwrap();
+    let file = config.sample_data.expect("the sample's civic.yaml names its sample data");
+    let data: civic_api::sample::SampleData = civic_generator::load::data_file(&content, &file).unwrap();
+    let api = TestApi::start().await;
+    let loaded = api.api.load_sample(&data).await.unwrap().expect("an empty database gets the sample");
+    assert_eq!((loaded.petitions, loaded.cases, loaded.alerts), (4, 3, 1), "{loaded:?}");
+
+    // Petitions in each state, counted by the counting task like any signature.
+    let client = browser();
+    let stages = |list: &Value| -> Vec<(String, i64)> {
+        let mut s: Vec<(String, i64)> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["stage"].as_str().unwrap().to_owned(), p["confirmed"].as_i64().unwrap()))
+            .collect();
+        s.sort();
+        s
+    };
+    let started = std::time::Instant::now();
+    let list = loop {
+        let list: Value = client.get(api.url("/api/petitions.json")).send().await.unwrap().json().await.unwrap();
+        if list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["status"] == "rejected" || p["confirmed"].as_i64() > Some(0))
+        {
+            break list;
+        }
+        assert!(started.elapsed().as_secs() < 20, "the sample's signatures were never counted: {list}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let got = stages(&list);
+    for stage in ["deschise", "asteapta-raspuns", "cu-raspuns", "respinse"] {
+        assert!(got.iter().any(|(s, _)| s == stage), "no petition at the stage {stage}: {got:?}");
+    }
+    let open = list["items"].as_array().unwrap().iter().find(|p| p["stage"] == "deschise").unwrap();
+    assert_eq!(open["confirmed"], 359, "the open petition's signatures: {open}");
+    let one: Value =
+        client.get(api.url(&format!("/api/petitions/{}.json", open["id"]))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(one["signatures"]["by_district"]["calea-sagului"], 214, "signatures by district: {one}");
+    let rejected = list["items"].as_array().unwrap().iter().find(|p| p["stage"] == "respinse").unwrap();
+    assert!(rejected["rejection_reason"].as_str().is_some_and(|r| r.contains("ce stradă")));
+    let page = client.get(api.url("/api/petitii")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Piste de biciclete sigure pe Calea Șagului"), "{page}");
+
+    // Cases registered with numbers and deadlines, in different states; the alert confirmed.
+    let db = api.db();
+    let mut cases: Vec<(String, String, Option<String>)> = db
+        .prepare("SELECT number, status, due_on FROM submission ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(cases.iter().all(|(n, _, due)| n.starts_with("TM-") && due.is_some()), "{cases:?}");
+    cases.sort_by(|a, b| a.1.cmp(&b.1));
+    let states: Vec<&str> = cases.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(states, ["answered", "in_progress", "registered"]);
+    let confirmed: i64 = db
+        .query_row("SELECT count(*) FROM alert_subscription WHERE confirmed_at IS NOT NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(confirmed, 1);
+
+    // Never twice, never into a database that holds anything.
+    assert!(api.api.load_sample(&data).await.unwrap().is_none());
+    let petitions: i64 = db.query_row("SELECT count(*) FROM petition", [], |r| r.get(0)).unwrap();
+    assert_eq!(petitions, 4);
+}

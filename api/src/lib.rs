@@ -20,6 +20,7 @@ pub mod oidc;
 mod openapi;
 pub mod petitions;
 mod published;
+pub mod sample;
 mod security;
 pub mod server;
 mod submissions;
@@ -119,6 +120,12 @@ impl Api {
 
     pub fn app(&self) -> &App {
         &self.app
+    }
+
+    /// Loads a sample's petitions, cases and alerts into the database if it holds nothing yet
+    /// (before the workers start, so the first count includes the sample's signatures).
+    pub async fn load_sample(&self, data: &sample::SampleData) -> anyhow::Result<Option<sample::Loaded>> {
+        sample::load(&self.app, data).await.map_err(|e| anyhow::anyhow!("sample data: {}", e.error))
     }
 }
 

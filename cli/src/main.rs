@@ -1,6 +1,6 @@
 //! The `civic` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use civic_generator::diagnostics::Diagnostic;
@@ -286,6 +286,10 @@ struct ServeArgs {
     /// Serve the site only, without the API under /api/.
     #[arg(long)]
     no_api: bool,
+    /// Do not load the sample's petitions, cases and alerts (`sample_data` in civic.yaml), which
+    /// otherwise go into the API's database when it is empty.
+    #[arg(long)]
+    no_sample_data: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -314,10 +318,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut serve_port = None;
     let mut api = None;
+    let mut load_sample = false;
     let (common, theme, out, base_url, check_only, search, leaflet) = match cli.command {
         Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet),
         Command::Serve(s) => {
             serve_port = Some(s.port);
+            load_sample = !s.no_api && !s.no_sample_data;
             let b = s.build;
             if !s.no_api {
                 api = Some(s.api.config(b.out.clone(), b.theme.clone(), String::new()));
@@ -346,7 +352,14 @@ fn main() -> ExitCode {
                 .now
                 .or_else(|| civic_generator::load::config(&opts.content).ok().and_then(|c| c.now).map(|d| d.civil()));
         }
-        return match serve::run(opts, port, api) {
+        let sample = match sample_data(&opts.content, load_sample) {
+            Ok(sample) => sample,
+            Err(diagnostics) => {
+                report_errors(&diagnostics, Format::Human, false);
+                return ExitCode::from(1);
+            }
+        };
+        return match serve::run(opts, port, api, sample) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("civic: cannot serve on port {port}: {e}");
@@ -516,6 +529,15 @@ fn archive(command: ArchiveCommand) -> ExitCode {
             }
         },
     }
+}
+
+/// The sample data civic.yaml names (`sample_data`), when `wanted` and there is some.
+fn sample_data(content: &Path, wanted: bool) -> Result<Option<civic_api::sample::SampleData>, Vec<Diagnostic>> {
+    if !wanted {
+        return Ok(None);
+    }
+    let Some(file) = civic_generator::load::config(content).ok().and_then(|c| c.sample_data) else { return Ok(None) };
+    civic_generator::load::data_file(content, &file).map(Some)
 }
 
 fn report_errors(diagnostics: &[Diagnostic], format: Format, check_only: bool) {

@@ -228,3 +228,42 @@ fn the_api_answers_on_the_same_port_and_registers_a_form_posted_from_the_site() 
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// GETs `path` until `ready` accepts the answer (the API answers once the first build is done).
+fn wait_for(port: u16, path: &str, ready: impl Fn(u16, &str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let (status, body) = get(port, path);
+        if ready(status, &body) {
+            return body;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{path} never got ready: {status} {body}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn the_sample_site_shows_its_sample_petitions_once_and_a_city_site_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let sample = repo().join("content");
+    let server = serve(&sample, &out);
+    let list = wait_for(server.port, "/api/petitions.json", |s, body| {
+        s == 200 && body.contains("Piste de biciclete sigure pe Calea Șagului")
+    });
+    assert!(list.contains("\"count\":4"), "{list}");
+    drop(server);
+    // The same database again: it holds data, so nothing is loaded twice.
+    let server = serve(&sample, &out);
+    let list = wait_for(server.port, "/api/petitions.json", |s, _| s == 200);
+    assert!(list.contains("\"count\":4"), "loaded once: {list}");
+    drop(server);
+
+    // A site whose civic.yaml does not ask for sample data (a city's) starts empty.
+    let city = tempfile::tempdir().unwrap();
+    let content = city.path().join("content");
+    copy_dir(&repo().join("tests/fixtures/small"), &content);
+    let server = serve(&content, &city.path().join("public"));
+    let list = wait_for(server.port, "/api/petitions.json", |s, _| s == 200);
+    assert!(list.contains("\"count\":0"), "{list}");
+}

@@ -56,6 +56,11 @@ pub struct SiteConfig {
     /// The rules of online petitions (the API applies them; published as `/data/petition_rules.json`).
     #[serde(default)]
     pub petitions: PetitionRules,
+    /// A sample site's dynamic half (petitions, cases, an alert), a YAML file in the content
+    /// folder that `civic serve` loads into an empty database so a demonstration shows them. Only
+    /// a sample site has it; a city's own configuration leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_data: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]

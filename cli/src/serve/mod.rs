@@ -52,7 +52,13 @@ type ApiSlot = Arc<OnceLock<Router>>;
 
 /// Builds, serves and watches until interrupted. With `api`, the API answers under `/api/` on
 /// the same port, as soon as a build has published what it reads.
-pub fn run(opts: Options, port: u16, api: Option<civic_api::ApiConfig>) -> std::io::Result<()> {
+/// `sample`: data to load into the API's database when it is empty (the sample site's).
+pub fn run(
+    opts: Options,
+    port: u16,
+    api: Option<civic_api::ApiConfig>,
+    sample: Option<civic_api::sample::SampleData>,
+) -> std::io::Result<()> {
     let shared = Arc::new(Shared {
         errors: RwLock::new(Vec::new()),
         cache: Mutex::new(site::BuildCache::for_rebuilds()),
@@ -70,7 +76,7 @@ pub fn run(opts: Options, port: u16, api: Option<civic_api::ApiConfig>) -> std::
             if config.public_url.is_empty() {
                 config.public_url = format!("http://{addr}");
             }
-            tokio::spawn(start_api(config, Arc::clone(&slot)));
+            tokio::spawn(start_api(config, sample, Arc::clone(&slot)));
         }
         eprintln!(
             "civic: serving http://{addr}/ — watching {} and {} (Ctrl+C stops)",
@@ -88,12 +94,24 @@ pub fn run(opts: Options, port: u16, api: Option<civic_api::ApiConfig>) -> std::
 }
 
 /// Opens the API when the site it reads exists (retrying while the first build has not
-/// succeeded), then starts its mail sender.
-async fn start_api(config: civic_api::ApiConfig, slot: ApiSlot) {
+/// succeeded), loads the sample data into an empty database, then starts its workers.
+async fn start_api(config: civic_api::ApiConfig, sample: Option<civic_api::sample::SampleData>, slot: ApiSlot) {
     let mut told = false;
     loop {
         match civic_api::Api::open(config.clone()).and_then(|api| Ok((api.router()?, api))) {
             Ok((router, api)) => {
+                if let Some(sample) = &sample {
+                    match api.load_sample(sample).await {
+                        Ok(Some(l)) => eprintln!(
+                            "civic: loaded the sample data (civic.yaml `sample_data`): {} petitions with {} signatures, {} cases, {} alerts",
+                            l.petitions, l.signatures, l.cases, l.alerts
+                        ),
+                        Ok(None) => {
+                            eprintln!("civic: the database holds data already, so the sample data was not loaded")
+                        }
+                        Err(e) => eprintln!("civic: {e}"),
+                    }
+                }
                 api.spawn_workers();
                 eprintln!("civic: API on the same port under /api/ — database {}", config.db.display());
                 let _ = slot.set(router);
