@@ -183,6 +183,20 @@ async fn every_followed_type_mails_its_change_once_in_words() {
         let email = format!("urmaritor{n}@example.ro");
         follow_by_email(&api, sink, &email, &[("tip", kind), ("id", item["id"].as_str().unwrap())]).await;
     }
+    // The draft's follower also has an alert for new decisions: the adopting decision is one
+    // mail to them, the follow's, not a second one from the alert.
+    let client = browser();
+    let alert = [
+        ("email", "urmaritor0@example.ro"),
+        ("area", "districts"),
+        ("district", "cetate"),
+        ("topic", "hotarari"),
+        ("frequency", "imediat"),
+    ];
+    assert_eq!(client.post(api.url("/api/alerte")).form(&alert).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let token = link_token(&sink.find("urmaritor0@example.ro", "Confirmați alerta").body);
+    let r = client.post(api.url("/api/alerte/confirmare")).form(&[("token", token.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(dispatch(&api, "2026-11-26T08:00:00Z").await.events, 0, "the first dispatch records a baseline");
 
     // A new build: the draft adopted as a new decision that also amends the followed decision;

@@ -18,7 +18,7 @@
 //! a tender's award, a contest's results. One item's changes in one dispatch are one event, and
 //! one person (one address) gets an event once however many of their subscriptions it concerns.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path as FsPath;
 
 use civic_contract::{List, ListPage, ListPagesFile, Listed, PublicWork, files};
@@ -423,41 +423,42 @@ pub async fn dispatch(app: &App, now: Timestamp) -> anyhow::Result<Report> {
                     std::fs::read(site.join(files::LIST_PAGES)).ok().and_then(|b| serde_json::from_slice(&b).ok());
                 file.unwrap_or_default().lists.into_iter().map(|l| (l.url.clone(), l)).collect()
             };
-            for ((event_id, e), place) in new_events.iter().zip(&places) {
+            // Who each event concerns: area alerts with one of its topics, and the follows of
+            // the item or of a list it is on.
+            let mut concerns: Vec<(bool, usize, &Sub)> = vec![];
+            for (n, ((_, e), place)) in new_events.iter().zip(&places).enumerate() {
                 let near = match place {
                     None => everyone.clone(),
                     Some(_) => concerned.next().unwrap_or_default(),
                 };
-                // Area alerts with one of the event's topics, and the follows of the item or
-                // of a list it is on; then one subscription per address, the soonest.
-                let mut who: Vec<&Sub> = near
+                let areas = near
                     .into_iter()
                     .map(|i| &subs[i as usize])
-                    .filter(|s| s.follows.is_none() && e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)))
-                    .chain(
-                        followers
-                            .iter()
-                            .map(|i| &subs[*i as usize])
-                            .filter(|s| s.follows.as_ref().is_some_and(|f| f.concerns(e.source, &e.item, &lists))),
-                    )
-                    .collect();
-                who.sort_by(|a, b| {
-                    (&a.email, soonest(&a.frequency), a.id).cmp(&(&b.email, soonest(&b.frequency), b.id))
-                });
-                who.dedup_by(|a, b| a.email == b.email);
-                for s in who {
-                    if store::add_match(c, s.id, *event_id)? && s.frequency == "imediat" {
-                        let items = vec![item_ctx(e.kind, &e.title, &e.url, &e.detail, &base)];
-                        let m = alert_mail(
-                            &published,
-                            s,
-                            &base,
-                            "alert_event",
-                            json!({"items": items, "event": items[0]}),
-                        )?;
-                        enqueue(c, &m, s, &base, &created)?;
-                        report.immediate += 1;
-                    }
+                    .filter(|s| s.follows.is_none() && e.topics.iter().any(|t| s.topics.iter().any(|x| x == t)));
+                let follows = followers
+                    .iter()
+                    .map(|i| &subs[*i as usize])
+                    .filter(|s| s.follows.as_ref().is_some_and(|f| f.concerns(e.source, &e.item, &lists)));
+                concerns.extend(areas.map(|s| (false, n, s)).chain(follows.map(|s| (true, n, s))));
+            }
+            // One mail per address for each event, and for each page only about one item:
+            // follows first (the followed draft's "Adoptat ca HCL …" rather than an area alert's
+            // "Nou: HCL …" about the same decision), then the subscription mailing soonest.
+            concerns.sort_by_key(|(follow, n, s)| (!follow, *n, soonest(&s.frequency), s.id));
+            let mut told: HashSet<(&str, &str)> = HashSet::new();
+            let mut pages: HashMap<(&str, &str), &str> = HashMap::new();
+            for (_, n, s) in concerns {
+                let (event_id, e) = &new_events[n];
+                let page = *pages.entry((&s.email, &e.url)).or_insert(&e.item);
+                if !told.insert((&s.email, &e.key)) || (page != e.item && !e.url.is_empty()) {
+                    continue;
+                }
+                if store::add_match(c, s.id, *event_id)? && s.frequency == "imediat" {
+                    let items = vec![item_ctx(e.kind, &e.title, &e.url, &e.detail, &base)];
+                    let m =
+                        alert_mail(&published, s, &base, "alert_event", json!({"items": items, "event": items[0]}))?;
+                    enqueue(c, &m, s, &base, &created)?;
+                    report.immediate += 1;
                 }
             }
             // Digests: the window that closed last (yesterday; last ISO week) for each subscriber.
