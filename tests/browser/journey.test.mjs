@@ -160,4 +160,23 @@ describe('a citizen\'s journey through the portal', () => {
         await axe(page, 'the adopted decision');
         await context.close();
     });
+
+    it('a stranger follows a filtered list: the page asks for an address, then the confirmation', async () => {
+        const context = await served.browser.newContext({ locale: 'ro-RO' });
+        const page = await context.newPage();
+        await page.goto(`${served.base}/`);
+        await Promise.all([page.waitForURL(/\/hotarari\/$/), page.getByRole('link', { name: 'Toate hotărârile' }).click()]);
+        await Promise.all([page.waitForURL(/\/hotarari\/stare\/in-vigoare\/$/), page.locator('aside.filters a[href$="/stare/in-vigoare/"]').click()]);
+        await Promise.all([page.waitForURL(/\/api\/urmarire\?lista=/), page.click('text=Primiți pe e-mail noutățile din această listă')]);
+        assert.match(await page.textContent('main'), /Hotărâri ale consiliului local: În vigoare/);
+        await axe(page, 'follow a list');
+        await page.fill('#email', 'lista@example.ro');
+        await Promise.all([page.waitForURL(/\/api\/alerte\/trimis$/), page.click('main form button[type="submit"]')]);
+        await axe(page, 'check your e-mail');
+        const confirm = await linkFromMail(served.work, 'lista@example.ro', /http:\/\/\S+\/api\/alerte\/confirmare\?token=[\w-]+/);
+        await page.goto(confirm);
+        await Promise.all([page.waitForURL(/\/api\/alerte\/gestionare\?token=/), page.click('main button[type="submit"]')]);
+        assert.match(await page.textContent('h1'), /Ce urmăriți/);
+        await context.close();
+    });
 });
