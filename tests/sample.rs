@@ -148,6 +148,29 @@ fn every_page_links_the_portal_and_place_pages_offer_alerts_for_their_place() {
 }
 
 #[test]
+fn every_item_of_a_followable_type_and_every_list_can_be_followed() {
+    let site = sample();
+    for kind in civic_api::alerts::follow::FOLLOWABLE {
+        let list: serde_json::Value = serde_json::from_str(&site.read(&format!("data/{kind}.json"))).unwrap();
+        let items = list["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "the sample has a {kind}");
+        for item in items {
+            let page = site.read(&format!("{}index.html", &item["url"].as_str().unwrap()[1..]));
+            let button = format!(
+                r#"<form class="follow" method="post" action="/api/urmarire"><input type="hidden" name="tip" value="{kind}"><input type="hidden" name="id" value="{}">"#,
+                item["id"].as_str().unwrap()
+            );
+            assert!(page.contains(&button), "{} has no follow button", item["url"]);
+        }
+    }
+    let lists: civic_contract::ListPagesFile = serde_json::from_str(&site.read("data/lists.json")).unwrap();
+    for l in lists.lists.iter().filter(|l| civic_api::alerts::follow::FOLLOWABLE.contains(&l.kind.as_str())) {
+        let page = site.read(&format!("{}index.html", &l.url[1..]));
+        assert!(page.contains(&format!(r#"<input type="hidden" name="lista" value="{}">"#, l.url)), "{}", l.url);
+    }
+}
+
+#[test]
 fn every_internal_link_leads_to_a_page() {
     let site = sample();
     let mut broken = Vec::new();

@@ -9,7 +9,7 @@
 mod changes;
 pub mod dispatch;
 pub(crate) mod feed;
-pub(crate) mod follow;
+pub mod follow;
 mod form;
 pub mod geometry;
 pub(crate) mod manage;
