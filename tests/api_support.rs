@@ -37,6 +37,7 @@ pub fn build_site(content: PathBuf, out: &Path) {
         check_only: false,
         search: false,
         leaflet: crate::root().join("node_modules/leaflet"),
+        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
     };
     civic_generator::site::build(&opts, &civic_generator::progress::Progress::quiet())
         .unwrap_or_else(|e| panic!("the site builds: {e:?}"));

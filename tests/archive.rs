@@ -291,6 +291,7 @@ fn loaded() -> site::Site {
         check_only: true,
         search: true,
         leaflet: root().join("node_modules/leaflet"),
+        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
     };
     site::load(&opts, None).unwrap_or_else(|d| panic!("{d:?}")).0
 }
@@ -338,7 +339,11 @@ fn ocr_text_is_searchable_and_the_hit_points_at_its_page() {
     assert!(hits[0].meta["title"].ends_with("f. 2"));
     // The index is built from these records (and the page carries the anchor).
     let site = sample();
-    assert!(site.exists("pagefind/pagefind-entry.json"));
+    let parts: serde_json::Value = serde_json::from_str(&site.read("pagefind/parts.json")).unwrap();
+    let archive = parts["parts"].as_array().unwrap().iter().find(|p| p.as_str().unwrap().starts_with("arhiva-"));
+    assert!(
+        site.exists(&format!("pagefind/{}/pagefind-entry.json", archive.expect("an archive part").as_str().unwrap()))
+    );
     assert!(site.read(&format!("arhiva/{OPEN}/index.html")).contains("id=\"pagina-2\""));
 }
 

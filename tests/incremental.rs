@@ -19,6 +19,7 @@ fn options(content: &Path, theme: &Path, out: PathBuf) -> Options {
         // question is which pages are re-rendered.
         search: false,
         leaflet: root().join("node_modules/leaflet"),
+        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
     }
 }
 
@@ -158,5 +159,44 @@ fn every_incremental_rebuild_equals_a_clean_build() {
                 b.len()
             );
         }
+    }
+}
+
+#[test]
+fn an_edit_rebuilds_one_part_of_the_search_index_and_equals_a_clean_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    let theme = root().join("themes/default");
+    // Small parts, so the sample's pages make several.
+    let with_search = |out: PathBuf| Options { search: true, search_part: 40, ..options(&content, &theme, out) };
+    let served = tmp.path().join("served");
+    let mut cache = BuildCache::for_rebuilds();
+    let quiet = Progress::quiet();
+    site::build_cached(&with_search(served.clone()), &quiet, &mut cache).unwrap();
+    let parts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(served.join("pagefind/parts.json")).unwrap()).unwrap();
+    let pages: Vec<&str> = parts["parts"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+    assert!(pages.iter().filter(|p| p.starts_with("pagini-")).count() > 3, "several parts: {pages:?}");
+    let before = files(&served);
+
+    edit(&content.join("council_decisions/hcl-2025-009.md"), "title: ", "title: Cuvântultestunic ");
+    site::build_cached(&with_search(served.clone()), &quiet, &mut cache).unwrap();
+    let after = files(&served);
+    let part_of = |name: &str| name.strip_prefix("pagefind/").and_then(|n| n.split('/').next()).map(str::to_owned);
+    let changed: std::collections::BTreeSet<String> = after
+        .iter()
+        .filter(|(name, bytes)| before.iter().find(|(n, _)| n == name).is_none_or(|(_, b)| b != bytes))
+        .filter_map(|(name, _)| part_of(name))
+        .filter(|p| p != "parts.json")
+        .collect();
+    assert_eq!(changed.len(), 1, "one part of the index is rebuilt: {changed:?}");
+    let clean = tmp.path().join("clean");
+    site::build(&with_search(clean.clone()), &quiet).unwrap();
+    let b = files(&clean);
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&after), names(&b), "the served files equal a clean build's");
+    for ((name, x), (_, y)) in after.iter().zip(&b) {
+        assert!(x == y, "{name} differs from a clean build");
     }
 }

@@ -86,6 +86,7 @@ pub fn build(content: &Path, now: &str) -> Built {
         check_only: false,
         search: true,
         leaflet: root().join("node_modules/leaflet"),
+        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
     };
     match site::build(&opts, &Progress::quiet()) {
         Ok(report) => Built { dir, report },

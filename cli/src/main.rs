@@ -272,6 +272,10 @@ struct BuildArgs {
     /// Leaflet's npm package, copied in for the map page (`npm ci` installs it).
     #[arg(long, default_value = "node_modules/leaflet", value_name = "DIR")]
     leaflet: PathBuf,
+    /// About how many pages each part of the search index holds. An edit rebuilds only its part
+    /// and parts are built in parallel; the search page merges them.
+    #[arg(long, default_value_t = site::DEFAULT_SEARCH_PART, value_name = "N")]
+    search_part: usize,
 }
 
 #[derive(Args)]
@@ -319,8 +323,8 @@ fn main() -> ExitCode {
     let mut serve_port = None;
     let mut api = None;
     let mut load_sample = false;
-    let (common, theme, out, base_url, check_only, search, leaflet) = match cli.command {
-        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet),
+    let (common, theme, out, base_url, check_only, search, leaflet, search_part) = match cli.command {
+        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet, b.search_part),
         Command::Serve(s) => {
             serve_port = Some(s.port);
             load_sample = !s.no_api && !s.no_sample_data;
@@ -328,9 +332,11 @@ fn main() -> ExitCode {
             if !s.no_api {
                 api = Some(s.api.config(b.out.clone(), b.theme.clone(), String::new()));
             }
-            (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet)
+            (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet, b.search_part)
         }
-        Command::Check(c) => (c, PathBuf::new(), PathBuf::new(), None, true, false, PathBuf::new()),
+        Command::Check(c) => {
+            (c, PathBuf::new(), PathBuf::new(), None, true, false, PathBuf::new(), site::DEFAULT_SEARCH_PART)
+        }
         Command::Api(a) => return api_command(a),
         Command::Archive(a) => return archive(a),
         Command::Alerts(a) => return alerts(a),
@@ -344,6 +350,7 @@ fn main() -> ExitCode {
         check_only,
         search,
         leaflet,
+        search_part,
     };
     if let Some(port) = serve_port {
         // The preview's API counts legal deadlines from the same "today" as the pages it serves.

@@ -103,6 +103,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 check_only: false,
                 search: true,
                 leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
+                search_part: civic_generator::site::DEFAULT_SEARCH_PART,
             };
             let mut cache = site::BuildCache::for_rebuilds();
             let t = Instant::now();

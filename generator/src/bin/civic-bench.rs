@@ -1,8 +1,11 @@
 //! `civic-bench`: writes a synthetic content tree of N council decisions and builds it,
 //! printing wall time, pages per second and peak memory.
 //!
-//! Each decision has ~3 KB of Markdown with a list, a table and a link; 12 categories,
-//! 50 tags, lists paginated by 50 — the same shape as the Hugo and Zola figures in the issue.
+//! Each decision has ~3 KB of Markdown with articles, a list, a table and a link; 12 categories,
+//! 2–4 of 50 tags, dates over 11 years, lists paginated by 50. By default every text differs
+//! (`--corpus varied`: sentences drawn from a vocabulary of 6,000+ Romanian word forms, see
+//! `shared/corpus.rs`), as a city's decisions do and as the search index must bear;
+//! `--corpus repeated` writes the old corpus (one body on every page) for comparison.
 //!
 //!     cargo run --release -p civic-generator --bin civic-bench -- 10000 --dir /dev/shm/civic-bench
 //!     cargo run --release -p civic-generator --bin civic-bench -- 10000 --dir target/bench   # on disk
@@ -13,7 +16,19 @@ use std::time::Instant;
 
 use civic_generator::progress::Progress;
 use civic_generator::site::{self, BuildCache, Options};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
+
+#[path = "shared/corpus.rs"]
+mod corpus;
+
+/// The benchmark's text.
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Corpus {
+    /// Every decision's title and body different (sentences from a 6,000-word vocabulary).
+    Varied,
+    /// The same body on every page (the benchmark before issue 20), for comparison.
+    Repeated,
+}
 
 /// Builds a synthetic site of N council decisions and prints the figures.
 #[derive(Parser)]
@@ -33,6 +48,9 @@ struct Args {
     /// Then start `civic serve` and time this many saved edits until the browser's reload event.
     #[arg(long, default_value_t = 5)]
     serve_edits: usize,
+    /// The text of the decisions.
+    #[arg(long, value_enum, default_value_t = Corpus::Varied)]
+    corpus: Corpus,
 }
 
 const CATEGORIES: [&str; 12] = [
@@ -60,8 +78,15 @@ fn main() {
     let content = args.dir.join("content");
     let out = args.dir.join("public");
     let t = Instant::now();
-    write_content(&content, args.items);
-    println!("wrote {} decisions into {} in {:.2?}", args.items, content.display(), t.elapsed());
+    let bytes = write_content(&content, args.items, args.corpus);
+    println!(
+        "wrote {} decisions ({} corpus, {:.1} MB of Markdown) into {} in {:.2?}",
+        args.items,
+        if args.corpus == Corpus::Varied { "varied" } else { "repeated" },
+        bytes as f64 / 1e6,
+        content.display(),
+        t.elapsed()
+    );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
     for run in 0..args.runs * 2 {
         let search = run % 2 == 1;
@@ -82,7 +107,8 @@ fn main() {
         );
     }
     if args.edits > 0 {
-        incremental(&content, &theme, &args.dir.join("served"), args.edits);
+        incremental(&content, &theme, &args.dir.join("served"), args.edits, false);
+        incremental(&content, &theme, &args.dir.join("served-search"), args.edits, true);
     }
     if args.serve_edits > 0 {
         end_to_end(&content, &theme, &args.dir.join("served-e2e"), args.serve_edits);
@@ -100,18 +126,20 @@ fn options(content: &Path, theme: &Path, out: &Path, search: bool) -> Options {
         check_only: false,
         search,
         leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
+        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
     }
 }
 
 /// What `civic serve` does after a save: one decision edited, then an incremental rebuild
-/// (without the search index). Prints each rebuild's time and how many files it rewrote.
-fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
-    let opts = options(content, theme, out, false);
+/// (with or without the search index). Prints each rebuild's time and how many files it rewrote.
+fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize, search: bool) {
+    let opts = options(content, theme, out, search);
+    let label = if search { "serve, with search" } else { "serve" };
     let mut cache = BuildCache::for_rebuilds();
     let start = Instant::now();
     site::build_cached(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{e}"));
-    println!("serve: first build {:.3} s", start.elapsed().as_secs_f64());
-    let file = content.join("council_decisions/hcl-2000-1.md");
+    println!("{label}: first build {:.3} s", start.elapsed().as_secs_f64());
+    let file = content.join(format!("council_decisions/{}.md", id(0)));
     let mut times = Vec::new();
     for n in 1..=edits {
         let text = std::fs::read_to_string(&file).unwrap();
@@ -122,10 +150,10 @@ fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize) {
         let report = site::build_cached(&opts, &Progress::quiet(), &mut cache).unwrap_or_else(|e| panic!("{e}"));
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
-        println!("serve: edit {n} of one decision's title → rebuilt in {ms:.1} ms, {} files rewritten", report.files);
+        println!("{label}: edit {n} of one decision's title → rebuilt in {ms:.1} ms, {} files rewritten", report.files);
     }
     times.sort_by(f64::total_cmp);
-    println!("serve: median {:.1} ms over {} edits", times[times.len() / 2], times.len());
+    println!("{label}: median {:.1} ms over {} edits", times[times.len() / 2], times.len());
 }
 
 /// A real `civic serve` (no search index): from writing the file to the `reload` event that a
@@ -154,7 +182,7 @@ fn end_to_end(content: &Path, theme: &Path, out: &Path, edits: usize) {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(stream, "GET /__civic/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
     let mut events = BufReader::new(stream);
-    let file = content.join("council_decisions/hcl-2000-2.md");
+    let file = content.join(format!("council_decisions/{}.md", id(1)));
     let mut times = Vec::new();
     for n in 1..=edits {
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -194,7 +222,19 @@ fn peak_memory_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-fn write_content(content: &Path, n: usize) {
+/// The year and number of the `i`th decision: 11 years, numbered within each.
+fn year_number(i: usize, n: usize) -> (usize, usize) {
+    let per_year = n.div_ceil(11).max(1);
+    (2015 + i / per_year, i % per_year + 1)
+}
+
+/// The id of the `i`th decision (for the edits: the first two).
+fn id(i: usize) -> String {
+    format!("hcl-bench-{i}")
+}
+
+/// Writes the content tree; returns the bytes of Markdown written.
+fn write_content(content: &Path, n: usize, corpus: Corpus) -> usize {
     let _ = std::fs::remove_dir_all(content);
     let decisions = content.join("council_decisions");
     std::fs::create_dir_all(&decisions).unwrap();
@@ -202,39 +242,81 @@ fn write_content(content: &Path, n: usize) {
     for f in ["civic.yaml", "holidays.yaml"] {
         std::fs::copy(fixture.join(f), content.join(f)).unwrap();
     }
-    for i in 0..n {
-        let year = 2000 + (i / 2000) as i32;
-        let number = i % 2000 + 1;
-        let month = 1 + (i % 12);
-        let day = 1 + (i % 27);
-        let category = CATEGORIES[i % 12];
-        let mut md = String::with_capacity(3500);
-        writeln!(
-            md,
-            "---\nid: hcl-{year}-{number}\ntitle: privind aprobarea documentației nr. {number} pentru {category}"
-        )
-        .unwrap();
-        writeln!(md, "published_at: {year}-{month:02}-{day:02}T10:00:00+02:00\nnumber: {number}\nyear: {year}")
-            .unwrap();
-        writeln!(
-            md,
-            "adopted_on: {year}-{month:02}-{day:02}\nlegal_character: normativ\ninitiator: Primarul Municipiului"
-        )
-        .unwrap();
-        writeln!(
-            md,
-            "legal_basis: [\"art. 129 alin. (2) din OUG nr. 57/2019\"]\nstatus: in_vigoare\ncategory: {category}"
-        )
-        .unwrap();
-        writeln!(md, "tags: [eticheta-{}, eticheta-{}]\n---", i % 50, (i * 7) % 50).unwrap();
-        md.push_str("Având în vedere referatul de aprobare și raportul de specialitate al direcției de resort,\n\n");
-        md.push_str("În temeiul art. 129 alin. (2) lit. c) și al art. 196 alin. (1) lit. a) din Ordonanța de urgență a Guvernului nr. 57/2019 privind Codul administrativ,\n\n**HOTĂRĂȘTE:**\n\n");
-        for a in 1..=6 {
-            writeln!(md, "**Art. {a}.** Se aprobă măsurile prevăzute în anexa nr. {a}, care face parte integrantă din prezenta hotărâre. Direcțiile de specialitate vor duce la îndeplinire prevederile prezentului articol, în condițiile legii și cu respectarea termenelor stabilite.\n").unwrap();
-        }
-        md.push_str("- Direcția Tehnică\n- Direcția Economică\n- Direcția Urbanism\n- Serviciul Juridic\n\n");
-        md.push_str("| Obiectiv | Valoare (lei) | Termen |\n|---|---:|---|\n| Reabilitare | 1.250.000 | 2026 |\n| Modernizare | 780.000 | 2027 |\n| Întreținere | 95.000 | anual |\n\n");
-        md.push_str("Textul integral este disponibil în [Monitorul Oficial Local](https://www.primariatm.ro/monitorul-oficial-local/).\n");
-        std::fs::write(decisions.join(format!("hcl-{year}-{number}.md")), md).unwrap();
+    let mut text = corpus::Writer::new(42);
+    if corpus == Corpus::Varied {
+        println!("vocabulary: {} word forms", text.vocabulary_size());
     }
+    let mut bytes = 0;
+    for i in 0..n {
+        let md = match corpus {
+            Corpus::Varied => varied(i, n, &mut text),
+            Corpus::Repeated => repeated(i, n),
+        };
+        bytes += md.len();
+        std::fs::write(decisions.join(format!("{}.md", id(i))), md).unwrap();
+    }
+    bytes
+}
+
+/// A decision whose title, tags and text are its own.
+fn varied(i: usize, n: usize, text: &mut corpus::Writer) -> String {
+    let (year, number) = year_number(i, n);
+    let month = 1 + text.rng.below(12);
+    let day = 1 + text.rng.below(28);
+    let category = CATEGORIES[text.rng.below(12)];
+    let mut tags: Vec<usize> = (0..2 + text.rng.below(3)).map(|_| text.rng.below(50)).collect();
+    tags.sort();
+    tags.dedup();
+    let tags: Vec<String> = tags.iter().map(|t| format!("eticheta-{t}")).collect();
+    let title_words = 6 + text.rng.below(8);
+    let mut md = String::with_capacity(3500);
+    writeln!(md, "---\nid: {}\ntitle: privind {}", id(i), text.words(title_words)).unwrap();
+    writeln!(md, "published_at: {year}-{month:02}-{day:02}T10:00:00+02:00\nnumber: {number}\nyear: {year}").unwrap();
+    writeln!(md, "adopted_on: {year}-{month:02}-{day:02}\nlegal_character: normativ\ninitiator: Primarul Municipiului")
+        .unwrap();
+    writeln!(md, "legal_basis: [\"art. 129 alin. (2) din OUG nr. 57/2019\"]\nstatus: in_vigoare\ncategory: {category}")
+        .unwrap();
+    writeln!(md, "summary: {}", text.sentence()).unwrap();
+    writeln!(md, "tags: [{}]\n---", tags.join(", ")).unwrap();
+    writeln!(md, "{}\n\n**HOTĂRĂȘTE:**\n", text.paragraph(2, 3)).unwrap();
+    for a in 1..=4 + text.rng.below(4) {
+        writeln!(md, "**Art. {a}.** {}\n", text.paragraph(1, 3)).unwrap();
+    }
+    for _ in 0..3 + text.rng.below(3) {
+        let n = 2 + text.rng.below(3);
+        writeln!(md, "- {}", text.words(n)).unwrap();
+    }
+    md.push_str("\n| Obiectiv | Valoare (lei) | Termen |\n|---|---:|---|\n");
+    for _ in 0..3 {
+        let (what, value, due) = (text.words(2), 10_000 + text.rng.below(5_000_000), 2015 + text.rng.below(14));
+        writeln!(md, "| {what} | {value} | {due} |").unwrap();
+    }
+    writeln!(md, "\nTextul integral este disponibil în [Monitorul Oficial Local](https://www.primariatm.ro/monitorul-oficial-local/).")
+        .unwrap();
+    md
+}
+
+/// The old corpus: one body on every decision, titles differing only by number and category.
+fn repeated(i: usize, n: usize) -> String {
+    let (year, number) = year_number(i, n);
+    let month = 1 + (i % 12);
+    let day = 1 + (i % 27);
+    let category = CATEGORIES[i % 12];
+    let mut md = String::with_capacity(3500);
+    writeln!(md, "---\nid: {}\ntitle: privind aprobarea documentației nr. {number} pentru {category}", id(i)).unwrap();
+    writeln!(md, "published_at: {year}-{month:02}-{day:02}T10:00:00+02:00\nnumber: {number}\nyear: {year}").unwrap();
+    writeln!(md, "adopted_on: {year}-{month:02}-{day:02}\nlegal_character: normativ\ninitiator: Primarul Municipiului")
+        .unwrap();
+    writeln!(md, "legal_basis: [\"art. 129 alin. (2) din OUG nr. 57/2019\"]\nstatus: in_vigoare\ncategory: {category}")
+        .unwrap();
+    writeln!(md, "tags: [eticheta-{}, eticheta-{}]\n---", i % 50, (i * 7) % 50).unwrap();
+    md.push_str("Având în vedere referatul de aprobare și raportul de specialitate al direcției de resort,\n\n");
+    md.push_str("În temeiul art. 129 alin. (2) lit. c) și al art. 196 alin. (1) lit. a) din Ordonanța de urgență a Guvernului nr. 57/2019 privind Codul administrativ,\n\n**HOTĂRĂȘTE:**\n\n");
+    for a in 1..=6 {
+        writeln!(md, "**Art. {a}.** Se aprobă măsurile prevăzute în anexa nr. {a}, care face parte integrantă din prezenta hotărâre. Direcțiile de specialitate vor duce la îndeplinire prevederile prezentului articol, în condițiile legii și cu respectarea termenelor stabilite.\n").unwrap();
+    }
+    md.push_str("- Direcția Tehnică\n- Direcția Economică\n- Direcția Urbanism\n- Serviciul Juridic\n\n");
+    md.push_str("| Obiectiv | Valoare (lei) | Termen |\n|---|---:|---|\n| Reabilitare | 1.250.000 | 2026 |\n| Modernizare | 780.000 | 2027 |\n| Întreținere | 95.000 | anual |\n\n");
+    md.push_str("Textul integral este disponibil în [Monitorul Oficial Local](https://www.primariatm.ro/monitorul-oficial-local/).\n");
+    md
 }

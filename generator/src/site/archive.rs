@@ -287,39 +287,41 @@ fn collection(base: &str, fonds: &str, members: &[(&Item, &ArchiveUnit)]) -> Val
     })
 }
 
-/// The OCR files the search index is made from, stamped: part of the index's fingerprint.
-pub fn ocr_stamps(site: &Site) -> Vec<u64> {
-    units(site)
-        .filter(|(_, u)| is_open(u))
-        .flat_map(|(_, u)| u.pages.iter().filter_map(|p| p.ocr.as_ref()))
-        .map(|o| file_stamp(&site.content.join(o)))
-        .collect()
+/// The open units, whose OCR'd pages are searchable, by id.
+pub fn searchable_units(site: &Site) -> Vec<(&Item, &ArchiveUnit)> {
+    let mut open: Vec<(&Item, &ArchiveUnit)> = units(site).filter(|(_, u)| is_open(u)).collect();
+    open.sort_by(|a, b| a.0.id().cmp(b.0.id()));
+    open
 }
 
-/// One search record per OCR'd page of every open unit, pointing at the page on the unit's page.
-pub fn search_records(site: &Site) -> Vec<search::Record> {
-    let open: Vec<(&Item, &ArchiveUnit)> = units(site).filter(|(_, u)| is_open(u)).collect();
-    open.par_iter()
-        .flat_map_iter(|(item, u)| {
-            let title = &item.data.envelope().title;
-            u.pages.iter().enumerate().filter_map(move |(i, p)| {
-                let text = std::fs::read_to_string(site.content.join(p.ocr.as_ref()?)).ok()?;
-                let meta = BTreeMap::from([
-                    ("title".to_owned(), format!("{title} — {}", p.label)),
-                    ("kind".to_owned(), "Arhivă, pagină scanată".to_owned()),
-                    ("number".to_owned(), u.reference_code.clone()),
-                    ("date".to_owned(), format!("{} – {}", u.date_range.start, u.date_range.end)),
-                ]);
-                let filters = BTreeMap::from([
-                    ("tip".to_owned(), vec!["Arhiva digitizată".to_owned()]),
-                    ("an".to_owned(), vec![u.date_range.start_year().to_string()]),
-                ]);
-                Some(search::Record {
-                    url: archive_page_anchor(&item.url(), i + 1),
-                    content: format!("{title}, {}. {text}", p.label),
-                    meta,
-                    filters,
-                })
+/// A unit's OCR files, stamped: part of its search index part's fingerprint.
+pub fn ocr_stamps(site: &Site, u: &ArchiveUnit) -> Vec<u64> {
+    u.pages.iter().filter_map(|p| p.ocr.as_ref()).map(|o| file_stamp(&site.content.join(o))).collect()
+}
+
+/// One search record per OCR'd page of an open unit, pointing at the page on the unit's page.
+pub fn search_records(site: &Site, item: &Item, u: &ArchiveUnit) -> Vec<search::Record> {
+    let title = &item.data.envelope().title;
+    u.pages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let text = std::fs::read_to_string(site.content.join(p.ocr.as_ref()?)).ok()?;
+            let meta = BTreeMap::from([
+                ("title".to_owned(), format!("{title} — {}", p.label)),
+                ("kind".to_owned(), "Arhivă, pagină scanată".to_owned()),
+                ("number".to_owned(), u.reference_code.clone()),
+                ("date".to_owned(), format!("{} – {}", u.date_range.start, u.date_range.end)),
+            ]);
+            let filters = BTreeMap::from([
+                ("tip".to_owned(), vec!["Arhiva digitizată".to_owned()]),
+                ("an".to_owned(), vec![u.date_range.start_year().to_string()]),
+            ]);
+            Some(search::Record {
+                url: archive_page_anchor(&item.url(), i + 1),
+                content: format!("{title}, {}. {text}", p.label),
+                meta,
+                filters,
             })
         })
         .collect()

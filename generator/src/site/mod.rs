@@ -18,10 +18,9 @@ mod render;
 mod search;
 mod theme;
 
-pub use archive::search_records as archive_search_records;
 pub use context::local_date;
 pub use error::{BuildError, IoAction, IoFailure};
-pub use search::Record as SearchRecord;
+pub use search::{DEFAULT_SEARCH_PART, Record as SearchRecord, archive_records as archive_search_records};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +49,9 @@ pub struct Options {
     pub search: bool,
     /// Leaflet's npm package (`node_modules/leaflet`), copied in for the map page.
     pub leaflet: PathBuf,
+    /// About how many records each part of the search index holds ([`DEFAULT_SEARCH_PART`]):
+    /// an edit rebuilds one part, and parts are built in parallel.
+    pub search_part: usize,
 }
 
 /// What a successful run did.

@@ -9,10 +9,14 @@ const status = document.getElementById("stare-cautare");
 const list = document.getElementById("rezultate");
 let pagefind;
 
+// The index comes in parts (pagefind/parts.json): the first is loaded, the others merged into it.
 async function engine() {
   if (!pagefind) {
-    pagefind = await import("/pagefind/pagefind.js");
-    await pagefind.options({ excerptLength: 24 });
+    const { parts } = await (await fetch("/pagefind/parts.json")).json();
+    const first = await import(`/pagefind/${parts[0]}/pagefind.js`);
+    await first.options({ excerptLength: 24 });
+    await Promise.all(parts.slice(1).map((part) => first.mergeIndex(`/pagefind/${part}/`)));
+    pagefind = first;
   }
   return pagefind;
 }
