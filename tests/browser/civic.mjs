@@ -22,11 +22,12 @@ export const CIVIC = process.env.CIVIC_BIN || path.join(ROOT, 'target/release/ci
 
 /**
  * Starts `civic serve` on `port` (0: any free one) with its output and data folders in `work`,
- * the sample content (or `content`) and the default theme; resolves once the API answers.
+ * the sample content (or `content`) and the default theme, without the search index unless
+ * `search`; resolves once the API answers.
  * `args` are added to the command line, `env` to the environment.
  */
-export async function startCivic(work, { port = 0, args = [], env = {}, content = path.join(ROOT, 'content') } = {}) {
-    const child = spawn(CIVIC, ['serve', '--no-search', '--port', String(port), '--content', content,
+export async function startCivic(work, { port = 0, args = [], env = {}, content = path.join(ROOT, 'content'), search = false } = {}) {
+    const child = spawn(CIVIC, ['serve', ...(search ? [] : ['--no-search']), '--port', String(port), '--content', content,
         '--theme', path.join(ROOT, 'themes/default'), '--out', path.join(work, 'public'), '--data', path.join(work, 'data'),
         ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     const lines = readline.createInterface({ input: child.stderr });
