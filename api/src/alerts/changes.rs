@@ -31,7 +31,7 @@ pub struct Links {
 
 impl Links {
     /// From the published council decisions.
-    pub fn new(decisions: &[Listed]) -> Links {
+    pub fn new<'a>(decisions: impl IntoIterator<Item = &'a Listed>) -> Links {
         let mut links = Links::default();
         for d in decisions {
             let me = json!({"id": d.id, "number": d.field("display_number"), "url": d.url});

@@ -148,12 +148,12 @@ fn derive(
     let mut snapshot = vec![];
     let published: Vec<(&'static str, &[&'static str], Published)> =
         SOURCES.into_iter().map(|(kind, fixed)| (kind, fixed, read(site, kind))).collect();
-    let decisions: Vec<Listed> = published
-        .iter()
-        .filter(|(k, ..)| *k == "council_decision")
-        .flat_map(|(.., items)| items.iter().map(|(i, _)| i.clone()))
-        .collect();
-    let links = Links::new(&decisions);
+    let links = Links::new(
+        published
+            .iter()
+            .filter(|(k, ..)| *k == "council_decision")
+            .flat_map(|(.., items)| items.iter().map(|(i, _)| i)),
+    );
     for (kind, fixed, items) in &published {
         let kind: &'static str = kind;
         // The first dispatch for a type only records a baseline: everything would be "new".
