@@ -512,6 +512,20 @@ async fn the_sample_data_shows_every_state_and_loads_only_into_an_empty_database
     let file = config.sample_data.expect("the sample's civic.yaml names its sample data");
     let data: civic_api::sample::SampleData = civic_generator::load::data_file(&content, &file).unwrap();
     let api = TestApi::start().await;
+    // A broken file is refused whole, every problem named by its entry and field; nothing is stored.
+    let mut broken = data.clone();
+    broken.petitions[1].state = "uitata".into();
+    broken.cases[0].form = "nu-exista".into();
+    let err = api.api.load_sample(&broken).await.unwrap_err().to_string();
+    assert!(
+        err.contains("petitions[1].state") && err.contains("cases[0].form: the site has no form `nu-exista`"),
+        "{err}"
+    );
+    let stored: i64 = api
+        .db()
+        .query_row("SELECT (SELECT count(*) FROM petition) + (SELECT count(*) FROM submission) + (SELECT count(*) FROM account)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0, "nothing of a broken sample is stored");
     let loaded = api.api.load_sample(&data).await.unwrap().expect("an empty database gets the sample");
     assert_eq!((loaded.petitions, loaded.cases, loaded.alerts), (4, 3, 1), "{loaded:?}");
 

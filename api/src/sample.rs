@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::accounts::{store as accounts, tokens};
+use crate::alerts::form::{parse_frequency, parse_topics};
 use crate::alerts::{feed_key, link_key, store as alerts};
 use crate::app::App;
 use crate::email;
@@ -118,8 +119,66 @@ fn bad(what: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(what.to_string())
 }
 
+/// Every problem of the sample data at once, each naming its entry and field, or none.
+fn check(data: &SampleData, published: &crate::published::Published) -> Result<(), ApiError> {
+    let mut problems = vec![];
+    for (n, p) in data.petitions.iter().enumerate() {
+        if !["open", "awaiting_answer", "answered", "rejected"].contains(&p.state.as_str()) {
+            problems.push(format!(
+                "petitions[{n}].state: `{}` is not open, awaiting_answer, answered or rejected",
+                p.state
+            ));
+        }
+        if matches!(p.state.as_str(), "answered" | "rejected") && p.text.is_none() {
+            problems.push(format!("petitions[{n}].text: an {} petition needs it (the answer, or the reason)", p.state));
+        }
+        for (district, count) in &p.signatures {
+            if !count.is_u64() {
+                problems.push(format!("petitions[{n}].signatures.{district}: write a whole number"));
+            }
+            if !district.is_empty() && !published.districts.iter().any(|d| d.id == *district) {
+                problems.push(format!("petitions[{n}].signatures.{district}: no such district on the site"));
+            }
+        }
+        if email::normalise(&p.author.email).is_err() {
+            problems.push(format!("petitions[{n}].author.email: not an e-mail address"));
+        }
+    }
+    for (n, c) in data.cases.iter().enumerate() {
+        if !published.forms.iter().any(|f| f.id == c.form) {
+            problems.push(format!("cases[{n}].form: the site has no form `{}`", c.form));
+        }
+        if c.status.parse::<CaseStatus>().is_err() {
+            problems.push(format!("cases[{n}].status: `{}` is not registered, in_progress or answered", c.status));
+        }
+        if c.status == "answered" && c.answer.is_none() {
+            problems.push(format!("cases[{n}].answer: an answered case needs it"));
+        }
+        if email::normalise(&c.by.email).is_err() {
+            problems.push(format!("cases[{n}].by.email: not an e-mail address"));
+        }
+    }
+    for (n, a) in data.alerts.iter().enumerate() {
+        if let Err(e) = parse_topics(&a.topics) {
+            problems.push(format!("alerts[{n}].topics: {}", e.message));
+        }
+        if let Err(e) = parse_frequency(&a.frequency) {
+            problems.push(format!("alerts[{n}].frequency: {}", e.message));
+        }
+        if let Some(d) = a.districts.iter().find(|d| !published.districts.iter().any(|x| x.id == **d)) {
+            problems.push(format!("alerts[{n}].districts: no district `{d}` on the site"));
+        }
+        if email::normalise(&a.email).is_err() {
+            problems.push(format!("alerts[{n}].email: not an e-mail address"));
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(bad(problems.join("; "))) }
+}
+
 /// Loads the sample into an empty database; `None` (nothing loaded) when it holds data already.
+/// Nothing is written unless the whole file is right.
 pub(crate) async fn load(app: &App, data: &SampleData) -> Result<Option<Loaded>, ApiError> {
+    check(data, &app.published())?;
     if !app.db.read(|c| is_empty(c).map_err(ApiError::from)).await? {
         return Ok(None);
     }

@@ -10,7 +10,7 @@ mod changes;
 pub mod dispatch;
 pub(crate) mod feed;
 pub mod follow;
-mod form;
+pub(crate) mod form;
 pub mod geometry;
 pub(crate) mod manage;
 pub mod matcher;
