@@ -10,14 +10,16 @@ const list = document.getElementById("rezultate");
 let pagefind;
 
 // The index comes in parts (pagefind/parts.json): the first is loaded, the others merged into it.
-async function engine() {
-  if (!pagefind) {
+// Loaded once: the filters and a search asked for at the same time share the same load (two
+// loads would merge every part twice and show every result twice).
+function engine() {
+  pagefind ??= (async () => {
     const { parts } = await (await fetch("/pagefind/parts.json")).json();
     const first = await import(`/pagefind/${parts[0]}/pagefind.js`);
     await first.options({ excerptLength: 24 });
     await Promise.all(parts.slice(1).map((part) => first.mergeIndex(`/pagefind/${part}/`)));
-    pagefind = first;
-  }
+    return first;
+  })();
   return pagefind;
 }
 
