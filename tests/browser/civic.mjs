@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -49,13 +49,20 @@ export async function startCivic(work, { port = 0, args = [], env = {}, content 
 /**
  * For a `describe` block: before its tests, `civic serve` with its folders in a new temp folder
  * named `prefix…`, and Chromium; after them, both stopped and the folder removed. Returns the
- * object that then holds `work` (the folder), `base` (the site's URL) and `browser`.
+ * object that then holds `work` (the folder), `base` (the site's URL) and `browser`, and with
+ * `copyContent` `content`: a copy of the sample content served, for tests that publish a change.
+ * `options` go to `startCivic`.
  */
-export function servedCivic(prefix) {
+export function servedCivic(prefix, { copyContent = false, ...options } = {}) {
     const served = {};
     before(async () => {
         served.work = mkdtempSync(path.join(os.tmpdir(), prefix));
-        served.civic = await startCivic(served.work);
+        if (copyContent) {
+            served.content = path.join(served.work, 'content');
+            cpSync(path.join(ROOT, 'content'), served.content, { recursive: true });
+            options.content = served.content;
+        }
+        served.civic = await startCivic(served.work, options);
         served.base = served.civic.base;
         served.browser = await launch();
     });

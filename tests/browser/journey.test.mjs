@@ -5,15 +5,14 @@
 // build publishes the draft as adopted, `civic alerts dispatch` runs, and exactly one e-mail
 // arrives saying what changed, whose link opens the new decision. axe-core on every page.
 
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { eventually, launch } from './support.mjs';
-import { CIVIC, ROOT, axe, linkFromMail, mails, startCivic } from './civic.mjs';
+import { eventually } from './support.mjs';
+import { CIVIC, ROOT, axe, linkFromMail, mails, servedCivic } from './civic.mjs';
 
 const EMAIL = 'calatorie@example.ro';
 const DRAFT = 'Proiect de hotărâre privind aprobarea Regulamentului pentru amplasarea teraselor sezoniere și a mobilierului urban în municipiul Timișoara';
@@ -40,21 +39,8 @@ function adoptTheDraft(content) {
 }
 
 describe('a citizen\'s journey through the portal', () => {
-    const served = {};
-    before(async () => {
-        served.work = mkdtempSync(path.join(os.tmpdir(), 'civic-journey-'));
-        // A copy of the sample content: the journey publishes a new build.
-        served.content = path.join(served.work, 'content');
-        cpSync(path.join(ROOT, 'content'), served.content, { recursive: true });
-        served.civic = await startCivic(served.work, { content: served.content });
-        served.base = served.civic.base;
-        served.browser = await launch();
-    });
-    after(async () => {
-        await served.browser?.close();
-        served.civic?.child.kill();
-        if (served.work) rmSync(served.work, { recursive: true, force: true });
-    });
+    // A copy of the sample content: the journey publishes a new build.
+    const served = servedCivic('civic-journey-', { copyContent: true });
 
     const dispatch = () => {
         const run = spawnSync(CIVIC, ['alerts', 'dispatch', '--data', path.join(served.work, 'data'), '--site',
