@@ -1,4 +1,4 @@
-//! The static search index (Pagefind, used as a library): one record per public item page,
+//! The static search index, in Pagefind's format and searched by Pagefind's client: one record per public item page,
 //! with Romanian stemming and diacritic folding ("sedinta" finds "ședința"), filters by type,
 //! year and status, and the facts a result shows (type, number, date, status).
 //!
@@ -9,6 +9,9 @@
 //! and a part whose records did not change is kept as it is: an edit rebuilds one part.
 //!
 //! Only items with a page are indexed; register-only dispositions never are.
+
+mod bundle;
+mod words;
 
 use std::collections::BTreeMap;
 
@@ -47,34 +50,6 @@ pub fn plain_text(markdown: &str) -> String {
         }
     }
     out
-}
-
-/// Builds one index and returns its files (paths inside the index's folder), sorted by path.
-pub fn index(records: Vec<Record>, lang: &str) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let fail = |e: anyhow::Error| {
-        Diagnostic::new("pagefind", 0, 0, format!("building the search index failed: {e}"))
-            .fix("this is a bug in civic or Pagefind: please report it with the content that triggers it")
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|e| fail(e.into()))?;
-    runtime.block_on(async {
-        let config = pagefind::options::PagefindServiceConfig::builder().force_language(lang.to_owned()).build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(config)).map_err(fail)?;
-        for r in records {
-            index
-                .add_custom_record(r.url, r.content, lang.to_owned(), Some(r.meta), Some(r.filters), None)
-                .await
-                .map_err(fail)?;
-        }
-        let mut files: Vec<(String, Vec<u8>)> = index
-            .get_files()
-            .await
-            .map_err(fail)?
-            .into_iter()
-            .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
-            .collect();
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(files)
-    })
 }
 
 /// About how many records a part holds by default (`Options::search_part`): item pages are
@@ -130,27 +105,28 @@ struct PartsFile<'a> {
 }
 
 /// Writes the search index of `pages` and of the archive's OCR text, in parts of about
-/// `part_size` records: the parts whose records changed (all of them on a clean build), in parallel, and the list of parts.
+/// `part_size` records: the parts whose records changed (all of them on a clean build), in
+/// parallel, and the list of parts.
 pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize) -> Result<(), Diagnostic> {
     let (site, out) = (r.site, r.out);
     let parts = parts(site, pages, part_size);
-    let stale: Vec<(&Part, u64)> = parts
+    let stale: Vec<&Part> = parts
         .iter()
-        .filter_map(|p| {
+        .filter(|p| {
             let stamps: Vec<Vec<u64>> = p.units.iter().map(|(_, u)| archive::ocr_stamps(site, u)).collect();
             let hashes: Vec<u64> = p.pages.iter().chain(p.units.iter().map(|(i, _)| i)).map(|i| i.hash).collect();
             let fp = emit::fingerprint(&(r.global_fp, &p.name, hashes, stamps));
             let prefix = format!("pagefind/{}/", p.name);
-            if !out.needs(&prefix, fp) {
+            let changed = out.needs(&prefix, fp);
+            if !changed {
                 out.keep_prefix(&prefix);
-                return None;
             }
-            Some((p, fp))
+            changed
         })
         .collect();
     stale
         .par_iter()
-        .map(|(part, fp)| {
+        .map(|part| {
             let mut records: Vec<Record> = part
                 .pages
                 .par_iter()
@@ -162,12 +138,13 @@ pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize) -> Result<()
                 })
                 .collect::<Result<_, Diagnostic>>()?;
             records.extend(part.units.iter().flat_map(|(item, u)| archive::search_records(site, item, u)));
-            for (path, bytes) in index(records, &site.config.lang)? {
-                let path = format!("pagefind/{}/{path}", part.name);
-                out.needs(&path, *fp);
-                out.write(&path, &bytes)?;
-            }
-            Ok(())
+            // Each file is fingerprinted by its bytes: most of a changed part's files (its
+            // pages' fragments, the client) are as they were, and are neither compressed nor
+            // written again.
+            bundle::build(&records, &site.config.lang).into_par_iter().try_for_each(|file| {
+                let path = format!("pagefind/{}/{}", part.name, file.path);
+                out.emit(&path, emit::fingerprint(&file.bytes), || Ok(file.published()))
+            })
         })
         .collect::<Result<Vec<()>, Diagnostic>>()?;
     let list = PartsFile { parts: parts.iter().map(|p| p.name.as_str()).collect() };
