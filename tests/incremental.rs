@@ -200,3 +200,46 @@ fn an_edit_rebuilds_one_part_of_the_search_index_and_equals_a_clean_build() {
         assert!(x == y, "{name} differs from a clean build");
     }
 }
+
+#[test]
+fn a_second_build_into_the_published_site_copies_the_unchanged_parts_of_the_search_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    let theme = root().join("themes/default");
+    let with_search = |out: PathBuf| Options { search: true, search_part: 40, ..options(&content, &theme, out) };
+    let published = tmp.path().join("public");
+    let quiet = Progress::quiet();
+    site::build(&with_search(published.clone()), &quiet).unwrap();
+    let parts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(published.join("pagefind/parts.json")).unwrap()).unwrap();
+    let parts: Vec<String> =
+        parts["parts"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect();
+    assert!(parts.len() > 3, "several parts: {parts:?}");
+    // A mark in every published part: a part that is copied keeps it, one that is built has none.
+    for part in &parts {
+        std::fs::write(published.join(format!("pagefind/{part}/copied.txt")), part).unwrap();
+    }
+
+    edit(&content.join("council_decisions/hcl-2025-009.md"), "title: ", "title: Cuvântultestunic ");
+    // A new process, as CI runs: nothing but the published folder is known.
+    site::build(&with_search(published.clone()), &quiet).unwrap();
+    let built: Vec<&String> =
+        parts.iter().filter(|p| !published.join(format!("pagefind/{p}/copied.txt")).exists()).collect();
+    assert_eq!(built.len(), 1, "only the edited decision's part is built again: {built:?}");
+    assert!(built[0].starts_with("pagini-"), "{built:?}");
+
+    let clean = tmp.path().join("clean");
+    site::build(&with_search(clean.clone()), &quiet).unwrap();
+    let index = |dir: &Path| {
+        files(dir)
+            .into_iter()
+            .filter(|(n, _)| n.starts_with("pagefind/") && !n.ends_with("/copied.txt"))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (index(&published), index(&clean));
+    assert_eq!(a.iter().map(|f| &f.0).collect::<Vec<_>>(), b.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs from a clean build's");
+    }
+}

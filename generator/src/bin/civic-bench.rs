@@ -106,6 +106,9 @@ fn main() {
             peak_memory_mb()
         );
     }
+    if args.runs > 0 {
+        republish(&content, &theme, &out);
+    }
     if args.edits > 0 {
         incremental(&content, &theme, &args.dir.join("served"), args.edits, false);
         incremental(&content, &theme, &args.dir.join("served-search"), args.edits, true);
@@ -127,6 +130,29 @@ fn options(content: &Path, theme: &Path, out: &Path, search: bool) -> Options {
         search,
         leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
         search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+    }
+}
+
+/// What CI does on each publication: a new process builds, with the search index, into the
+/// folder holding the site built last (by the last run, with search); first with nothing
+/// changed, then after one decision's title changed.
+fn republish(content: &Path, theme: &Path, out: &Path) {
+    let opts = options(content, theme, out, true);
+    for what in ["nothing changed", "one decision edited"] {
+        if what == "one decision edited" {
+            let file = content.join(format!("council_decisions/{}.md", id(1)));
+            let text = std::fs::read_to_string(&file).unwrap();
+            let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+            std::fs::write(&file, text.replacen(title, "title: privind republicarea documentației", 1)).unwrap();
+        }
+        let start = Instant::now();
+        let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "republish ({what}), with search: {} files in {:.3} s; peak memory so far {} MB",
+            report.files,
+            start.elapsed().as_secs_f64(),
+            peak_memory_mb()
+        );
     }
 }
 

@@ -138,7 +138,8 @@ pub fn render_site(
                     })
                 })
                 .collect::<Vec<Result<(), Diagnostic>>>();
-            let search = if opts.search { search::publish_index(&r, &item_pages, opts.search_part) } else { Ok(()) };
+            let search =
+                if opts.search { search::publish_index(&r, &item_pages, opts.search_part, &opts.out) } else { Ok(()) };
             feeds.push(places::files(&r));
             (feeds, search)
         },

@@ -29,6 +29,10 @@ use serde::Serialize;
 use super::Record;
 use super::words::{self, TEXT_WEIGHT, WORD_SYMBOLS};
 
+/// The version of the files civic writes: a build copies an earlier site's part only when it
+/// was written in this one. Change it with any change to what the files hold.
+pub const FORMAT: &str = "civic-1 pagefind-1.6.0 gzip-3";
+
 /// The Pagefind release whose client (`generator/assets/pagefind/`) reads these files.
 pub const PAGEFIND_VERSION: &str = "1.6.0";
 

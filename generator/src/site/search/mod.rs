@@ -6,7 +6,9 @@
 //! listed in `pagefind/parts.json`; the search page merges them (Pagefind's `mergeIndex`). Item
 //! pages are spread over parts of about `Options::search_part` records by a hash of their address; the
 //! archive's OCR'd pages are in runs of units of about that size. Parts are built in parallel,
-//! and a part whose records did not change is kept as it is: an edit rebuilds one part.
+//! and a part whose records did not change is kept as it is: an edit rebuilds one part. A build
+//! into a folder holding an earlier site (what CI does on each publication) copies the parts
+//! whose records are the same as that site's, by the fingerprints `parts.json` lists.
 //!
 //! Only items with a page are indexed; register-only dispositions never are.
 
@@ -14,6 +16,7 @@ mod bundle;
 mod words;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use pulldown_cmark::{Event, Parser, TagEnd};
 use rayon::prelude::*;
@@ -27,6 +30,7 @@ use crate::load::Item;
 use crate::model::archive::ArchiveUnit;
 
 /// What the index knows of one page.
+#[derive(Hash)]
 pub struct Record {
     pub url: String,
     /// Plain text: number, title, summary, body.
@@ -98,18 +102,34 @@ pub fn archive_records(site: &Site) -> Vec<Record> {
     archive::searchable_units(site).into_iter().flat_map(|(item, u)| archive::search_records(site, item, u)).collect()
 }
 
-/// The list of the index's parts, which the search page merges.
-#[derive(serde::Serialize)]
-struct PartsFile<'a> {
-    parts: Vec<&'a str>,
+/// The list of the index's parts, which the search page merges, and a fingerprint of each
+/// part's records (and of the format they are written in), by which a later build into the
+/// same folder knows the parts it can copy.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct PartsFile {
+    parts: Vec<String>,
+    records: BTreeMap<String, String>,
+}
+
+impl PartsFile {
+    /// The list of the site in `dir`, if there is one (a missing or unreadable list reuses nothing).
+    fn of_site(dir: &Path) -> PartsFile {
+        std::fs::read(dir.join("pagefind/parts.json"))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// Writes the search index of `pages` and of the archive's OCR text, in parts of about
 /// `part_size` records: the parts whose records changed (all of them on a clean build), in
-/// parallel, and the list of parts.
-pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize) -> Result<(), Diagnostic> {
+/// parallel, and the list of parts. `site_dir` is where the site is published: a part of the
+/// site there whose records are the same is copied rather than built.
+pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize, site_dir: &Path) -> Result<(), Diagnostic> {
     let (site, out) = (r.site, r.out);
     let parts = parts(site, pages, part_size);
+    let published = PartsFile::of_site(site_dir);
+    let mut kept = vec![];
     let stale: Vec<&Part> = parts
         .iter()
         .filter(|p| {
@@ -120,11 +140,12 @@ pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize) -> Result<()
             let changed = out.needs(&prefix, fp);
             if !changed {
                 out.keep_prefix(&prefix);
+                kept.push(p.name.clone());
             }
             changed
         })
         .collect();
-    stale
+    let built = stale
         .par_iter()
         .map(|part| {
             let mut records: Vec<Record> = part
@@ -138,19 +159,52 @@ pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize) -> Result<()
                 })
                 .collect::<Result<_, Diagnostic>>()?;
             records.extend(part.units.iter().flat_map(|(item, u)| archive::search_records(site, item, u)));
+            let fp = format!("{:016x}", emit::fingerprint(&(bundle::FORMAT, &site.config.lang, &records)));
+            let dir = format!("pagefind/{}/", part.name);
+            if published.records.get(&part.name) == Some(&fp) && copy_part(out, site_dir, &dir).is_ok() {
+                return Ok((part.name.clone(), fp));
+            }
             // Each file is fingerprinted by its bytes: most of a changed part's files (its
             // pages' fragments, the client) are as they were, and are neither compressed nor
             // written again.
             bundle::build(&records, &site.config.lang).into_par_iter().try_for_each(|file| {
-                let path = format!("pagefind/{}/{}", part.name, file.path);
+                let path = format!("{dir}{}", file.path);
                 out.emit(&path, emit::fingerprint(&file.bytes), || Ok(file.published()))
-            })
+            })?;
+            Ok((part.name.clone(), fp))
         })
-        .collect::<Result<Vec<()>, Diagnostic>>()?;
-    let list = PartsFile { parts: parts.iter().map(|p| p.name.as_str()).collect() };
+        .collect::<Result<Vec<(String, String)>, Diagnostic>>()?;
+    let mut records: BTreeMap<String, String> = built.into_iter().collect();
+    for name in kept {
+        let fp = published.records.get(&name).cloned().unwrap_or_default();
+        records.insert(name, fp);
+    }
+    let list = PartsFile { parts: parts.iter().map(|p| p.name.clone()).collect(), records };
     let list = serde_json::to_vec(&list).expect("JSON serialises");
     let fp = emit::fingerprint(&list);
     out.emit("pagefind/parts.json", fp, || Ok(list))
+}
+
+/// Copies the part in `dir` (`pagefind/<part>/`) of the site in `site_dir` into this build.
+/// A file that cannot be read makes the part be built instead.
+fn copy_part(out: &emit::Emitter, site_dir: &Path, dir: &str) -> std::io::Result<()> {
+    let mut files = vec![];
+    let mut folders = vec![site_dir.join(dir)];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(site_dir).map_err(std::io::Error::other)?;
+                files.push((relative.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?));
+            }
+        }
+    }
+    for (path, bytes) in files {
+        out.emit(&path, emit::fingerprint(&bytes), || Ok(bytes)).map_err(|d| std::io::Error::other(d.to_string()))?;
+    }
+    Ok(())
 }
 
 /// The search index's view of an item page.
