@@ -51,6 +51,9 @@ struct Args {
     /// The text of the decisions.
     #[arg(long, value_enum, default_value_t = Corpus::Varied)]
     corpus: Corpus,
+    /// About how many records a part of the search index holds (`civic build --search-part`).
+    #[arg(long, default_value_t = civic_generator::site::DEFAULT_SEARCH_PART)]
+    search_part: usize,
 }
 
 const CATEGORIES: [&str; 12] = [
@@ -90,7 +93,7 @@ fn main() {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../themes/default");
     for run in 0..args.runs * 2 {
         let search = run % 2 == 1;
-        let opts = options(&content, &theme, &out, search);
+        let opts = options(&content, &theme, &out, search, args.search_part);
         let start = Instant::now();
         let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{e}"));
         let secs = start.elapsed().as_secs_f64();
@@ -107,11 +110,11 @@ fn main() {
         );
     }
     if args.runs > 0 {
-        republish(&content, &theme, &out);
+        republish(&content, &theme, &out, args.search_part);
     }
     if args.edits > 0 {
-        incremental(&content, &theme, &args.dir.join("served"), args.edits, false);
-        incremental(&content, &theme, &args.dir.join("served-search"), args.edits, true);
+        incremental(&content, &theme, &args.dir.join("served"), args.edits, false, args.search_part);
+        incremental(&content, &theme, &args.dir.join("served-search"), args.edits, true, args.search_part);
     }
     if args.serve_edits > 0 {
         end_to_end(&content, &theme, &args.dir.join("served-e2e"), args.serve_edits);
@@ -119,7 +122,7 @@ fn main() {
 }
 
 /// A build of the synthetic content, "today" fixed so every run builds the same site.
-fn options(content: &Path, theme: &Path, out: &Path, search: bool) -> Options {
+fn options(content: &Path, theme: &Path, out: &Path, search: bool, search_part: usize) -> Options {
     Options {
         content: content.to_path_buf(),
         theme: theme.to_path_buf(),
@@ -129,15 +132,15 @@ fn options(content: &Path, theme: &Path, out: &Path, search: bool) -> Options {
         check_only: false,
         search,
         leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
-        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+        search_part,
     }
 }
 
 /// What CI does on each publication: a new process builds, with the search index, into the
 /// folder holding the site built last (by the last run, with search); first with nothing
 /// changed, then after one decision's title changed.
-fn republish(content: &Path, theme: &Path, out: &Path) {
-    let opts = options(content, theme, out, true);
+fn republish(content: &Path, theme: &Path, out: &Path, search_part: usize) {
+    let opts = options(content, theme, out, true, search_part);
     for what in ["nothing changed", "one decision edited"] {
         if what == "one decision edited" {
             let file = content.join(format!("council_decisions/{}.md", id(1)));
@@ -158,8 +161,8 @@ fn republish(content: &Path, theme: &Path, out: &Path) {
 
 /// What `civic serve` does after a save: one decision edited, then an incremental rebuild
 /// (with or without the search index). Prints each rebuild's time and how many files it rewrote.
-fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize, search: bool) {
-    let opts = options(content, theme, out, search);
+fn incremental(content: &Path, theme: &Path, out: &Path, edits: usize, search: bool, search_part: usize) {
+    let opts = options(content, theme, out, search, search_part);
     let label = if search { "serve, with search" } else { "serve" };
     let mut cache = BuildCache::for_rebuilds();
     let start = Instant::now();
