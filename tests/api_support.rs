@@ -26,7 +26,8 @@ pub fn sample_site() -> &'static Path {
     .leak()
 }
 
-/// Builds `content` with the default theme into `out`, for [`TODAY`], without the search index.
+/// Builds `content` with the default theme into `out`, for [`TODAY`], without the search index
+/// and with the archive's full-text index beside it ([`archive_index_of`]).
 pub fn build_site(content: PathBuf, out: &Path) {
     let opts = civic_generator::site::Options {
         content,
@@ -38,9 +39,15 @@ pub fn build_site(content: PathBuf, out: &Path) {
         search: false,
         leaflet: crate::root().join("node_modules/leaflet"),
         search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+        archive_index: Some(archive_index_of(out)),
     };
     civic_generator::site::build(&opts, &civic_generator::progress::Progress::quiet())
         .unwrap_or_else(|e| panic!("the site builds: {e:?}"));
+}
+
+/// Where [`build_site`] writes the archive's full-text index of the site in `out`.
+pub fn archive_index_of(out: &Path) -> PathBuf {
+    out.with_file_name("arhiva.sqlite")
 }
 
 /// Starts a helper server (its stdin and stdout piped: it runs until stdin closes) and waits for
@@ -274,7 +281,7 @@ impl TestApi {
     }
 
     /// The default test configuration: today pinned to [`TODAY`], no rate limits, fast retries,
-    /// no mail.
+    /// no mail, the archive's full-text index the site was built with.
     pub fn config(data: &Path, site: &Path) -> ApiConfig {
         let mut c =
             ApiConfig::new(data.to_owned(), site.to_owned(), crate::root().join("themes/default"), String::new());
@@ -282,6 +289,7 @@ impl TestApi {
         c.today = Some(TODAY.parse().unwrap());
         c.post_limit = None;
         c.mail_retry = Duration::from_millis(500);
+        c.archive_index = archive_index_of(site);
         c
     }
 

@@ -1,6 +1,6 @@
 //! The digitised archive: ingesting a scanning batch (idempotent, per-unit problems, fixity),
 //! verifying masters, and what the site publishes of the sample archive (pages, IIIF manifests
-//! valid against the IIIF Presentation 3 schema, nothing of restricted units, OCR in search).
+//! valid against the IIIF Presentation 3 schema, nothing of restricted units, OCR text in the archive's full-text index).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,6 +10,7 @@ use civic_generator::archive::{ingest, verify};
 use civic_generator::diagnostics::Diagnostic;
 use civic_generator::progress::Progress;
 use civic_generator::site::{self, Options};
+use civic_search::archive as archive_index;
 use civic_tests::{Built, build, copy_dir, root};
 
 const HEADER: &str = "folder,reference_code,title,fonds,series,date_start,date_end,extent,languages,rights,access,access_reason,published_at";
@@ -280,20 +281,30 @@ fn manifests_and_collections_are_valid_iiif_presentation_3() {
     }
 }
 
-/// The sample's site as loaded (for the search records).
-fn loaded() -> site::Site {
+/// Builds `content` (without the static search index) with the archive's full-text index in
+/// `dir/arhiva.sqlite`; the index file and what its update did.
+fn build_indexed(content: &Path, dir: &Path) -> (PathBuf, site::ArchiveIndexReport) {
+    let db = dir.join("arhiva.sqlite");
     let opts = Options {
-        content: root().join("content"),
+        content: content.to_path_buf(),
         theme: root().join("themes/default"),
-        out: PathBuf::new(),
+        out: dir.join("public"),
         base_url: None,
         now: Some("2026-11-26".parse().unwrap()),
-        check_only: true,
-        search: true,
+        check_only: false,
+        search: false,
         leaflet: root().join("node_modules/leaflet"),
         search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+        archive_index: Some(db.clone()),
     };
-    site::load(&opts, None).unwrap_or_else(|d| panic!("{d:?}")).0
+    let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{e}"));
+    (db, report.archive_index.expect("the build updated the archive index"))
+}
+
+/// The pages of the archive index found for `query`.
+fn found(db: &Path, query: &str) -> Vec<archive_index::Hit> {
+    let conn = archive_index::open_for_search(db).unwrap();
+    archive_index::search(&conn, query, 0, 50, archive_index::RANK_UP_TO).unwrap().hits
 }
 
 #[test]
@@ -319,8 +330,10 @@ fn a_restricted_unit_publishes_its_description_only() {
         let bytes = std::fs::read(site.out().join(&f)).unwrap();
         assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{f} leaks the restricted unit's OCR text");
     }
-    let records = site::archive_search_records(&loaded());
-    assert!(records.iter().all(|r| !r.url.contains(RESTRICTED) && !r.content.contains("Kovacsné")));
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = build_indexed(&root().join("content"), dir.path());
+    assert!(found(&db, "Kovacsné").is_empty(), "the archive index holds none of its pages");
+    assert!(!found(&db, "hidrantul").is_empty(), "the same index finds an open unit's page");
     let collections: String = site
         .files()
         .into_iter()
@@ -332,22 +345,56 @@ fn a_restricted_unit_publishes_its_description_only() {
 
 #[test]
 fn ocr_text_is_searchable_and_the_hit_points_at_its_page() {
-    let records = site::archive_search_records(&loaded());
-    let hits: Vec<&site::SearchRecord> = records.iter().filter(|r| r.content.contains("hidrantul")).collect();
-    assert_eq!(hits.len(), 1, "the word is on one page only");
+    let dir = tempfile::tempdir().unwrap();
+    let (db, report) = build_indexed(&root().join("content"), dir.path());
+    assert!(report.indexed >= 20 && report.unchanged == 0, "{report:?}");
+    let hits = found(&db, "hidrantul inghetat");
+    assert_eq!(hits.len(), 1, "the words are on one page only");
     assert_eq!(hits[0].url, format!("/arhiva/{OPEN}/#pagina-2"));
-    assert!(hits[0].meta["title"].ends_with("f. 2"));
-    // The index is built from these records (and the page carries the anchor).
-    let site = sample();
-    let parts: serde_json::Value = serde_json::from_str(&site.read("pagefind/parts.json")).unwrap();
-    let archive = parts["parts"].as_array().unwrap().iter().find(|p| p.as_str().unwrap().starts_with("arhiva-"));
+    assert_eq!(hits[0].page, "f. 2");
     assert!(
-        site.exists(&format!("pagefind/{}/pagefind-entry.json", archive.expect("an archive part").as_str().unwrap()))
+        hits[0].snippet.iter().any(|p| p.hit && p.text.to_lowercase().contains("hidrantul")),
+        "{:?}",
+        hits[0].snippet
     );
+    // The page carries the anchor the hit points at.
+    let site = sample();
     assert!(site.read(&format!("arhiva/{OPEN}/index.html")).contains("id=\"pagina-2\""));
+    // The static index has the units' descriptions, not their pages' text.
+    let parts: serde_json::Value = serde_json::from_str(&site.read("pagefind/parts.json")).unwrap();
+    assert!(parts["parts"].as_array().unwrap().iter().all(|p| p.as_str().unwrap().starts_with("pagini-")), "{parts}");
 }
 
-/// A PDF as scanners and `img2pdf` make it: one page per scan, each a DCT-encoded image.
+#[test]
+fn a_rebuild_indexes_again_only_the_units_whose_text_changed_and_drops_a_unit_closed_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    copy_dir(&root().join("content"), &content);
+    let (db, first) = build_indexed(&content, dir.path());
+    let (_, again) = build_indexed(&content, dir.path());
+    assert_eq!((again.indexed, again.unchanged, again.removed), (0, first.indexed, 0), "nothing changed");
+    // A page's OCR text corrected: that unit alone is read again, and the new word is found.
+    let ocr = content.join(format!("archive/{OPEN}/p0003.txt"));
+    let text = std::fs::read_to_string(&ocr).unwrap();
+    std::fs::write(&ocr, format!("{text}\nAdăugire: tramvaiul cu cai ajunge în Fabric.\n")).unwrap();
+    let (_, edited) = build_indexed(&content, dir.path());
+    assert_eq!((edited.indexed, edited.pages, edited.removed), (1, 3, 0), "{edited:?}");
+    let hits = found(&db, "tramvaiul fabric");
+    assert_eq!(hits.iter().map(|h| h.url.as_str()).collect::<Vec<_>>(), [format!("/arhiva/{OPEN}/#pagina-3")]);
+    // The unit closed to the public: its pages leave the index.
+    let unit = content.join(format!("archive_units/{OPEN}.md"));
+    let file = std::fs::read_to_string(&unit).unwrap();
+    let closed = file.replace(
+        r#"access: {"status":"open"}"#,
+        r#"access: {"status":"restricted","reason":"date cu caracter personal, Legea 16/1996 art. 21"}"#,
+    );
+    assert_ne!(closed, file);
+    std::fs::write(&unit, closed).unwrap();
+    let (_, after) = build_indexed(&content, dir.path());
+    assert_eq!((after.indexed, after.removed), (0, 1), "{after:?}");
+    assert!(found(&db, "tramvaiul fabric").is_empty() && found(&db, "hidrantul").is_empty());
+}
+
 fn pdf_of_scans(path: &Path, pages: &[u8]) {
     use lopdf::{Document, Object, Stream, dictionary};
     let mut doc = Document::with_version("1.5");
@@ -409,4 +456,42 @@ fn a_unit_delivered_as_one_pdf_is_ingested_page_by_page() {
     let bad = run(&b, &c);
     let d = find(&bad.problems, "d1/dosar.pdf", "cannot read the PDF's scans");
     assert!(d.fix.as_deref().unwrap().contains("TIFF or JPEG"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_searches_the_archive_index_and_answers_a_bad_query_in_romanian() {
+    use civic_tests::api::TestApi;
+    // The API's tests search the index the sample site was built with.
+    let dir = tempfile::tempdir().unwrap();
+    let api = TestApi::start().await;
+    let get = |query: &str| {
+        reqwest::Client::new()
+            .get(api.url(&format!("/api/arhiva/cautare?{query}")))
+            .header("accept", "application/json")
+    };
+    let r = get("q=hidrantul%20inghetat").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["cache-control"].to_str().unwrap().starts_with("public"));
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["hits"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(body["hits"][0]["url"], format!("/arhiva/{OPEN}/#pagina-2"));
+    assert_eq!(body["more"], false);
+    for (query, says) in [
+        ("q=%20%20", "cel puțin un cuvânt"),
+        ("q=a%20b%20c%20d%20e%20f%20g%20h%20i%20j%20k%20l%20m", "prea lungă"),
+        ("q=hidrantul&de_la=5000", "răsfoi"),
+        ("q=hidrantul&de_la=-1", ""),
+    ] {
+        let r = get(query).send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert_eq!(status, 400, "{query}: {text}");
+        assert!(text.contains(says) && text.contains("error"), "{query}: {text}");
+    }
+    // A server whose index was never written says so, with a 503 and what to do instead.
+    let bare = TestApi::builder().with_config(|c| c.archive_index = dir.path().join("nu-exista.sqlite")).start().await;
+    let r = reqwest::Client::new().get(bare.url("/api/arhiva/cautare?q=hidrantul")).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.text().await.unwrap().contains("nu este disponibilă"));
+    assert!(!dir.path().join("nu-exista.sqlite").exists(), "searching never creates the file");
 }

@@ -20,6 +20,7 @@ fn options(content: &Path, theme: &Path, out: PathBuf) -> Options {
         search: false,
         leaflet: root().join("node_modules/leaflet"),
         search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+        archive_index: None,
     }
 }
 

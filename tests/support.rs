@@ -87,6 +87,7 @@ pub fn build(content: &Path, now: &str) -> Built {
         search: true,
         leaflet: root().join("node_modules/leaflet"),
         search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+        archive_index: None,
     };
     match site::build(&opts, &Progress::quiet()) {
         Ok(report) => Built { dir, report },

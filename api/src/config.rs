@@ -60,6 +60,9 @@ pub struct MailLimit {
     pub every: std::time::Duration,
 }
 
+/// The archive's full-text index in the API's data folder.
+pub const ARCHIVE_INDEX_FILE: &str = "arhiva.sqlite";
+
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// The SQLite file (created with its folder on first run).
@@ -70,6 +73,9 @@ pub struct ApiConfig {
     pub theme: PathBuf,
     /// Where `.eml` files go when no SMTP server is configured.
     pub mail_dir: PathBuf,
+    /// The archive's full-text index (`civic build --archive-index` writes it), searched
+    /// read-only at /api/arhiva/cautare.
+    pub archive_index: PathBuf,
     /// The address people reach the API at, for links in e-mails (`http://127.0.0.1:8000`).
     pub public_url: String,
     pub smtp: Option<Smtp>,
@@ -118,6 +124,7 @@ impl ApiConfig {
         ApiConfig {
             db: data.join("civic.db"),
             mail_dir: data.join("mail"),
+            archive_index: data.join(ARCHIVE_INDEX_FILE),
             site,
             theme,
             public_url,

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod alerts;
 mod app;
+mod archive_search;
 mod cases;
 mod clock;
 mod closed_set;
@@ -95,6 +96,7 @@ impl Api {
             .merge(cases::routes())
             .merge(petitions::routes())
             .merge(alerts::routes())
+            .merge(archive_search::routes())
             .merge(openapi::routes())
             .layer(DefaultBodyLimit::max(64 * 1024))
             .layer(from_fn_with_state(app.clone(), security::rate_limit))

@@ -94,6 +94,7 @@ use crate::published::Form;
         crate::alerts::feed::feed,
         crate::alerts::follow::follow_page,
         crate::alerts::follow::follow,
+        crate::archive_search::search,
     ),
     components(schemas(ApiError)),
     modifiers(&Layers)
@@ -354,6 +355,41 @@ pub struct MySubmission {
 #[derive(ToSchema)]
 pub struct Jwks {
     keys: Vec<BTreeMap<String, Value>>,
+}
+
+/// `GET /api/arhiva/cautare`: pages of the archive found, ten at a time.
+#[derive(ToSchema)]
+pub struct ArchiveResults {
+    /// The query's words as searched: folded and stemmed.
+    words: Vec<String>,
+    hits: Vec<ArchiveHit>,
+    /// Whether more results follow (ask again with `de_la` ten more).
+    more: bool,
+    /// False when the words are on too many pages to rank in time: the pages found first, in
+    /// the archive's order.
+    ranked: bool,
+}
+
+/// One scanned page found.
+#[derive(ToSchema)]
+pub struct ArchiveHit {
+    /// The unit's title.
+    unit: String,
+    reference_code: String,
+    /// "1920 – 1925".
+    dates: String,
+    /// The page's label: "f. 2".
+    page: String,
+    /// The viewer at this page: `/arhiva/<slug>/#pagina-2`.
+    url: String,
+    /// The text around the words found, in pieces; `hit` marks the words found. Plain text.
+    snippet: Vec<ArchivePiece>,
+}
+
+#[derive(ToSchema)]
+pub struct ArchivePiece {
+    text: String,
+    hit: bool,
 }
 
 /// A petition's last aggregated counts.

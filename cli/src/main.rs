@@ -266,6 +266,11 @@ struct BuildArgs {
     /// The public address of the site, overriding `base_url` in civic.yaml (feeds and sitemaps use it).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Bring the archive's full-text index in this SQLite file up to date with the open units'
+    /// OCR text (only the units that changed are read). The API searches it from its data
+    /// folder (`DIR/arhiva.sqlite`); `civic serve` keeps the one there up to date itself.
+    #[arg(long, value_name = "FILE")]
+    archive_index: Option<PathBuf>,
     /// Skip the search index: a faster build for previews (the search page then finds nothing).
     #[arg(long)]
     no_search: bool,
@@ -323,14 +328,25 @@ fn main() -> ExitCode {
     let mut serve_port = None;
     let mut api = None;
     let mut load_sample = false;
+    let mut archive_index = None;
     let (common, theme, out, base_url, check_only, search, leaflet, search_part) = match cli.command {
-        Command::Build(b) => (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet, b.search_part),
+        Command::Build(b) => {
+            archive_index = b.archive_index;
+            (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet, b.search_part)
+        }
         Command::Serve(s) => {
             serve_port = Some(s.port);
             load_sample = !s.no_api && !s.no_sample_data;
             let b = s.build;
             if !s.no_api {
-                api = Some(s.api.config(b.out.clone(), b.theme.clone(), String::new()));
+                let mut config = s.api.config(b.out.clone(), b.theme.clone(), String::new());
+                if let Some(file) = &b.archive_index {
+                    config.archive_index = file.clone();
+                }
+                archive_index = Some(config.archive_index.clone());
+                api = Some(config);
+            } else {
+                archive_index = b.archive_index.clone();
             }
             (b.common, b.theme, b.out, b.base_url, false, !b.no_search, b.leaflet, b.search_part)
         }
@@ -351,6 +367,7 @@ fn main() -> ExitCode {
         search,
         leaflet,
         search_part,
+        archive_index,
     };
     if let Some(port) = serve_port {
         // The preview's API counts legal deadlines from the same "today" as the pages it serves.
@@ -397,6 +414,17 @@ fn main() -> ExitCode {
                     opts.out.display(),
                     report.scheduled
                 );
+                if let Some(a) = &report.archive_index {
+                    eprintln!(
+                        "civic: archive index {}: {} unit(s) indexed ({} pages), {} unchanged, {} removed, in {:.2?}",
+                        opts.archive_index.as_deref().unwrap_or(Path::new("")).display(),
+                        a.indexed,
+                        a.pages,
+                        a.unchanged,
+                        a.removed,
+                        a.elapsed
+                    );
+                }
             }
             ExitCode::SUCCESS
         }

@@ -6,6 +6,9 @@
 //!
 //!     cargo run --release -p civic-generator --bin civic-bench-archive -- --units 500 --pages 20 --dir target/archive-bench
 
+#[path = "shared/memory.rs"]
+mod memory;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -89,7 +92,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 r.pages,
                 r.pages as f64 / secs,
                 if step == "reingest" { format!(" ({:.0} pages checked/s)", total / secs) } else { String::new() },
-                peak_memory_mb()
+                memory::peak_memory_mb()
             );
         }
         _ => {
@@ -104,6 +107,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 search: true,
                 leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
                 search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+                archive_index: None,
             };
             let mut cache = site::BuildCache::for_rebuilds();
             let t = Instant::now();
@@ -114,7 +118,7 @@ fn run_step(step: &str, args: &Args, batch: &Path, content: &Path) {
                 report.items,
                 report.pages,
                 report.files,
-                peak_memory_mb()
+                memory::peak_memory_mb()
             );
             {
                 // As `civic serve` after a re-ingest of one unit: one content file changed.
@@ -219,14 +223,4 @@ fn dir_size(dir: &Path) -> u64 {
         .flatten()
         .map(|e| if e.path().is_dir() { dir_size(&e.path()) } else { e.metadata().map_or(0, |m| m.len()) })
         .sum()
-}
-
-/// Peak resident memory of this process (VmHWM), in MB.
-fn peak_memory_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

@@ -20,6 +20,8 @@ use clap::{Parser, ValueEnum};
 
 #[path = "shared/corpus.rs"]
 mod corpus;
+#[path = "shared/memory.rs"]
+mod memory;
 
 /// The benchmark's text.
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -106,7 +108,7 @@ fn main() {
             report.files,
             secs,
             report.pages as f64 / secs,
-            peak_memory_mb()
+            memory::peak_memory_mb()
         );
     }
     if args.runs > 0 {
@@ -133,6 +135,7 @@ fn options(content: &Path, theme: &Path, out: &Path, search: bool, search_part: 
         search,
         leaflet: Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/leaflet"),
         search_part,
+        archive_index: None,
     }
 }
 
@@ -154,7 +157,7 @@ fn republish(content: &Path, theme: &Path, out: &Path, search_part: usize) {
             "republish ({what}), with search: {} files in {:.3} s; peak memory so far {} MB",
             report.files,
             start.elapsed().as_secs_f64(),
-            peak_memory_mb()
+            memory::peak_memory_mb()
         );
     }
 }
@@ -239,16 +242,6 @@ fn end_to_end(content: &Path, theme: &Path, out: &Path, edits: usize) {
     let _ = child.wait();
     times.sort_by(f64::total_cmp);
     println!("serve (end to end): median {:.1} ms over {} edits", times[times.len() / 2], times.len());
-}
-
-/// Peak resident memory of this process so far (VmHWM), in MB.
-fn peak_memory_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }
 
 /// The year and number of the `i`th decision: 11 years, numbered within each.

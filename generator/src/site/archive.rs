@@ -1,17 +1,18 @@
 //! The archive on the site: each open unit's page images as a static IIIF Image API level-0
 //! service (`/arhiva/iiif/<id>/pNNNN/info.json`, `full/max/0/default.jpg` and a thumbnail
 //! size), a IIIF Presentation 3 manifest per unit (`/arhiva/<slug>/manifest.json`), a
-//! Collection per fonds and one of all fonds, and the OCR text of each page as its own search
-//! record pointing at the page (`/arhiva/<slug>/#pagina-N`).
+//! Collection per fonds and one of all fonds, and what the archive's full-text index holds of a
+//! unit: the OCR text of each page, pointing at the page (`/arhiva/<slug>/#pagina-N`).
 //!
 //! Restricted units publish their description only: no image, no OCR text, no manifest.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::{Site, emit, file_stamp, search};
+use super::{Site, emit, file_stamp};
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::Data;
@@ -287,44 +288,55 @@ fn collection(base: &str, fonds: &str, members: &[(&Item, &ArchiveUnit)]) -> Val
     })
 }
 
-/// The open units, whose OCR'd pages are searchable, by id.
+/// The open units, whose OCR'd pages are searchable (the archive's full-text index), by id.
 pub fn searchable_units(site: &Site) -> Vec<(&Item, &ArchiveUnit)> {
     let mut open: Vec<(&Item, &ArchiveUnit)> = units(site).filter(|(_, u)| is_open(u)).collect();
     open.sort_by(|a, b| a.0.id().cmp(b.0.id()));
     open
 }
 
-/// A unit's OCR files, stamped: part of its search index part's fingerprint.
-pub fn ocr_stamps(site: &Site, u: &ArchiveUnit) -> Vec<u64> {
-    u.pages.iter().filter_map(|p| p.ocr.as_ref()).map(|o| file_stamp(&site.content.join(o))).collect()
+/// The OCR'd pages of a unit: page number, label, OCR file.
+fn ocr_pages(u: &ArchiveUnit) -> Vec<(usize, &str, &Path)> {
+    u.pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i + 1, p.label.as_str(), Path::new(p.ocr.as_deref()?))))
+        .collect()
 }
 
-/// One search record per OCR'd page of an open unit, pointing at the page on the unit's page.
-pub fn search_records(site: &Site, item: &Item, u: &ArchiveUnit) -> Vec<search::Record> {
-    let title = &item.data.envelope().title;
-    u.pages
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let text = std::fs::read_to_string(site.content.join(p.ocr.as_ref()?)).ok()?;
-            let meta = BTreeMap::from([
-                ("title".to_owned(), format!("{title} — {}", p.label)),
-                ("kind".to_owned(), "Arhivă, pagină scanată".to_owned()),
-                ("number".to_owned(), u.reference_code.clone()),
-                ("date".to_owned(), format!("{} – {}", u.date_range.start, u.date_range.end)),
-            ]);
-            let filters = BTreeMap::from([
-                ("tip".to_owned(), vec!["Arhiva digitizată".to_owned()]),
-                ("an".to_owned(), vec![u.date_range.start_year().to_string()]),
-            ]);
-            Some(search::Record {
-                url: archive_page_anchor(&item.url(), i + 1),
-                content: format!("{title}, {}. {text}", p.label),
-                meta,
-                filters,
+/// What the archive's full-text index knows a unit by: changes when its pages' OCR text (the
+/// files' size and time) or the description a hit shows does.
+pub fn index_stamp(site: &Site, item: &Item, u: &ArchiveUnit) -> String {
+    let stamps: Vec<(&str, u64)> =
+        ocr_pages(u).into_iter().map(|(_, label, o)| (label, file_stamp(&site.content.join(o)))).collect();
+    let env = item.data.envelope();
+    format!(
+        "{:016x}",
+        emit::fingerprint(&(&env.title, item.url(), &u.reference_code, &u.date_range.start, &u.date_range.end, stamps))
+    )
+}
+
+/// A unit as the archive's full-text index holds it: its pages' OCR text, read now.
+pub fn index_text(site: &Site, item: &Item, u: &ArchiveUnit, stamp: &str) -> civic_search::archive::UnitText {
+    let url = item.url();
+    let pages = ocr_pages(u)
+        .into_iter()
+        .filter_map(|(n, label, o)| {
+            Some(civic_search::archive::PageText {
+                label: label.to_owned(),
+                url: archive_page_anchor(&url, n),
+                text: std::fs::read_to_string(site.content.join(o)).ok()?,
             })
         })
-        .collect()
+        .collect();
+    civic_search::archive::UnitText {
+        id: item.id().to_owned(),
+        stamp: stamp.to_owned(),
+        title: item.data.envelope().title.clone(),
+        reference_code: u.reference_code.clone(),
+        dates: format!("{} – {}", u.date_range.start, u.date_range.end),
+        pages,
+    }
 }
 
 /// `/arhiva/fonduri/`: the hierarchy, fonds → series, with counts and links to their lists.

@@ -2,6 +2,7 @@
 //! the theme and the options: no clock, no network, byte-identical output for the same input.
 
 mod archive;
+mod archive_index;
 mod context;
 mod data;
 mod emit;
@@ -18,9 +19,10 @@ mod render;
 mod search;
 mod theme;
 
+pub use archive_index::ArchiveIndexReport;
 pub use context::local_date;
 pub use error::{BuildError, IoAction, IoFailure};
-pub use search::{DEFAULT_SEARCH_PART, Record as SearchRecord, archive_records as archive_search_records};
+pub use search::{DEFAULT_SEARCH_PART, Record as SearchRecord};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,9 @@ pub struct Options {
     /// About how many records each part of the search index holds ([`DEFAULT_SEARCH_PART`]):
     /// an edit rebuilds one part, and parts are built in parallel.
     pub search_part: usize,
+    /// The archive's full-text index to bring up to date after the build (a SQLite file the
+    /// API searches; see `archive_index`), if any.
+    pub archive_index: Option<PathBuf>,
 }
 
 /// What a successful run did.
@@ -62,6 +67,8 @@ pub struct Report {
     pub scheduled: usize,
     pub pages: usize,
     pub files: usize,
+    /// What the archive's full-text index update did, when the build was given one.
+    pub archive_index: Option<ArchiveIndexReport>,
     pub elapsed: Duration,
 }
 
@@ -205,6 +212,10 @@ pub fn build_cached(opts: &Options, progress: &Progress, cache: &mut BuildCache)
         }
     }
     cache.outputs = outputs;
+    if let Some(db) = &opts.archive_index {
+        report.archive_index =
+            Some(archive_index::update(&site, db, progress).map_err(|d| BuildError::Content(vec![d]))?);
+    }
     report.elapsed = start.elapsed();
     Ok(report)
 }

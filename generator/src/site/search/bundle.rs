@@ -14,20 +14,19 @@
 //!
 //! The binary files are CBOR, and each compressed file is gzip of `pagefind_dcd` and its bytes.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
+use civic_search::words::Stemmer;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use minicbor::Encode;
-use pagefind_stem::Stemmer;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::Record;
-use super::words::{self, TEXT_WEIGHT, WORD_SYMBOLS};
+use civic_search::words::{self, TEXT_WEIGHT, WORD_SYMBOLS, text_words};
 
 /// The version of the files civic writes: a build copies an earlier site's part only when it
 /// was written in this one. Change it with any change to what the files hold.
@@ -59,7 +58,7 @@ impl Language {
     fn of(lang: &str) -> Self {
         let base = lang.split('-').next().unwrap_or(lang);
         if base == "ro" {
-            Language { code: "ro".into(), stemmer: Some(Stemmer::create(pagefind_stem::Algorithm::Romanian)) }
+            Language { code: "ro".into(), stemmer: Some(words::romanian()) }
         } else {
             Language { code: "unknown".into(), stemmer: None }
         }
@@ -415,34 +414,6 @@ fn occurrences<'a>(words: &'a mut HashMap<String, PageWord>, word: &words::Index
             entry.variants.get_mut(form).expect("inserted above")
         }
     }
-}
-
-/// How many raw words a thread remembers the index words of before it starts afresh.
-const WORD_CACHE_LIMIT: usize = 200_000;
-
-thread_local! {
-    /// Raw word → its index words, text tails included: a text repeats its words, and
-    /// stemming is the costliest step of reading it.
-    /// One map for unstemmed words, one for stemmed.
-    static WORD_CACHE: RefCell<[HashMap<String, Vec<words::IndexWord>>; 2]> = RefCell::default();
-}
-
-/// Calls `f` with the index words of a raw word of the text, from the thread's cache.
-fn text_words(raw: &str, stemmer: Option<&Stemmer>, f: impl FnOnce(&[words::IndexWord])) {
-    WORD_CACHE.with_borrow_mut(|caches| {
-        let cache = &mut caches[usize::from(stemmer.is_some())];
-        if let Some(found) = cache.get(raw) {
-            return f(found);
-        }
-        if cache.len() >= WORD_CACHE_LIMIT {
-            cache.clear();
-        }
-        let mut found = words::index_words(raw, stemmer);
-        let tails = words::dotted_tails(raw, stemmer, &found);
-        found.extend(tails);
-        f(&found);
-        cache.insert(raw.to_owned(), found);
-    })
 }
 
 /// A word's occurrences on page `number`, packed; None when it has none.

@@ -4,16 +4,17 @@
 //!
 //! The index is made of parts, each a Pagefind index of its own under `pagefind/<part>/`,
 //! listed in `pagefind/parts.json`; the search page merges them (Pagefind's `mergeIndex`). Item
-//! pages are spread over parts of about `Options::search_part` records by a hash of their address; the
-//! archive's OCR'd pages are in runs of units of about that size. Parts are built in parallel,
+//! pages are spread over parts of about `Options::search_part` records by a hash of their address.
+//! Parts are built in parallel,
 //! and a part whose records did not change is kept as it is: an edit rebuilds one part. A build
 //! into a folder holding an earlier site (what CI does on each publication) copies the parts
 //! whose records are the same as that site's, by the fingerprints `parts.json` lists.
 //!
-//! Only items with a page are indexed; register-only dispositions never are.
+//! Only items with a page are indexed; register-only dispositions never are. An archive unit is
+//! found by its description here; the OCR text of its pages is in the archive's full-text
+//! index (`civic_search::archive`), which the search page asks the API.
 
 mod bundle;
-mod words;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,10 +25,9 @@ use rayon::prelude::*;
 use super::error::IoFailure;
 use super::render::Render;
 use super::theme::Theme;
-use super::{Site, archive, context, emit};
+use super::{context, emit};
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
-use crate::model::archive::ArchiveUnit;
 
 /// What the index knows of one page.
 #[derive(Hash)]
@@ -57,49 +57,26 @@ pub fn plain_text(markdown: &str) -> String {
 }
 
 /// About how many records a part holds by default (`Options::search_part`): item pages are
-/// spread over `ceil(pages / part)` parts, archive units grouped in runs of about this many
-/// OCR'd pages. Measured on 10,000 varied decisions: 2,000 → 14.4 s, 1,000 → 12.6 s.
+/// spread over `ceil(pages / part)` parts. Measured on 10,000 varied decisions: 2,000 → 14.4 s, 1,000 → 12.6 s.
 pub const DEFAULT_SEARCH_PART: usize = 1_000;
 
 /// What a part of the index is made of.
 struct Part<'a> {
     name: String,
     pages: Vec<&'a Item>,
-    units: Vec<(&'a Item, &'a ArchiveUnit)>,
 }
 
 /// The parts. Item pages go to a part by a hash of their address, so every part is a sample of
 /// the whole site and Pagefind's ranking (its word statistics are per index) stays the same as
-/// one index's; a site of fewer pages than a part holds has one. Then the archive's open
-/// units, in runs, all in a stable order.
-fn parts<'a>(site: &'a Site, pages: &[&'a Item], size: usize) -> Vec<Part<'a>> {
+/// one index's; a site of fewer pages than a part holds has one.
+fn parts<'a>(pages: &[&'a Item], size: usize) -> Vec<Part<'a>> {
     let size = size.max(1);
     let count = pages.len().div_ceil(size).max(1);
-    let mut out: Vec<Part> =
-        (0..count).map(|k| Part { name: format!("pagini-{k}"), pages: vec![], units: vec![] }).collect();
+    let mut out: Vec<Part> = (0..count).map(|k| Part { name: format!("pagini-{k}"), pages: vec![] }).collect();
     for item in pages {
         out[(emit::fingerprint(&item.url()) % count as u64) as usize].pages.push(item);
     }
-    let mut run: Vec<(&Item, &ArchiveUnit)> = vec![];
-    let mut in_run = 0;
-    let mut runs = 0;
-    for (item, unit) in archive::searchable_units(site) {
-        in_run += unit.pages.len();
-        run.push((item, unit));
-        if in_run >= size {
-            out.push(Part { name: format!("arhiva-{runs}"), pages: vec![], units: std::mem::take(&mut run) });
-            (in_run, runs) = (0, runs + 1);
-        }
-    }
-    if !run.is_empty() {
-        out.push(Part { name: format!("arhiva-{runs}"), pages: vec![], units: run });
-    }
     out
-}
-
-/// Every search record of the archive's OCR text, as the index's parts make them.
-pub fn archive_records(site: &Site) -> Vec<Record> {
-    archive::searchable_units(site).into_iter().flat_map(|(item, u)| archive::search_records(site, item, u)).collect()
 }
 
 /// The list of the index's parts, which the search page merges, and a fingerprint of each
@@ -121,21 +98,20 @@ impl PartsFile {
     }
 }
 
-/// Writes the search index of `pages` and of the archive's OCR text, in parts of about
+/// Writes the search index of `pages`, in parts of about
 /// `part_size` records: the parts whose records changed (all of them on a clean build), in
 /// parallel, and the list of parts. `site_dir` is where the site is published: a part of the
 /// site there whose records are the same is copied rather than built.
 pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize, site_dir: &Path) -> Result<(), Diagnostic> {
     let (site, out) = (r.site, r.out);
-    let parts = parts(site, pages, part_size);
+    let parts = parts(pages, part_size);
     let published = PartsFile::of_site(site_dir);
     let mut kept = vec![];
     let stale: Vec<&Part> = parts
         .iter()
         .filter(|p| {
-            let stamps: Vec<Vec<u64>> = p.units.iter().map(|(_, u)| archive::ocr_stamps(site, u)).collect();
-            let hashes: Vec<u64> = p.pages.iter().chain(p.units.iter().map(|(i, _)| i)).map(|i| i.hash).collect();
-            let fp = emit::fingerprint(&(r.global_fp, &p.name, hashes, stamps));
+            let hashes: Vec<u64> = p.pages.iter().map(|i| i.hash).collect();
+            let fp = emit::fingerprint(&(r.global_fp, &p.name, hashes));
             let prefix = format!("pagefind/{}/", p.name);
             let changed = out.needs(&prefix, fp);
             if !changed {
@@ -148,7 +124,7 @@ pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize, site_dir: &P
     let built = stale
         .par_iter()
         .map(|part| {
-            let mut records: Vec<Record> = part
+            let records: Vec<Record> = part
                 .pages
                 .par_iter()
                 .map(|item| {
@@ -158,7 +134,6 @@ pub fn publish_index(r: &Render, pages: &[&Item], part_size: usize, site_dir: &P
                     Ok(item_record(item, item.url(), &body, r.theme))
                 })
                 .collect::<Result<_, Diagnostic>>()?;
-            records.extend(part.units.iter().flat_map(|(item, u)| archive::search_records(site, item, u)));
             let fp = format!("{:016x}", emit::fingerprint(&(bundle::FORMAT, &site.config.lang, &records)));
             let dir = format!("pagefind/{}/", part.name);
             if published.records.get(&part.name) == Some(&fp) && copy_part(out, site_dir, &dir).is_ok() {

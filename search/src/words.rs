@@ -11,7 +11,10 @@
 //! Japanese, Thai) are not ported: the site's language is written with spaces.
 
 use convert_case::{Case, Casing};
-use pagefind_stem::Stemmer;
+use std::cell::RefCell;
+
+pub use pagefind_stem::Stemmer;
+use rustc_hash::FxHashMap as HashMap;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_segmentation::UnicodeSegmentation;
@@ -34,6 +37,39 @@ pub struct IndexWord {
     pub original: Option<String>,
     /// A part of a compound word, which gets a share of the word's weight.
     pub part: bool,
+}
+
+/// The Romanian Snowball stemmer, the one Pagefind's client runs for a page in Romanian.
+pub fn romanian() -> Stemmer {
+    Stemmer::create(pagefind_stem::Algorithm::Romanian)
+}
+
+/// How many raw words a thread remembers the index words of before it starts afresh.
+const WORD_CACHE_LIMIT: usize = 200_000;
+
+thread_local! {
+    /// Raw word → its index words, text tails included: a text repeats its words, and
+    /// stemming is the costliest step of reading it.
+    /// One map for unstemmed words, one for stemmed.
+    static WORD_CACHE: RefCell<[HashMap<String, Vec<IndexWord>>; 2]> = RefCell::default();
+}
+
+/// Calls `f` with the index words of a raw word of the text, from the thread's cache.
+pub fn text_words(raw: &str, stemmer: Option<&Stemmer>, f: impl FnOnce(&[IndexWord])) {
+    WORD_CACHE.with_borrow_mut(|caches| {
+        let cache = &mut caches[usize::from(stemmer.is_some())];
+        if let Some(found) = cache.get(raw) {
+            return f(found);
+        }
+        if cache.len() >= WORD_CACHE_LIMIT {
+            cache.clear();
+        }
+        let mut found = index_words(raw, stemmer);
+        let tails = dotted_tails(raw, stemmer, &found);
+        found.extend(tails);
+        f(&found);
+        cache.insert(raw.to_owned(), found);
+    })
 }
 
 /// The words to index for one raw word, the first being the word itself (when it has any
