@@ -495,3 +495,11 @@ async fn the_api_searches_the_archive_index_and_answers_a_bad_query_in_romanian(
     assert!(r.text().await.unwrap().contains("nu este disponibilă"));
     assert!(!dir.path().join("nu-exista.sqlite").exists(), "searching never creates the file");
 }
+
+#[test]
+fn the_search_page_asks_for_scanned_pages_only_on_a_site_with_an_open_archive_unit() {
+    assert!(sample().read("cautare/index.html").contains(r#"id="rezultate-arhiva""#));
+    let without = build(&root().join("tests/fixtures/small"), "2026-11-26");
+    let page = without.read("cautare/index.html");
+    assert!(page.contains(r#"id="rezultate""#) && !page.contains(r#"id="arhiva""#), "{page}");
+}

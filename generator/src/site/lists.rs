@@ -286,7 +286,12 @@ pub fn pages<'a>(
         fingerprint: 0,
         url: urls::SEARCH.into(),
         template: "search.html",
-        context: Context::Ready(minijinja::context! { page => Serde(json!({"url": urls::SEARCH, "title": "Căutare"})), sections => Serde(sections) }),
+        // The archive's scanned pages are searched (through the API) only on a site with an open unit.
+        context: Context::Ready(minijinja::context! {
+            page => Serde(json!({"url": urls::SEARCH, "title": "Căutare"})),
+            sections => Serde(sections),
+            archive => !super::archive::searchable_units(site).is_empty(),
+        }),
     });
     jobs.extend(mol(site, summaries));
     jobs.push(PageJob {

@@ -1,5 +1,6 @@
 // The search page: queries the static Pagefind index built by `civic build` and, for the text of
-// the archive's scanned pages, the API's archive search (/api/arhiva/cautare), ten pages at a time.
+// the archive's scanned pages, the API's archive search (/api/arhiva/cautare), ten pages at a time
+// (on a site with an open archive unit: the page then has the #arhiva section).
 // Without JavaScript the page still offers the filterable lists (see search.html).
 const form = document.getElementById("cautare");
 const input = document.getElementById("q");
@@ -69,6 +70,7 @@ function archiveRow(hit) {
 // The archive's pages have no year or status filter: they are searched without filters, or
 // when the archive is the type chosen.
 async function runArchive(query, more = false) {
+  if (!archive) return;
   const wanted = query.trim() && !year.value && !state.value && (!type.value || type.value === archive.dataset.tip);
   archive.hidden = !wanted;
   archiveMore.hidden = true;
@@ -99,7 +101,7 @@ async function runArchive(query, more = false) {
   }
 }
 
-archiveMore.addEventListener("click", () => runArchive(archiveQuery.q, true));
+archiveMore?.addEventListener("click", () => runArchive(archiveQuery.q, true));
 
 // Years and statuses come from the index itself, newest year first.
 async function fillFilters() {
