@@ -503,3 +503,26 @@ fn the_search_page_asks_for_scanned_pages_only_on_a_site_with_an_open_archive_un
     let page = without.read("cautare/index.html");
     assert!(page.contains(r#"id="rezultate""#) && !page.contains(r#"id="arhiva""#), "{page}");
 }
+
+#[test]
+fn an_archive_index_that_cannot_be_written_is_an_io_failure_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("not-a-folder"), "").unwrap();
+    let db = dir.path().join("not-a-folder/arhiva.sqlite");
+    let opts = Options {
+        content: root().join("content"),
+        theme: root().join("themes/default"),
+        out: dir.path().join("public"),
+        base_url: None,
+        now: Some("2026-11-26".parse().unwrap()),
+        check_only: false,
+        search: false,
+        leaflet: root().join("node_modules/leaflet"),
+        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
+        archive_index: Some(db),
+    };
+    match site::build(&opts, &Progress::quiet()) {
+        Err(e @ site::BuildError::Io(_)) => assert!(e.to_string().contains("not-a-folder"), "{e}"),
+        other => panic!("expected an I/O failure, got {other:?}"),
+    }
+}

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, params};
 use serde::Serialize;
 
 use crate::words::{self, Stemmer, text_words};
@@ -71,7 +71,7 @@ pub struct PageText {
 }
 
 /// A unit with the words of each page: what the writer stores. Made in parallel.
-pub struct IndexedUnit {
+struct IndexedUnit {
     unit: UnitText,
     words: Vec<String>,
     /// Each word of the unit, with the number of its pages holding it.
@@ -82,7 +82,7 @@ pub struct IndexedUnit {
 type Terms = HashMap<String, i64>;
 
 impl IndexedUnit {
-    pub fn new(unit: UnitText, stemmer: &Stemmer) -> IndexedUnit {
+    fn new(unit: UnitText, stemmer: &Stemmer) -> IndexedUnit {
         let words: Vec<String> = unit.pages.iter().map(|p| page_words(&p.text, stemmer)).collect();
         let terms = count_terms(words.iter().map(String::as_str));
         IndexedUnit { unit, words, terms }
@@ -157,9 +157,14 @@ impl Writer {
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
     }
 
+    /// Removes these units, in one transaction.
+    pub fn remove(&mut self, ids: &[String]) -> rusqlite::Result<()> {
+        self.apply(&[], ids)
+    }
+
     /// Replaces these units (adding those not there yet) and removes the units `gone`, in one
     /// transaction: a reader sees the index before or after, never half of it.
-    pub fn apply(&mut self, units: &[IndexedUnit], gone: &[String]) -> rusqlite::Result<()> {
+    fn apply(&mut self, units: &[IndexedUnit], gone: &[String]) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut forget_words =
@@ -387,13 +392,6 @@ const IN_ORDER: &str = "SELECT rowid FROM page_words WHERE page_words MATCH ?1 L
 fn found(conn: &Connection, sql: &str, expression: &str, offset: usize, limit: usize) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(sql)?;
     stmt.query_map(params![expression, (limit + 1) as i64, offset as i64], |r| r.get(0))?.collect()
-}
-
-/// Whether the index file exists and holds the current layout.
-pub fn is_ready(path: &Path) -> bool {
-    open_for_search(path)
-        .and_then(|c| c.query_row("SELECT 1 FROM sqlite_master WHERE name = 'page_words'", [], |_| Ok(())).optional())
-        .is_ok_and(|found| found.is_some())
 }
 
 /// The words of `text` around the first of `wanted`, with the found words marked.

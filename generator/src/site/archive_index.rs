@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use super::Site;
 use super::archive::{index_stamp, index_text, searchable_units};
 use super::error::IoFailure;
-use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
 
 /// What an update did.
@@ -27,11 +26,12 @@ pub struct ArchiveIndexReport {
 }
 
 /// Updates the index in `db` (created if missing) to the open units of `site`.
-pub fn update(site: &Site, db: &Path, progress: &Progress) -> Result<ArchiveIndexReport, Diagnostic> {
+/// A file that cannot be written is an I/O failure of the build, like any other output's.
+pub fn update(site: &Site, db: &Path, progress: &Progress) -> Result<ArchiveIndexReport, IoFailure> {
     let start = Instant::now();
-    let failed = |e: civic_search::IndexError| IoFailure::writing(db)(std::io::Error::other(e)).diagnostic();
+    let failed = |e: civic_search::IndexError| IoFailure::writing(db)(std::io::Error::other(e));
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| IoFailure::writing(parent)(e).diagnostic())?;
+        std::fs::create_dir_all(parent).map_err(IoFailure::writing(parent))?;
     }
     let mut writer = Writer::open(db).map_err(failed)?;
     let mut indexed = writer.stamps().map_err(failed)?;
@@ -61,7 +61,7 @@ pub fn update(site: &Site, db: &Path, progress: &Progress) -> Result<ArchiveInde
                 bar.inc(units as u64);
             },
         )
-        .and_then(|()| writer.apply(&[], &gone))
+        .and_then(|()| writer.remove(&gone))
         .map_err(failed)?;
     bar.finish_and_clear();
     // Merging the index's segments rewrites all of it: worth it after a large change only.

@@ -213,8 +213,7 @@ pub fn build_cached(opts: &Options, progress: &Progress, cache: &mut BuildCache)
     }
     cache.outputs = outputs;
     if let Some(db) = &opts.archive_index {
-        report.archive_index =
-            Some(archive_index::update(&site, db, progress).map_err(|d| BuildError::Content(vec![d]))?);
+        report.archive_index = Some(archive_index::update(&site, db, progress)?);
     }
     report.elapsed = start.elapsed();
     Ok(report)
