@@ -281,11 +281,10 @@ fn manifests_and_collections_are_valid_iiif_presentation_3() {
     }
 }
 
-/// Builds `content` (without the static search index) with the archive's full-text index in
-/// `dir/arhiva.sqlite`; the index file and what its update did.
-fn build_indexed(content: &Path, dir: &Path) -> (PathBuf, site::ArchiveIndexReport) {
-    let db = dir.join("arhiva.sqlite");
-    let opts = Options {
+/// A build of `content` into `dir/public`, without the static search index, bringing the
+/// archive's full-text index in `db` up to date.
+fn indexed_options(content: &Path, dir: &Path, db: PathBuf) -> Options {
+    Options {
         content: content.to_path_buf(),
         theme: root().join("themes/default"),
         out: dir.join("public"),
@@ -295,9 +294,16 @@ fn build_indexed(content: &Path, dir: &Path) -> (PathBuf, site::ArchiveIndexRepo
         search: false,
         leaflet: root().join("node_modules/leaflet"),
         search_part: civic_generator::site::DEFAULT_SEARCH_PART,
-        archive_index: Some(db.clone()),
-    };
-    let report = site::build(&opts, &Progress::quiet()).unwrap_or_else(|e| panic!("{e}"));
+        archive_index: Some(db),
+    }
+}
+
+/// Builds `content` with the archive's full-text index in `dir/arhiva.sqlite`; the index file
+/// and what its update did.
+fn build_indexed(content: &Path, dir: &Path) -> (PathBuf, site::ArchiveIndexReport) {
+    let db = dir.join("arhiva.sqlite");
+    let report =
+        site::build(&indexed_options(content, dir, db.clone()), &Progress::quiet()).unwrap_or_else(|e| panic!("{e}"));
     (db, report.archive_index.expect("the build updated the archive index"))
 }
 
@@ -508,19 +514,7 @@ fn the_search_page_asks_for_scanned_pages_only_on_a_site_with_an_open_archive_un
 fn an_archive_index_that_cannot_be_written_is_an_io_failure_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("not-a-folder"), "").unwrap();
-    let db = dir.path().join("not-a-folder/arhiva.sqlite");
-    let opts = Options {
-        content: root().join("content"),
-        theme: root().join("themes/default"),
-        out: dir.path().join("public"),
-        base_url: None,
-        now: Some("2026-11-26".parse().unwrap()),
-        check_only: false,
-        search: false,
-        leaflet: root().join("node_modules/leaflet"),
-        search_part: civic_generator::site::DEFAULT_SEARCH_PART,
-        archive_index: Some(db),
-    };
+    let opts = indexed_options(&root().join("content"), dir.path(), dir.path().join("not-a-folder/arhiva.sqlite"));
     match site::build(&opts, &Progress::quiet()) {
         Err(e @ site::BuildError::Io(_)) => assert!(e.to_string().contains("not-a-folder"), "{e}"),
         other => panic!("expected an I/O failure, got {other:?}"),
