@@ -1,15 +1,21 @@
 //! Writing the site: into a staging folder beside the target, swapped in only when the whole
-//! build succeeded, so a failed build never leaves a half-written `public/`.
+//! build succeeded, so a failed build never leaves a half-written `public/`. The site it
+//! replaces (tens of thousands of files) is deleted on every core: on one, it took a fifth of a
+//! 10,000-decision build.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     written: AtomicUsize,
+    /// The folders made so far: each is made once, not asked for again with every file in it.
+    folders: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -17,17 +23,20 @@ impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
         let dir = sibling(target, "staging");
         if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+            remove_dir_all::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging { target: target.to_path_buf(), dir, written: AtomicUsize::new(0) })
+        Ok(Staging { target: target.to_path_buf(), dir, written: AtomicUsize::new(0), folders: Mutex::default() })
     }
 
     /// Writes one file, creating its folders. `relative` uses `/`.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.dir.join(relative);
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !self.folders.lock().expect("folders lock").contains(parent)
+        {
             fs::create_dir_all(parent)?;
+            self.folders.lock().expect("folders lock").insert(parent.to_path_buf());
         }
         fs::write(path, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -43,21 +52,21 @@ impl Staging {
     pub fn commit(self) -> io::Result<()> {
         let old = sibling(&self.target, "old");
         if old.exists() {
-            fs::remove_dir_all(&old)?;
+            remove_dir_all::remove_dir_all(&old)?;
         }
         if self.target.exists() {
             fs::rename(&self.target, &old)?;
         }
         fs::rename(&self.dir, &self.target)?;
         if old.exists() {
-            fs::remove_dir_all(&old)?;
+            remove_dir_all::remove_dir_all(&old)?;
         }
         Ok(())
     }
 
     /// Drops the staging folder, leaving the target as it was.
     pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        let _ = remove_dir_all::remove_dir_all(&self.dir);
     }
 }
 
