@@ -2,6 +2,7 @@
 //! the Monitorul Oficial Local and the 404 page. All reachable by plain links, no JavaScript.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use civic_contract::{ListFilter, ListPage, ListPagesFile};
 use minijinja::value::{Serde, Value as JValue};
@@ -11,7 +12,9 @@ use serde_json::json;
 use super::context::{self, summary};
 use super::emit::fingerprint;
 use super::places::{self, Places};
+use super::render::Render;
 use super::{PageJob, Site};
+use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::catalogue::MolSection;
 use crate::model::decisions::{DraftStatus, LegalCharacter, SessionStatus};
@@ -199,29 +202,38 @@ fn list_entry(item: &Item, now: jiff::civil::Date) -> serde_json::Value {
     s
 }
 
+/// An item's list row: what the list row sees of it, and `row_html`, the row rendered once by
+/// `partials/row.html` (an item is on ten list pages or more; each shows the same row).
+fn row(r: &Render, item: &Item) -> Result<JValue, Diagnostic> {
+    let mut entry = list_entry(item, r.site.now);
+    let html = r.render(ROW_TEMPLATE, minijinja::context! { i => Serde(&entry) })?;
+    entry["row_html"] = html.into();
+    Ok(JValue::from(Serde(entry)))
+}
+
+/// The template of one list row (`partials/rows.html` puts the rendered rows together).
+const ROW_TEMPLATE: &str = "partials/row.html";
+
 /// Every list-like page of the site, and the lists one can follow by e-mail with their items.
 /// `rows` keeps each item's list row between rebuilds, keyed by the item's and the build's
 /// fingerprints, so an edit recomputes one row rather than all of them.
-pub fn pages<'a>(
-    site: &'a Site,
-    rows: &'a mut HashMap<String, (u64, JValue)>,
-    global_fp: u64,
-    places: &Places,
-) -> (Vec<PageJob<'a>>, ListPagesFile) {
+pub fn pages<'a>(r: &Render<'a>, rows: &'a mut Rows) -> Result<(Vec<PageJob<'a>>, ListPagesFile), Vec<Diagnostic>> {
+    let (site, places) = (r.site, &r.places);
     let page_size = site.config.page_size;
     // Converted once to template values; list pages share them instead of copying.
     let fresh: Vec<(String, u64, JValue)> = site
         .items
         .par_iter()
         .map(|i| {
-            let fp = super::emit::fingerprint(&(global_fp, i.hash));
+            let fp = super::emit::fingerprint(&(r.global_fp, i.hash));
             let row = match rows.get(i.id()) {
                 Some((old, row)) if *old == fp => row.clone(),
-                _ => JValue::from(Serde(list_entry(i, site.now))),
+                _ => row(r, i)?,
             };
-            (i.id().to_owned(), fp, row)
+            Ok((i.id().to_owned(), fp, row))
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()
+        .map_err(|e| vec![e])?;
     rows.clear();
     rows.extend(fresh.into_iter().map(|(id, fp, row)| (id, (fp, row))));
     let summaries: &'a Rows = rows;
@@ -302,7 +314,7 @@ pub fn pages<'a>(
             minijinja::context! { page => Serde(json!({"url": "/404.html", "title": "Pagina nu a fost găsită"})) },
         ),
     });
-    (jobs, followable)
+    Ok((jobs, followable))
 }
 
 /// Each item's list row with the fingerprint it was made for, by id.
@@ -312,20 +324,41 @@ pub type Rows = HashMap<String, (u64, JValue)>;
 /// when their fingerprint changed.
 pub enum Context<'a> {
     Ready(JValue),
-    List { page: serde_json::Value, section: JValue, active: JValue, items: Vec<&'a Item>, rows: &'a Rows },
+    List {
+        page: serde_json::Value,
+        section: JValue,
+        active: JValue,
+        items: Vec<&'a Item>,
+        rows: &'a Rows,
+        /// The list's filters, rendered by the first of its pages to be made (every page of a list
+        /// shows the same), given to the page as `filters_html`.
+        filters: Arc<OnceLock<Result<String, Diagnostic>>>,
+    },
 }
 
+/// The template of a list's filters (`list.html` shows them beside every page of the list).
+const FILTERS_TEMPLATE: &str = "partials/filters.html";
+
 impl Context<'_> {
-    pub fn value(&self) -> JValue {
-        match self {
+    pub fn value(&self, r: &Render) -> Result<JValue, Diagnostic> {
+        Ok(match self {
             Context::Ready(v) => v.clone(),
-            Context::List { page, section, active, items, rows } => minijinja::context! {
-                page => Serde(page),
-                section => section.clone(),
-                active => active.clone(),
-                items => items.iter().map(|i| rows[i.id()].1.clone()).collect::<Vec<_>>(),
-            },
-        }
+            Context::List { page, section, active, items, rows, filters } => {
+                let filters = filters.get_or_init(|| {
+                    r.render(
+                        FILTERS_TEMPLATE,
+                        minijinja::context! { section => section.clone(), active => active.clone() },
+                    )
+                });
+                minijinja::context! {
+                    page => Serde(page),
+                    section => section.clone(),
+                    active => active.clone(),
+                    filters_html => filters.clone()?,
+                    items => items.iter().map(|i| rows[i.id()].1.clone()).collect::<Vec<_>>(),
+                }
+            }
+        })
     }
 }
 
@@ -343,6 +376,7 @@ impl<'a> List<'a> {
         let total_pages = items.len().div_ceil(self.page_size).max(1);
         let active_fp = fingerprint(&active.to_string());
         let active = JValue::from(Serde(active));
+        let filters = Arc::new(OnceLock::new());
         for n in 1..=total_pages {
             let chunk: Vec<&'a Item> =
                 items.iter().skip((n - 1) * self.page_size).take(self.page_size).copied().collect();
@@ -358,6 +392,7 @@ impl<'a> List<'a> {
                     active: active.clone(),
                     items: chunk,
                     rows: self.summaries,
+                    filters: filters.clone(),
                 },
                 url,
                 template: "list.html",

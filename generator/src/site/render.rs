@@ -90,7 +90,7 @@ pub fn render_site(
         ),
         _ => {}
     }
-    let (mut jobs, followable) = lists::pages(site, rows.lists, global_fp, &r.places);
+    let (mut jobs, followable) = lists::pages(&r, rows.lists)?;
     let followable = serde_json::to_vec(&followable).expect("JSON serialises");
     let followable_fp = emit::fingerprint(&followable);
     out.emit(civic_contract::files::LIST_PAGES, followable_fp, || Ok(followable)).map_err(one)?;
@@ -120,7 +120,7 @@ pub fn render_site(
                 .map(|job| {
                     let fp = emit::fingerprint(&(global_fp, &job.url, job.template, job.fingerprint));
                     out.emit(&urls::file_for(&job.url), fp, || {
-                        r.render(job.template, job.context.value()).map(String::into_bytes)
+                        r.render(job.template, job.context.value(&r)?).map(String::into_bytes)
                     })?;
                     bar.inc(1);
                     Ok(())
