@@ -14,6 +14,7 @@
 //!
 //! The binary files are CBOR, and each compressed file is gzip of `pagefind_dcd` and its bytes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -335,34 +336,38 @@ pub fn build(records: &[Record], lang: &str) -> Vec<BundleFile> {
 /// Reads one record: its words with their positions and weights, and its fragment; None when
 /// its text has no word to index.
 fn read_page(record: &Record, meta_fields: &[String], stemmer: Option<&Stemmer>) -> Option<Page> {
-    let mut words: HashMap<String, PageWord> = HashMap::default();
+    // Each raw word's positions first: a page repeats its words, and each is then looked up
+    // once in the thread's word cache and once in the page's words, not at every occurrence.
+    let mut raws: HashMap<Cow<str>, Vec<u32>> = HashMap::default();
     let mut content = String::with_capacity(record.content.len());
     let mut position: u32 = 0;
     for raw in record.content.split_whitespace() {
-        let cleaned;
         let raw = if raw.contains('\u{200B}') {
-            cleaned = raw.replace('\u{200B}', "");
+            let cleaned = raw.replace('\u{200B}', "");
             if cleaned.is_empty() {
                 continue;
             }
-            cleaned.as_str()
+            Cow::Owned(cleaned)
         } else {
-            raw
+            Cow::Borrowed(raw)
         };
         if !content.is_empty() {
             content.push(' ');
         }
-        content.push_str(raw);
+        content.push_str(&raw);
+        raws.entry(raw).or_default().push(position);
+        position += 1;
+    }
+    let mut words: HashMap<String, PageWord> = HashMap::default();
+    for (raw, positions) in &raws {
         text_words(raw, stemmer, |found| {
             let parts = found.iter().filter(|w| w.part).count();
             let part_weight = if parts > 0 { (TEXT_WEIGHT / u8::try_from(parts).unwrap_or(u8::MAX)).max(1) } else { 0 };
             for word in found {
                 let weight = if word.part { part_weight } else { TEXT_WEIGHT };
-                let occurrences = occurrences(&mut words, word);
-                occurrences.body.push((weight, position));
+                occurrences(&mut words, word).body.extend(positions.iter().map(|&at| (weight, at)));
             }
         });
-        position += 1;
     }
     if words.is_empty() {
         return None;
