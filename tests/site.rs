@@ -1,6 +1,6 @@
 //! What a reader, a feed reader and a data user get from a small, fully known content folder.
 
-use civic_tests::{Built, build, root};
+use civic_tests::{Built, build, copy_dir, root};
 
 #[path = "places.rs"]
 mod places;
@@ -86,6 +86,51 @@ fn list_pages_have_static_filters_reachable_by_links() {
     let by_status = site.read("hotarari/stare/in-vigoare/index.html");
     assert!(by_status.contains("privind modificarea Regulamentului de parcare"));
     assert!(!by_status.contains("privind aprobarea Regulamentului de parcare"));
+}
+
+/// The links a list page's filters mark as the current one.
+fn current_filters(page: &str) -> Vec<&str> {
+    let start = page.find("<aside class=\"filters\"").expect("the page has its filters");
+    let aside = &page[start..start + page[start..].find("</aside>").expect("the filters end")];
+    aside
+        .split("<a href=\"")
+        .skip(1)
+        .filter_map(|link| link.split_once("\" aria-current=\"page\"").map(|(href, _)| href))
+        .filter(|href| !href.contains('"'))
+        .collect()
+}
+
+/// A list's filters are rendered once for all its pages: every page marks that list's own filter
+/// as the current one, and a list of another value or no filter marks none of its.
+#[test]
+fn every_page_of_a_list_marks_its_own_filter_as_current() {
+    let content = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("tests/fixtures/small"), content.path());
+    let config = content.path().join("civic.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\npage_size: 5\n")).unwrap();
+    // Eight decisions of 2025, seven in force: those two lists have two pages each.
+    let model = std::fs::read_to_string(content.path().join("council_decisions/hcl-2025-20.md")).unwrap();
+    for n in 30..36 {
+        let decision = model
+            .replace("id: hcl-2025-20", &format!("id: hcl-2025-{n}"))
+            .replace("number: 20", &format!("number: {n}"))
+            .replace("  - {rel: amends, id: hcl-2025-10}\n", "")
+            .replace("related:\n", "");
+        std::fs::write(content.path().join(format!("council_decisions/hcl-2025-{n}.md")), decision).unwrap();
+    }
+    let site = build(content.path(), "2026-11-26");
+    for page in ["hotarari/index.html", "hotarari/pagina/2/index.html"] {
+        assert_eq!(current_filters(&site.read(page)), Vec::<&str>::new(), "{page}");
+    }
+    for (list, pages) in
+        [("/hotarari/an/2025/", 2), ("/hotarari/stare/in-vigoare/", 2), ("/hotarari/stare/modificata/", 1)]
+    {
+        for n in 1..=pages {
+            let page = if n == 1 { format!("{list}index.html") } else { format!("{list}pagina/{n}/index.html") };
+            assert_eq!(current_filters(&site.read(page.trim_start_matches('/'))), vec![list], "{page}");
+        }
+    }
 }
 
 #[test]
