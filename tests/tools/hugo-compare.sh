@@ -7,16 +7,17 @@
 #     cargo run --release -p civic-generator --bin civic-bench -- 10000 --dir /dev/shm/cb --runs 1 --edits 0 --serve-edits 0
 #     bash tests/tools/hugo-compare.sh /dev/shm/cb
 #
-# Installs Hugo (apt, as root) and Pagefind 1.6.0 (npm, into DIR/hugo-tools) when missing.
+# Installs Hugo and GNU time (apt, as root) and Pagefind 1.6.0 (npm, into DIR/hugo-tools) when missing.
 set -euo pipefail
 
 dir=${1:?usage: bash tests/tools/hugo-compare.sh DIR (the --dir given to civic-bench)}
 decisions="$dir/content/council_decisions"
 [ -d "$decisions" ] || { echo "no $decisions: run civic-bench with --dir $dir first" >&2; exit 2; }
 
-if ! command -v hugo >/dev/null; then
-    [ "$(id -u)" = 0 ] || { echo "hugo is missing; as root: apt-get install -y hugo" >&2; exit 2; }
-    apt-get update -qq && apt-get install -y -qq hugo >/dev/null
+# Hugo, and GNU time for the peak memory.
+if ! command -v hugo >/dev/null || [ ! -x /usr/bin/time ]; then
+    [ "$(id -u)" = 0 ] || { echo "hugo or GNU time is missing; as root: apt-get install -y hugo time" >&2; exit 2; }
+    apt-get update -qq && apt-get install -y -qq hugo time >/dev/null
 fi
 tools="$dir/hugo-tools"
 pagefind="$tools/node_modules/.bin/pagefind"
@@ -72,7 +73,7 @@ measure() {
     /usr/bin/time -f "%e %M" -o "$dir/hugo-time" "$@" >/dev/null
     read -r secs kb < "$dir/hugo-time"
     printf '%s: %s s, peak %d MB\n' "$label" "$secs" $((kb / 1024))
-    total=$(echo "$total + $secs" | bc)
+    total=$(awk -v a="$total" -v b="$secs" 'BEGIN { print a + b }')
 }
 pages=$(find "$decisions" -name '*.md' | wc -l)
 echo "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1) on $pages decisions"
